@@ -1,0 +1,77 @@
+"""Small constructors for the cells the layouts use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from .document import Cell, CellFormat, CellRole, Grid
+from .formatting import format_integer, format_money, format_percent
+
+
+def label(text: str, *, colspan: int = 1, rowspan: int = 1, header: bool = False) -> Cell:
+    return Cell(text, colspan=colspan, rowspan=rowspan, role=CellRole.LABEL, align="center", header=header)
+
+
+def text(value: str, *, colspan: int = 1, rowspan: int = 1, anchor: str = "", align: str = "left") -> Cell:
+    return Cell(value or "", colspan=colspan, rowspan=rowspan, anchor=anchor, align=align)
+
+
+def money(value: Decimal | None, *, colspan: int = 1, rowspan: int = 1, anchor: str = "") -> Cell:
+    return Cell(
+        format_money(value),
+        colspan=colspan,
+        rowspan=rowspan,
+        number=value,
+        fmt=CellFormat.MONEY,
+        align="right",
+        anchor=anchor,
+    )
+
+
+def percent(value: Decimal | None, *, colspan: int = 1, anchor: str = "") -> Cell:
+    return Cell(
+        format_percent(value), colspan=colspan, number=value, fmt=CellFormat.PERCENT, align="center", anchor=anchor
+    )
+
+
+def integer(value: int | None, *, colspan: int = 1, anchor: str = "") -> Cell:
+    return Cell(format_integer(value), colspan=colspan, number=value, fmt=CellFormat.INTEGER, align="center", anchor=anchor)
+
+
+def run_lengths(rows: Sequence[Any], key: Callable[[Any], Any]) -> list[int]:
+    """For each row, the length of the run of equal keys it starts, or 0 inside a run.
+
+    Used to merge the 一级/二级 cells of consecutive indicator rows as the templates do.
+    """
+    spans = [0] * len(rows)
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or key(rows[i]) != key(rows[start]):
+            spans[start] = i - start
+            start = i
+    return spans
+
+
+def indicator_category_cells(
+    rows: Sequence[Any], *, merge_level2: bool
+) -> list[list[Cell]]:
+    """The 一级 (and, where the template merges them, 二级) cells of each indicator row."""
+    level1_spans = run_lengths(rows, lambda r: r.level1_id)
+    level2_spans = run_lengths(rows, lambda r: (r.level1_id, r.level2_id))
+    result: list[list[Cell]] = []
+    for i, row in enumerate(rows):
+        cells: list[Cell] = []
+        if level1_spans[i]:
+            cells.append(text(row.level1.name, rowspan=level1_spans[i], align="center"))
+        if not merge_level2:
+            cells.append(text(row.level2.name if row.level2 else "", align="center"))
+        elif level2_spans[i]:
+            cells.append(text(row.level2.name if row.level2 else "", rowspan=level2_spans[i], align="center"))
+        result.append(cells)
+    return result
+
+
+def grid_with_rows(widths: list[float]) -> Grid:
+    return Grid(widths=widths)

@@ -1,0 +1,116 @@
+"""The description of an official layout: what the HTML view, the PDF and the Excel file render.
+
+A layout builder turns a table (a model instance) into a `Document`: headings, paragraphs,
+captions and grids of cells with spans. Renderers only walk this structure, so the three output
+formats cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class CellRole(StrEnum):
+    LABEL = "label"  # a printed caption of the template (项目名称, 一级指标 …)
+    VALUE = "value"  # what the filer entered
+
+
+class CellFormat(StrEnum):
+    TEXT = "text"
+    MONEY = "money"
+    PERCENT = "percent"
+    INTEGER = "integer"
+
+
+@dataclass
+class Cell:
+    text: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+    role: CellRole = CellRole.VALUE
+    align: str = "left"
+    # The typed value behind the text, for spreadsheets that keep numbers as numbers.
+    number: Decimal | int | None = None
+    fmt: CellFormat = CellFormat.TEXT
+    # What the cell shows, as "field:<name>" or "indicator:<pk>"; lets reviewers' comments and
+    # checks point at a cell.
+    anchor: str = ""
+    header: bool = False
+
+
+@dataclass
+class Grid:
+    """A table of the template: `widths` are relative column widths (any unit)."""
+
+    widths: list[float]
+    rows: list[list[Cell]] = field(default_factory=list)
+    # How many leading rows are column headers, repeated on every printed page.
+    header_rows: int = 0
+
+    @property
+    def column_count(self) -> int:
+        return len(self.widths)
+
+    def add(self, *cells: Cell) -> None:
+        self.rows.append(list(cells))
+
+    def placed(self) -> Iterator[tuple[int, int, Cell]]:
+        """Yield (row, column, cell) with columns resolved around cells spanning from above."""
+        occupied: dict[int, set[int]] = {}
+        for r, row in enumerate(self.rows):
+            taken = occupied.get(r, set())
+            c = 0
+            for cell in row:
+                while c in taken:
+                    c += 1
+                yield r, c, cell
+                for dr in range(cell.rowspan):
+                    occupied.setdefault(r + dr, set()).update(range(c, c + cell.colspan))
+                c += cell.colspan
+
+    def check_shape(self) -> None:
+        """Raise ValueError unless every row covers exactly the grid's columns."""
+        covered: dict[int, set[int]] = {}
+        for r, c, cell in self.placed():
+            if c + cell.colspan > self.column_count:
+                raise ValueError(f"row {r}: cell {cell.text!r} overflows the grid")
+            for dr in range(cell.rowspan):
+                covered.setdefault(r + dr, set()).update(range(c, c + cell.colspan))
+        for r in range(len(self.rows)):
+            if covered.get(r, set()) != set(range(self.column_count)):
+                raise ValueError(f"row {r} covers columns {sorted(covered.get(r, set()))}")
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass
+class Paragraph:
+    text: str
+    indent: bool = True
+
+
+@dataclass
+class Caption:
+    """The line above a grid: unit on the left, money unit on the right."""
+
+    left: str
+    right: str = ""
+
+
+Block = Heading | Paragraph | Caption | Grid
+
+
+@dataclass
+class Document:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def grids(self) -> list[Grid]:
+        return [block for block in self.blocks if isinstance(block, Grid)]

@@ -1,0 +1,53 @@
+"""Render a layout `Document` as accessible HTML (real table headers, text as typed)."""
+
+from __future__ import annotations
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from .document import Caption, Cell, CellRole, Document, Grid, Heading, Paragraph
+
+
+def _cell_html(cell: Cell) -> SafeString:
+    tag = "th" if cell.role == CellRole.LABEL else "td"
+    attrs = []
+    if cell.colspan > 1:
+        attrs.append(format_html(' colspan="{}"', cell.colspan))
+    if cell.rowspan > 1:
+        attrs.append(format_html(' rowspan="{}"', cell.rowspan))
+    if tag == "th":
+        attrs.append(mark_safe(' scope="col"' if cell.header else ""))
+    if cell.anchor:
+        attrs.append(format_html(' data-anchor="{}"', cell.anchor))
+    classes = f"cell-{cell.role} align-{cell.align}"
+    lines = cell.text.split("\n")
+    body = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+    return format_html('<{} class="{}"{}>{}</{}>', tag, classes, mark_safe("".join(attrs)), body, tag)
+
+
+def _grid_html(grid: Grid) -> SafeString:
+    total = sum(grid.widths) or 1
+    cols = format_html_join("", '<col style="width:{}%">', ((f"{w * 100 / total:.2f}",) for w in grid.widths))
+    rows = format_html_join(
+        "\n", "<tr>{}</tr>", ((mark_safe("".join(_cell_html(c) for c in row)),) for row in grid.rows)
+    )
+    return format_html('<table class="official-grid"><colgroup>{}</colgroup><tbody>{}</tbody></table>', cols, rows)
+
+
+def render_html(document: Document) -> SafeString:
+    parts: list[SafeString] = []
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            level = min(block.level + 1, 6)
+            parts.append(format_html('<h{} class="official-h{}">{}</h{}>', level, block.level, block.text, level))
+        elif isinstance(block, Paragraph):
+            parts.append(format_html('<p class="official-p{}">{}</p>', " indent" if block.indent else "", block.text))
+        elif isinstance(block, Caption):
+            parts.append(
+                format_html(
+                    '<div class="official-caption"><span>{}</span><span>{}</span></div>', block.left, block.right
+                )
+            )
+        elif isinstance(block, Grid):
+            parts.append(_grid_html(block))
+    return format_html('<article class="official-document" lang="zh-CN">{}</article>', mark_safe("\n".join(parts)))

@@ -1,0 +1,33 @@
+"""Access helpers: one per object kind, 404 outside the user's units, 403 for a weak role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from budgetapp.units.access import can_file_for
+
+from .models import DepartmentTable, ProjectTable
+
+
+def get_project_table_for_user(
+    user: User | AnonymousUser, pk: int, *, write: bool = False
+) -> ProjectTable:
+    table = get_object_or_404(
+        ProjectTable.objects.visible_to(user).select_related("unit__region", "year", "framework"), pk=pk
+    )
+    if write and not can_file_for(user, table.unit):
+        raise PermissionDenied("只有本单位的填报人可以修改此表。")
+    return table
+
+
+def get_department_table_for_user(
+    user: User | AnonymousUser, pk: int, *, write: bool = False
+) -> DepartmentTable:
+    table = get_object_or_404(
+        DepartmentTable.objects.visible_to(user).select_related("unit__region", "year", "framework"), pk=pk
+    )
+    if write and not can_file_for(user, table.unit):
+        raise PermissionDenied("只有本单位的填报人可以修改此表。")
+    return table

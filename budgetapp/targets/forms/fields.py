@@ -1,0 +1,79 @@
+"""Form fields that accept what people type in China's offices and answer in Chinese."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
+
+
+def _clean_number_text(value: object) -> object:
+    if isinstance(value, str):
+        return value.translate(_FULLWIDTH).replace(",", "").replace(" ", "").replace("\u3000", "")
+    return value
+
+
+class MoneyField(forms.DecimalField):
+    """Money in 元 or 万元: accepts `1,273.72` and full-width digits."""
+
+    default_error_messages = {
+        "invalid": "请输入金额数字，例如 1273.72（不能包含文字或其他符号）。",
+        "max_decimal_places": "金额最多保留两位小数。",
+        "max_digits": "金额数字过大。",
+        "max_whole_digits": "金额数字过大。",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        super().__init__(**kwargs)
+        self.error_messages["min_value"] = "金额不能为负数。"
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        return attrs
+
+    def to_python(self, value):
+        return super().to_python(_clean_number_text(value))
+
+
+class PercentField(forms.DecimalField):
+    """A share in percent, 0 to 100: accepts `25`, `25%`, `25.00%`."""
+
+    default_error_messages = {
+        "invalid": "请输入 0 到 100 之间的百分比数字，例如 25 或 25%。",
+        "max_decimal_places": "百分比最多保留两位小数。",
+        "max_digits": "请输入 0 到 100 之间的百分比。",
+        "max_whole_digits": "请输入 0 到 100 之间的百分比。",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_digits", 5)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs["min_value"] = Decimal("0")
+        kwargs["max_value"] = Decimal("100")
+        kwargs.pop("validators", None)
+        super().__init__(**kwargs)
+        self.error_messages["min_value"] = "百分比不能小于 0%。"
+        self.error_messages["max_value"] = "百分比不能超过 100%（您填写的值超出了范围）。"
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        for key in ("step", "min", "max"):
+            attrs.pop(key, None)
+        return attrs
+
+    def to_python(self, value):
+        value = _clean_number_text(value)
+        if isinstance(value, str):
+            value = value.rstrip("%")
+        return super().to_python(value)
+
+    def validate(self, value) -> None:
+        super().validate(value)

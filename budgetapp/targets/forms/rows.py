@@ -1,0 +1,157 @@
+"""Inline formsets for the rows that repeat: goals, indicators, tasks, paragraphs.
+
+Rows are added, removed and reordered in the page (static/js/formset.js); the `order` field is
+a hidden input the script renumbers, and deletion is the formset's DELETE flag.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+
+from budgetapp.indicators.models import Category, Framework
+
+from ..models import (
+    DepartmentIndicator,
+    DepartmentMeasure,
+    DepartmentSubGoal,
+    DepartmentTable,
+    DepartmentTask,
+    ProjectGoal,
+    ProjectIndicator,
+    ProjectTable,
+)
+from .fields import MoneyField
+
+_TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2})
+
+
+class RowForm(forms.ModelForm):
+    """A formset row; `order` travels as a hidden input maintained by the page script."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["order"].widget = forms.HiddenInput(attrs={"data-role": "order"})
+        self.fields["order"].required = False
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.is_hidden:
+                continue
+            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Mark the inputs with errors so Bootstrap draws them red next to their message.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+    def clean_order(self) -> int:
+        return self.cleaned_data.get("order") or 0
+
+
+class IndicatorRowForm(RowForm):
+    """An indicator row; 一级/二级 are limited to the table's indicator framework."""
+
+    framework: Framework | None = None
+
+    def __init__(self, *args, framework: Framework | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        categories = Category.objects.select_related("parent")
+        if framework is not None:
+            categories = categories.filter(framework=framework)
+        level1 = self.fields["level1"]
+        level2 = self.fields["level2"]
+        level1.queryset = categories.filter(parent__isnull=True)
+        level2.queryset = categories.filter(parent__isnull=False)
+        level1.empty_label = "请选择"
+        level2.empty_label = "（无）"
+        level1.error_messages["required"] = "请选择一级指标。"
+        level1.error_messages["invalid_choice"] = "所选一级指标不属于本表的指标体系。"
+        level2.error_messages["invalid_choice"] = "所选二级指标不属于本表的指标体系。"
+        # The page script filters 二级 options by the chosen 一级 using this attribute.
+        level2.widget.attrs["data-role"] = "level2"
+        level1.widget.attrs["data-role"] = "level1"
+        level2.label_from_instance = lambda c: c.name
+        self.fields["name"].error_messages["required"] = "请填写三级指标名称。"
+
+    def level2_parents(self) -> dict[int, int]:
+        return {c.pk: c.parent_id for c in self.fields["level2"].queryset}
+
+
+class BaseRowFormSet(BaseInlineFormSet):
+    """Passes the table's framework to each indicator form and orders saved rows."""
+
+    def __init__(self, *args, framework: Framework | None = None, **kwargs) -> None:
+        self.framework = framework
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.framework is not None and issubclass(self.form, IndicatorRowForm):
+            kwargs["framework"] = self.framework
+        return kwargs
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            **self.get_form_kwargs(None),
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+def _formset(parent, model, form, fields, widgets=None, field_classes=None):
+    return inlineformset_factory(
+        parent,
+        model,
+        form=form,
+        formset=BaseRowFormSet,
+        fields=fields,
+        widgets=widgets or {},
+        field_classes=field_classes or {},
+        extra=0,
+        can_delete=True,
+    )
+
+
+ProjectGoalFormSet = _formset(
+    ProjectTable, ProjectGoal, RowForm, ["order", "text"], widgets={"text": _TEXTAREA_SMALL}
+)
+_INDICATOR_WIDGETS = {"description": forms.Textarea(attrs={"rows": 1})}
+
+ProjectIndicatorFormSet = _formset(
+    ProjectTable,
+    ProjectIndicator,
+    IndicatorRowForm,
+    ["order", "level1", "level2", "name", "description", "target", "basis"],
+    widgets=_INDICATOR_WIDGETS,
+)
+DepartmentIndicatorFormSet = _formset(
+    DepartmentTable,
+    DepartmentIndicator,
+    IndicatorRowForm,
+    ["order", "goal_no", "level1", "level2", "name", "description", "value_prev2", "value_prev1", "target", "basis"],
+    widgets=_INDICATOR_WIDGETS,
+)
+DepartmentSubGoalFormSet = _formset(
+    DepartmentTable, DepartmentSubGoal, RowForm, ["order", "title", "text"], widgets={"text": _TEXTAREA_SMALL}
+)
+DepartmentMeasureFormSet = _formset(
+    DepartmentTable, DepartmentMeasure, RowForm, ["order", "title", "text"], widgets={"text": _TEXTAREA_SMALL}
+)
+DepartmentTaskFormSet = _formset(
+    DepartmentTable,
+    DepartmentTask,
+    RowForm,
+    ["order", "kind", "name", "content", "amount", "outcome"],
+    widgets={"content": _TEXTAREA_SMALL, "outcome": _TEXTAREA_SMALL},
+    field_classes={"amount": MoneyField},
+)

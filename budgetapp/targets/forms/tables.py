@@ -1,0 +1,148 @@
+"""The forms of the two tables' own fields (rows are in `rows.py`).
+
+The unit, year and state are never form fields: they come from the login and the URL, so a
+forged POST cannot move a table to another unit or change its state.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from ..models import DepartmentTable, ProjectTable
+from .fields import MoneyField, PercentField
+
+PLAN_FIELDS = ["plan_march", "plan_june", "plan_october", "plan_december"]
+
+_MONEY = {
+    name: MoneyField
+    for name in (
+        "budget_total",
+        "budget_fiscal",
+        "budget_other",
+        "lifetime_budget",
+        "expense_basic",
+        "expense_project",
+        "income_fiscal",
+        "income_other",
+        "expense_basic_prev1",
+        "expense_project_prev1",
+        "income_fiscal_prev1",
+        "income_other_prev1",
+        "expense_basic_prev2",
+        "expense_project_prev2",
+        "income_fiscal_prev2",
+        "income_other_prev2",
+        "special_funds",
+        "other_development",
+        "own_level_funds",
+        "transfer_funds",
+    )
+}
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the page was loaded at, so a stale save is detected."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+
+class ProjectTableForm(VersionedForm):
+    class Meta:
+        model = ProjectTable
+        fields = [
+            "sequence",
+            "code",
+            "name",
+            "money_unit",
+            "budget_total",
+            "budget_fiscal",
+            "budget_other",
+            "lifetime_budget",
+            "fund_use",
+            *PLAN_FIELDS,
+        ]
+        field_classes = {
+            **{name: MoneyField for name in ("budget_total", "budget_fiscal", "budget_other", "lifetime_budget")},
+            **{name: PercentField for name in PLAN_FIELDS},
+        }
+        widgets = {"fund_use": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = "请填写项目名称。"
+        self.fields["budget_total"].error_messages["required"] = "请填写预算数。"
+        for name in ("budget_fiscal", "budget_other"):
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        table = self.instance
+        if table.unit_id and table.year_id:
+            siblings = ProjectTable.objects.filter(unit_id=table.unit_id, year_id=table.year_id).exclude(pk=table.pk)
+            name, code = cleaned.get("name"), cleaned.get("code")
+            if name and siblings.filter(name=name).exists():
+                self.add_error("name", "本单位本年度已有同名项目，请修改项目名称。")
+            if code and siblings.filter(code=code).exists():
+                self.add_error("code", "本单位本年度已有相同项目编码的表。")
+        return cleaned
+
+    def clean_budget_fiscal(self):
+        return self.cleaned_data.get("budget_fiscal") or 0
+
+    def clean_budget_other(self):
+        return self.cleaned_data.get("budget_other") or 0
+
+
+DEPARTMENT_SECTIONS: dict[str, list[tuple[str, list[str]]]] = {
+    "hebei": [("总体绩效目标", ["overall_goal"])],
+    "guangdong": [
+        ("基本信息", ["staff_count", "sub_unit_count"]),
+        (
+            "预算整体情况",
+            ["expense_basic", "expense_project", "income_fiscal", "income_other"],
+        ),
+        ("事业发展性支出与预算级次", ["special_funds", "other_development", "own_level_funds", "transfer_funds"]),
+        ("总体绩效目标", ["overall_goal"]),
+    ],
+    "hubei": [
+        ("填报信息", ["filler_name", "filler_phone"]),
+        ("收入构成（当年 / 上年 / 前年）", [
+            "income_fiscal", "income_fiscal_prev1", "income_fiscal_prev2",
+            "income_other", "income_other_prev1", "income_other_prev2",
+        ]),
+        ("支出构成（当年 / 上年 / 前年）", [
+            "expense_basic", "expense_basic_prev1", "expense_basic_prev2",
+            "expense_project", "expense_project_prev1", "expense_project_prev2",
+        ]),
+        ("部门职能与年度工作任务", ["functions", "annual_tasks"]),
+    ],
+}  # fmt: skip
+
+# Which row lists each layout edits, in page order.
+DEPARTMENT_FORMSETS: dict[str, list[str]] = {
+    "hebei": ["sub_goals", "measures"],
+    "guangdong": ["tasks", "indicators"],
+    "hubei": ["indicators"],
+}
+
+
+def department_form_class(layout: str) -> type[forms.ModelForm]:
+    """A form for the fields the unit's layout prints; the others stay untouched."""
+    names = ["money_unit"] + [name for _, fields in DEPARTMENT_SECTIONS[layout] for name in fields]
+
+    class Meta:
+        model = DepartmentTable
+        fields = names
+        field_classes = {k: v for k, v in _MONEY.items() if k in names}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 6})
+            for name in ("overall_goal", "functions", "annual_tasks")
+            if name in names
+        }
+
+    return type(f"DepartmentTableForm_{layout}", (VersionedForm,), {"Meta": Meta})

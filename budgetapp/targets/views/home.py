@@ -1,0 +1,66 @@
+"""The start page: the tables of my unit (or, for reviewers, my city's units) for one year."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from budgetapp.units.access import account_of, can_file_for, units_visible_to
+from budgetapp.units.models import BudgetYear
+
+from ..models import DepartmentTable, ProjectTable
+
+
+def _selected_year(request: HttpRequest, years: list[BudgetYear], visible) -> BudgetYear | None:
+    requested = request.GET.get("year", "")
+    by_year = {str(y.year): y for y in years}
+    if requested in by_year:
+        return by_year[requested]
+    latest_with_tables = (
+        ProjectTable.objects.filter(unit__in=visible).order_by("-year__year").values_list("year__year", flat=True).first()
+    )
+    if latest_with_tables is not None:
+        return by_year.get(str(latest_with_tables))
+    return years[0] if years else None
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    visible = units_visible_to(request.user)
+    years = list(BudgetYear.objects.order_by("-year"))
+    year = _selected_year(request, years, visible)
+    account = account_of(request.user)
+    units = []
+    if year is not None:
+        projects = (
+            ProjectTable.objects.filter(unit__in=visible, year=year)
+            .select_related("unit")
+            .annotate(indicator_count=Count("indicators"))
+            .order_by("unit__region__path", "unit__code", "sequence", "pk")
+        )
+        departments = {d.unit_id: d for d in DepartmentTable.objects.filter(unit__in=visible, year=year)}
+        by_unit: dict[int, list[ProjectTable]] = {}
+        for project in projects:
+            by_unit.setdefault(project.unit_id, []).append(project)
+        totals = dict(
+            ProjectTable.objects.filter(unit__in=visible, year=year)
+            .values_list("unit_id")
+            .annotate(total=Sum("budget_total"))
+        )
+        for unit in visible.select_related("region").order_by("region__path", "code", "name"):
+            units.append(
+                {
+                    "unit": unit,
+                    "department": departments.get(unit.pk),
+                    "projects": by_unit.get(unit.pk, []),
+                    "budget_total": totals.get(unit.pk),
+                    "can_file": can_file_for(request.user, unit),
+                }
+            )
+    return render(
+        request,
+        "targets/home.html",
+        {"years": years, "year": year, "units": units, "account": account},
+    )

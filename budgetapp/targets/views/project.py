@@ -1,0 +1,116 @@
+"""Filing and reading 项目支出绩效目标表."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from budgetapp.layouts.html import render_html
+from budgetapp.layouts.project import project_document
+from budgetapp.units.access import account_of, can_file_for
+from budgetapp.units.models import BudgetYear
+
+from .. import services
+from ..access import get_project_table_for_user
+from ..forms import ProjectGoalFormSet, ProjectIndicatorFormSet, ProjectTableForm
+from ..models import ProjectTable
+from .editing import RowSection, handle
+
+PROJECT_SECTIONS = [
+    RowSection("goals", "绩效目标", ProjectGoalFormSet, [("text", "绩效目标")], add_label="添加一条目标"),
+    RowSection(
+        "indicators",
+        "绩效指标",
+        ProjectIndicatorFormSet,
+        [
+            ("level1", "一级指标"),
+            ("level2", "二级指标"),
+            ("name", "三级指标"),
+            ("description", "绩效指标描述"),
+            ("target", "指标值"),
+            ("basis", "指标值确定依据"),
+        ],
+        add_label="添加指标",
+    ),
+]
+
+
+@login_required
+def project_create(request: HttpRequest, year: int) -> HttpResponse:
+    account = account_of(request.user)
+    if account is None or account.unit is None or not can_file_for(request.user, account.unit):
+        raise PermissionDenied("只有填报人可以新建项目支出绩效目标表。")
+    budget_year = get_object_or_404(BudgetYear, year=year)
+    unit = account.unit
+    next_sequence = ProjectTable.objects.filter(unit=unit, year=budget_year).count() + 1
+    table = ProjectTable(unit=unit, year=budget_year, framework=budget_year.framework, sequence=next_sequence)
+
+    def save(form, formsets):
+        return services.create_project_table(
+            user=request.user, unit=unit, year=budget_year, form=form, formsets=formsets
+        )
+
+    return handle(
+        request,
+        table=table,
+        form_class=ProjectTableForm,
+        sections=PROJECT_SECTIONS,
+        save=save,
+        template="targets/project_form.html",
+        context={"page_title": f"新建项目支出绩效目标表（{year}年）"},
+    )
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    table = get_project_table_for_user(request.user, pk, write=True)
+    if not table.is_editable:
+        messages.warning(request, f"此表当前状态为“{table.get_status_display()}”，不能修改。")
+        return redirect(table.get_absolute_url())
+
+    def save(form, formsets):
+        return services.update_project_table(user=request.user, table=table, form=form, formsets=formsets)
+
+    return handle(
+        request,
+        table=table,
+        form_class=ProjectTableForm,
+        sections=PROJECT_SECTIONS,
+        save=save,
+        template="targets/project_form.html",
+        context={"page_title": f"编辑：{table.title}"},
+    )
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    table = get_project_table_for_user(request.user, pk)
+    return render(
+        request,
+        "targets/table_detail.html",
+        {
+            "table": table,
+            "kind": "project",
+            "document_html": render_html(project_document(table)),
+            "can_edit": table.is_editable and can_file_for(request.user, table.unit),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    table = get_project_table_for_user(request.user, pk, write=True)
+    year = table.year.year
+    try:
+        services.delete_project_table(user=request.user, table=table)
+    except services.TableError as error:
+        messages.error(request, str(error))
+        return redirect(table.get_absolute_url())
+    messages.success(request, f"已删除“{table.name}”。")
+    return redirect(f"{reverse('targets:home')}?year={year}")

@@ -1,0 +1,43 @@
+"""Who may see which units: the one place that scopes data to a login."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+
+from .models import Account, Role, Unit
+
+
+def account_of(user: User | AnonymousUser) -> Account | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.account
+    except Account.DoesNotExist:
+        return None
+
+
+def role_of(user: User | AnonymousUser) -> str | None:
+    if user.is_authenticated and user.is_superuser:
+        return Role.ADMIN
+    account = account_of(user)
+    return account.role if account else None
+
+
+def units_visible_to(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """Filers see their own unit; reviewers their city's subtree; administrators everything."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return Unit.objects.all()
+    account = account_of(user)
+    if account is None or account.unit is None:
+        return Unit.objects.none()
+    if role == Role.REVIEWER:
+        return Unit.objects.filter(region__path__startswith=account.unit.region.path)
+    return Unit.objects.filter(pk=account.unit_id)
+
+
+def can_file_for(user: User | AnonymousUser, unit: Unit) -> bool:
+    """Only a filer of the unit itself enters and changes its tables."""
+    account = account_of(user)
+    return account is not None and account.role == Role.FILER and account.unit_id == unit.pk

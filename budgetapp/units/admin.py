@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import Account, BudgetYear, Region, Unit
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "parent", "layout"]
+    list_filter = ["level", "layout"]
+    search_fields = ["name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region", "parent", "layout_override", "is_active"]
+    list_filter = ["region", "is_active"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["region", "parent"]
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit", "phone"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__first_name", "unit__name"]
+    autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(BudgetYear)
+class BudgetYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "framework", "is_open"]
