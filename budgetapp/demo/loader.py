@@ -28,7 +28,15 @@ from budgetapp.targets.models import (
     ProjectIndicator,
     ProjectTable,
 )
-from budgetapp.units.models import Account, BudgetYear, LayoutFamily, Region, RegionLevel, Role, Unit
+from budgetapp.units.models import (
+    Account,
+    BudgetYear,
+    LayoutFamily,
+    Region,
+    RegionLevel,
+    Role,
+    Unit,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "demo1234"
@@ -36,13 +44,45 @@ DEMO_PASSWORD = "demo1234"
 # (province, layout, city, county or None, data file or None, unit name, unit code)
 # Each seed's unit, placed in the tree; the city federations are where reviewers sit.
 UNITS = [
-    ("河北省", LayoutFamily.HEBEI, "张家口市", None, "zhangjiakou_2021.json", "张家口市残疾人联合会本级", "762001"),
+    (
+        "河北省",
+        LayoutFamily.HEBEI,
+        "张家口市",
+        None,
+        "zhangjiakou_2021.json",
+        "张家口市残疾人联合会本级",
+        "762001",
+    ),
     ("河北省", LayoutFamily.HEBEI, "秦皇岛市", None, None, "秦皇岛市残疾人联合会", ""),
-    ("河北省", LayoutFamily.HEBEI, "秦皇岛市", "山海关区", "shanhaiguan_2021.json", "秦皇岛市山海关区残疾人联合会本级", "762001"),
+    (
+        "河北省",
+        LayoutFamily.HEBEI,
+        "秦皇岛市",
+        "山海关区",
+        "shanhaiguan_2021.json",
+        "秦皇岛市山海关区残疾人联合会本级",
+        "762001",
+    ),
     ("广东省", LayoutFamily.GUANGDONG, "湛江市", None, None, "湛江市残疾人联合会", ""),
-    ("广东省", LayoutFamily.GUANGDONG, "湛江市", "廉江市", "lianjiang_2024.json", "廉江市残疾人联合会", ""),
+    (
+        "广东省",
+        LayoutFamily.GUANGDONG,
+        "湛江市",
+        "廉江市",
+        "lianjiang_2024.json",
+        "廉江市残疾人联合会",
+        "",
+    ),
     ("湖北省", LayoutFamily.HUBEI, "武汉市", None, None, "武汉市残疾人联合会", ""),
-    ("湖北省", LayoutFamily.HUBEI, "武汉市", "蔡甸区", "caidian_2025.json", "武汉市蔡甸区残疾人联合会", ""),
+    (
+        "湖北省",
+        LayoutFamily.HUBEI,
+        "武汉市",
+        "蔡甸区",
+        "caidian_2025.json",
+        "武汉市蔡甸区残疾人联合会",
+        "",
+    ),
 ]
 
 # (username, full name, role, unit name)
@@ -78,7 +118,8 @@ class CategoryResolver:
     def __init__(self, framework: Framework) -> None:
         self.level1 = {c.name: c for c in Category.objects.filter(framework=framework, parent=None)}
         self.level2 = {
-            (c.parent_id, c.name): c for c in Category.objects.filter(framework=framework, parent__isnull=False)
+            (c.parent_id, c.name): c
+            for c in Category.objects.filter(framework=framework, parent__isnull=False)
         }
         self.level2_any = {name: c for (_, name), c in self.level2.items()}
 
@@ -107,7 +148,9 @@ def ensure_years() -> dict[int, BudgetYear]:
     years = {}
     for year, framework_code in YEARS.items():
         framework = Framework.objects.get(code=framework_code)
-        years[year], _ = BudgetYear.objects.get_or_create(year=year, defaults={"framework": framework})
+        years[year], _ = BudgetYear.objects.get_or_create(
+            year=year, defaults={"framework": framework}
+        )
     return years
 
 
@@ -126,13 +169,18 @@ def ensure_units() -> dict[str, tuple[Unit, str | None]]:
 def ensure_accounts(units: dict[str, tuple[Unit, str | None]]) -> None:
     user_model = get_user_model()
     for username, full_name, role, unit_name in ACCOUNTS:
-        user, created = user_model.objects.get_or_create(username=username, defaults={"first_name": full_name})
+        user, created = user_model.objects.get_or_create(
+            username=username, defaults={"first_name": full_name}
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        Account.objects.update_or_create(user=user, defaults={"role": role, "unit": units[unit_name][0]})
+        Account.objects.update_or_create(
+            user=user, defaults={"role": role, "unit": units[unit_name][0]}
+        )
     admin, created = user_model.objects.get_or_create(
-        username=ADMIN_USERNAME, defaults={"first_name": "系统管理员", "is_staff": True, "is_superuser": True}
+        username=ADMIN_USERNAME,
+        defaults={"first_name": "系统管理员", "is_staff": True, "is_superuser": True},
     )
     if created:
         admin.set_password(DEMO_PASSWORD)
@@ -140,7 +188,9 @@ def ensure_accounts(units: dict[str, tuple[Unit, str | None]]) -> None:
     Account.objects.update_or_create(user=admin, defaults={"role": Role.ADMIN, "unit": None})
 
 
-def _load_projects(unit: Unit, year: BudgetYear, data: dict, resolver: CategoryResolver, report: LoadReport) -> None:
+def _load_projects(
+    unit: Unit, year: BudgetYear, data: dict, resolver: CategoryResolver, report: LoadReport
+) -> None:
     for spec in data["projects"]:
         existing = ProjectTable.objects.filter(unit=unit, year=year, name=spec["name"]).first()
         if existing:
@@ -166,7 +216,8 @@ def _load_projects(unit: Unit, year: BudgetYear, data: dict, resolver: CategoryR
             plan_december=_money(plan[3]),
         )
         ProjectGoal.objects.bulk_create(
-            ProjectGoal(table=table, order=i, text=text) for i, text in enumerate(spec.get("goals", []), 1)
+            ProjectGoal(table=table, order=i, text=text)
+            for i, text in enumerate(spec.get("goals", []), 1)
         )
         rows = []
         for i, row in enumerate(spec.get("indicators", []), 1):
@@ -198,7 +249,9 @@ _DEPARTMENT_MONEY = [
 ]  # fmt: skip
 
 
-def _load_department(unit: Unit, year: BudgetYear, data: dict, resolver: CategoryResolver, report: LoadReport) -> None:
+def _load_department(
+    unit: Unit, year: BudgetYear, data: dict, resolver: CategoryResolver, report: LoadReport
+) -> None:
     existing = DepartmentTable.objects.filter(unit=unit, year=year).first()
     if existing:
         report.kept.append(str(existing))

@@ -51,7 +51,9 @@ _COMPARATOR_SPELLINGS: dict[str, str] = {
     "＝": Comparator.EQ,
     "等于": Comparator.EQ,
 }
-_COMPARATOR_RE = "|".join(re.escape(k) for k in sorted(_COMPARATOR_SPELLINGS, key=len, reverse=True))
+_COMPARATOR_RE = "|".join(
+    re.escape(k) for k in sorted(_COMPARATOR_SPELLINGS, key=len, reverse=True)
+)
 
 # comparator? number unit?   — the unit may be anything that does not start with a digit
 # (人, %, 万元/人/年, 元/人, 平方米, 人次, 天, /人(月)); a second number makes it qualitative

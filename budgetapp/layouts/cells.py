@@ -11,10 +11,14 @@ from .formatting import format_integer, format_money, format_percent
 
 
 def label(text: str, *, colspan: int = 1, rowspan: int = 1, header: bool = False) -> Cell:
-    return Cell(text, colspan=colspan, rowspan=rowspan, role=CellRole.LABEL, align="center", header=header)
+    return Cell(
+        text, colspan=colspan, rowspan=rowspan, role=CellRole.LABEL, align="center", header=header
+    )
 
 
-def text(value: str, *, colspan: int = 1, rowspan: int = 1, anchor: str = "", align: str = "left") -> Cell:
+def text(
+    value: str, *, colspan: int = 1, rowspan: int = 1, anchor: str = "", align: str = "left"
+) -> Cell:
     return Cell(value or "", colspan=colspan, rowspan=rowspan, anchor=anchor, align=align)
 
 
@@ -32,12 +36,24 @@ def money(value: Decimal | None, *, colspan: int = 1, rowspan: int = 1, anchor: 
 
 def percent(value: Decimal | None, *, colspan: int = 1, anchor: str = "") -> Cell:
     return Cell(
-        format_percent(value), colspan=colspan, number=value, fmt=CellFormat.PERCENT, align="center", anchor=anchor
+        format_percent(value),
+        colspan=colspan,
+        number=value,
+        fmt=CellFormat.PERCENT,
+        align="center",
+        anchor=anchor,
     )
 
 
 def integer(value: int | None, *, colspan: int = 1, anchor: str = "") -> Cell:
-    return Cell(format_integer(value), colspan=colspan, number=value, fmt=CellFormat.INTEGER, align="center", anchor=anchor)
+    return Cell(
+        format_integer(value),
+        colspan=colspan,
+        number=value,
+        fmt=CellFormat.INTEGER,
+        align="center",
+        anchor=anchor,
+    )
 
 
 def run_lengths(rows: Sequence[Any], key: Callable[[Any], Any]) -> list[int]:
@@ -54,9 +70,7 @@ def run_lengths(rows: Sequence[Any], key: Callable[[Any], Any]) -> list[int]:
     return spans
 
 
-def indicator_category_cells(
-    rows: Sequence[Any], *, merge_level2: bool
-) -> list[list[Cell]]:
+def indicator_category_cells(rows: Sequence[Any], *, merge_level2: bool) -> list[list[Cell]]:
     """The 一级 (and, where the template merges them, 二级) cells of each indicator row."""
     level1_spans = run_lengths(rows, lambda r: r.level1_id)
     level2_spans = run_lengths(rows, lambda r: (r.level1_id, r.level2_id))
@@ -68,7 +82,9 @@ def indicator_category_cells(
         if not merge_level2:
             cells.append(text(row.level2.name if row.level2 else "", align="center"))
         elif level2_spans[i]:
-            cells.append(text(row.level2.name if row.level2 else "", rowspan=level2_spans[i], align="center"))
+            cells.append(
+                text(row.level2.name if row.level2 else "", rowspan=level2_spans[i], align="center")
+            )
         result.append(cells)
     return result
 

@@ -48,7 +48,13 @@ def guangdong_department_document(table: DepartmentTable) -> Document:
         label("下属二级单位数"),
         integer(table.sub_unit_count, anchor="field:sub_unit_count"),
     )
-    grid.add(label("预算整体情况", rowspan=6), label("部门预算支出"), label(unit), label("收入来源"), label(unit))
+    grid.add(
+        label("预算整体情况", rowspan=6),
+        label("部门预算支出"),
+        label(unit),
+        label("收入来源"),
+        label(unit),
+    )
     grid.add(
         label("基本支出"),
         money(table.expense_basic, anchor="field:expense_basic"),
@@ -74,7 +80,9 @@ def guangdong_department_document(table: DepartmentTable) -> Document:
         label("拟用于对下转移支付资金"),
         money(table.transfer_funds, anchor="field:transfer_funds"),
     )
-    grid.add(label("总体绩效目标"), text(table.overall_goal, colspan=4, anchor="field:overall_goal"))
+    grid.add(
+        label("总体绩效目标"), text(table.overall_goal, colspan=4, anchor="field:overall_goal")
+    )
 
     tasks = list(table.tasks.all())
     key_tasks = [t for t in tasks if t.kind == TaskKind.KEY]
@@ -88,7 +96,10 @@ def guangdong_department_document(table: DepartmentTable) -> Document:
     )
     _task_rows(grid, key_tasks)
     if other_tasks:
-        grid.add(label("其他需完成的任务(可选填)", rowspan=len(other_tasks)), *_task_cells(other_tasks[0], 1))
+        grid.add(
+            label("其他需完成的任务(可选填)", rowspan=len(other_tasks)),
+            *_task_cells(other_tasks[0], 1),
+        )
         _task_rows(grid, other_tasks[1:], start=2)
 
     indicators = list(table.indicators.select_related("level1", "level2"))
@@ -99,9 +110,13 @@ def guangdong_department_document(table: DepartmentTable) -> Document:
         label("三级指标", header=True),
         label("指标值", header=True),
     )
-    for row, cells in zip(indicators, indicator_category_cells(indicators, merge_level2=True), strict=True):
+    for row, cells in zip(
+        indicators, indicator_category_cells(indicators, merge_level2=True), strict=True
+    ):
         anchor = f"indicator:{row.pk}"
-        grid.add(*cells, text(row.name, anchor=anchor), text(row.target, anchor=anchor, align="center"))
+        grid.add(
+            *cells, text(row.name, anchor=anchor), text(row.target, anchor=anchor, align="center")
+        )
 
     title = f"{table.year.year}年部门整体预算绩效目标表"
     return Document(title=title, blocks=[Heading(title, level=1), grid])
@@ -142,7 +157,10 @@ def hubei_department_document(table: DepartmentTable) -> Document:
         label("近两年收支金额", colspan=3),
     )
     grid.add(label(f"{year - 2}年"), label(f"{year - 1}年", colspan=2))
-    for group_label, lines, prefix in (("收入构成", income, "income"), ("支出构成", expense, "expense")):
+    for group_label, lines, prefix in (
+        ("收入构成", income, "income"),
+        ("支出构成", expense, "expense"),
+    ):
         for i, line in enumerate(lines):
             cells = [label(group_label, rowspan=len(lines))] if i == 0 else []
             grid.add(
@@ -154,7 +172,9 @@ def hubei_department_document(table: DepartmentTable) -> Document:
                 money(line.prev1, colspan=2),
             )
     grid.add(label("部门职能概述"), text(table.functions, colspan=7, anchor="field:functions"))
-    grid.add(label("年度工作任务"), text(table.annual_tasks, colspan=7, anchor="field:annual_tasks"))
+    grid.add(
+        label("年度工作任务"), text(table.annual_tasks, colspan=7, anchor="field:annual_tasks")
+    )
     projects = list(table.project_tables())
     grid.add(
         label("项目支出情况", rowspan=1 + len(projects)),
@@ -183,7 +203,10 @@ def hubei_department_document(table: DepartmentTable) -> Document:
             label("指标值", colspan=3, header=True),
             label("指标值确定依据", rowspan=3, header=True),
         )
-        grid.add(label("近两年指标值", colspan=2, header=True), label("预期当年实现值", rowspan=2, header=True))
+        grid.add(
+            label("近两年指标值", colspan=2, header=True),
+            label("预期当年实现值", rowspan=2, header=True),
+        )
         grid.add(label("前年", header=True), label("上年", header=True))
         for row, cells in zip(rows, indicator_category_cells(rows, merge_level2=True), strict=True):
             anchor = f"indicator:{row.pk}"
@@ -198,7 +221,11 @@ def hubei_department_document(table: DepartmentTable) -> Document:
     title = f"{table.unit.name}{year}年整体支出绩效目标表"
     return Document(
         title=title,
-        blocks=[Heading(title, level=1), Caption(left="", right=f"资金单位：{table.money_unit}"), grid],
+        blocks=[
+            Heading(title, level=1),
+            Caption(left="", right=f"资金单位：{table.money_unit}"),
+            grid,
+        ],
     )
 
 

@@ -22,16 +22,24 @@ def _cell_html(cell: Cell) -> SafeString:
     classes = f"cell-{cell.role} align-{cell.align}"
     lines = cell.text.split("\n")
     body = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
-    return format_html('<{} class="{}"{}>{}</{}>', tag, classes, mark_safe("".join(attrs)), body, tag)
+    return format_html(
+        '<{} class="{}"{}>{}</{}>', tag, classes, mark_safe("".join(attrs)), body, tag
+    )
 
 
 def _grid_html(grid: Grid) -> SafeString:
     total = sum(grid.widths) or 1
-    cols = format_html_join("", '<col style="width:{}%">', ((f"{w * 100 / total:.2f}",) for w in grid.widths))
-    rows = format_html_join(
-        "\n", "<tr>{}</tr>", ((mark_safe("".join(_cell_html(c) for c in row)),) for row in grid.rows)
+    cols = format_html_join(
+        "", '<col style="width:{}%">', ((f"{w * 100 / total:.2f}",) for w in grid.widths)
     )
-    return format_html('<table class="official-grid"><colgroup>{}</colgroup><tbody>{}</tbody></table>', cols, rows)
+    rows = format_html_join(
+        "\n",
+        "<tr>{}</tr>",
+        ((mark_safe("".join(_cell_html(c) for c in row)),) for row in grid.rows),
+    )
+    return format_html(
+        '<table class="official-grid"><colgroup>{}</colgroup><tbody>{}</tbody></table>', cols, rows
+    )
 
 
 def render_html(document: Document) -> SafeString:
@@ -39,15 +47,27 @@ def render_html(document: Document) -> SafeString:
     for block in document.blocks:
         if isinstance(block, Heading):
             level = min(block.level + 1, 6)
-            parts.append(format_html('<h{} class="official-h{}">{}</h{}>', level, block.level, block.text, level))
+            parts.append(
+                format_html(
+                    '<h{} class="official-h{}">{}</h{}>', level, block.level, block.text, level
+                )
+            )
         elif isinstance(block, Paragraph):
-            parts.append(format_html('<p class="official-p{}">{}</p>', " indent" if block.indent else "", block.text))
+            parts.append(
+                format_html(
+                    '<p class="official-p{}">{}</p>', " indent" if block.indent else "", block.text
+                )
+            )
         elif isinstance(block, Caption):
             parts.append(
                 format_html(
-                    '<div class="official-caption"><span>{}</span><span>{}</span></div>', block.left, block.right
+                    '<div class="official-caption"><span>{}</span><span>{}</span></div>',
+                    block.left,
+                    block.right,
                 )
             )
         elif isinstance(block, Grid):
             parts.append(_grid_html(block))
-    return format_html('<article class="official-document" lang="zh-CN">{}</article>', mark_safe("\n".join(parts)))
+    return format_html(
+        '<article class="official-document" lang="zh-CN">{}</article>', mark_safe("\n".join(parts))
+    )

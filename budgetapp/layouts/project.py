@@ -44,7 +44,9 @@ def project_grid(table: ProjectTable) -> Grid:
     )
     goals = list(table.goals.all())
     numbered = len(goals) > 1
-    goal_text = "\n".join(f"{i}.{goal.text}" if numbered else goal.text for i, goal in enumerate(goals, 1))
+    goal_text = "\n".join(
+        f"{i}.{goal.text}" if numbered else goal.text for i, goal in enumerate(goals, 1)
+    )
     grid.add(label("绩效目标"), text(goal_text, colspan=6, anchor="field:goals"))
     grid.add(
         label("一级指标", header=True),

@@ -15,7 +15,8 @@ def get_project_table_for_user(
     user: User | AnonymousUser, pk: int, *, write: bool = False
 ) -> ProjectTable:
     table = get_object_or_404(
-        ProjectTable.objects.visible_to(user).select_related("unit__region", "year", "framework"), pk=pk
+        ProjectTable.objects.visible_to(user).select_related("unit__region", "year", "framework"),
+        pk=pk,
     )
     if write and not can_file_for(user, table.unit):
         raise PermissionDenied("只有本单位的填报人可以修改此表。")
@@ -26,7 +27,10 @@ def get_department_table_for_user(
     user: User | AnonymousUser, pk: int, *, write: bool = False
 ) -> DepartmentTable:
     table = get_object_or_404(
-        DepartmentTable.objects.visible_to(user).select_related("unit__region", "year", "framework"), pk=pk
+        DepartmentTable.objects.visible_to(user).select_related(
+            "unit__region", "year", "framework"
+        ),
+        pk=pk,
     )
     if write and not can_file_for(user, table.unit):
         raise PermissionDenied("只有本单位的填报人可以修改此表。")

@@ -22,7 +22,17 @@ class ProjectGoalInline(admin.TabularInline):
 class ProjectIndicatorInline(admin.TabularInline):
     model = ProjectIndicator
     extra = 0
-    fields = ["order", "level1", "level2", "name", "description", "target", "basis", "value_prev1", "value_prev2"]
+    fields = [
+        "order",
+        "level1",
+        "level2",
+        "name",
+        "description",
+        "target",
+        "basis",
+        "value_prev1",
+        "value_prev2",
+    ]
 
 
 @admin.register(ProjectTable)
@@ -37,7 +47,17 @@ class ProjectTableAdmin(admin.ModelAdmin):
 class DepartmentIndicatorInline(admin.TabularInline):
     model = DepartmentIndicator
     extra = 0
-    fields = ["goal_no", "order", "level1", "level2", "name", "target", "value_prev1", "value_prev2", "basis"]
+    fields = [
+        "goal_no",
+        "order",
+        "level1",
+        "level2",
+        "name",
+        "target",
+        "value_prev1",
+        "value_prev2",
+        "basis",
+    ]
 
 
 class DepartmentSubGoalInline(admin.StackedInline):
@@ -61,4 +81,9 @@ class DepartmentTableAdmin(admin.ModelAdmin):
     list_filter = ["year", "status"]
     search_fields = ["unit__name"]
     readonly_fields = _READONLY
-    inlines = [DepartmentSubGoalInline, DepartmentMeasureInline, DepartmentTaskInline, DepartmentIndicatorInline]
+    inlines = [
+        DepartmentSubGoalInline,
+        DepartmentMeasureInline,
+        DepartmentTaskInline,
+        DepartmentIndicatorInline,
+    ]

@@ -42,7 +42,9 @@ def _check_may_edit(table: TargetTable, user: User, loaded_version: int | None) 
     if not table.is_editable:
         raise TableLocked(f"此表当前状态为“{table.get_status_display()}”，不能修改。")
     if loaded_version is not None and loaded_version != table.version:
-        raise StaleEdit("在您编辑期间，其他人已保存了此表。您填写的内容仍保留在页面上，请核对后再保存。")
+        raise StaleEdit(
+            "在您编辑期间，其他人已保存了此表。您填写的内容仍保留在页面上，请核对后再保存。"
+        )
 
 
 def _save_with_rows(

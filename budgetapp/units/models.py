@@ -30,12 +30,21 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=50)
     level = models.CharField("级别", max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of ancestor ids ("/1/4/9/"): a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     layout = models.CharField(
-        "版式", max_length=20, choices=LayoutFamily.choices, blank=True, help_text="留空则沿用上级区域的版式"
+        "版式",
+        max_length=20,
+        choices=LayoutFamily.choices,
+        blank=True,
+        help_text="留空则沿用上级区域的版式",
     )
 
     class Meta:
@@ -43,17 +52,13 @@ class Region(models.Model):
         verbose_name_plural = "行政区划"
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_per_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="region_unique_name_per_parent"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        if self.pk and self.parent and f"/{self.pk}/" in self.parent.path:
-            raise ValidationError({"parent": "上级区划不能是自身或其下级。"})
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is None:
@@ -65,6 +70,12 @@ class Region(models.Model):
         if old_path and old_path != self.path:
             for child in self.children.all():
                 child.save()
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.pk and self.parent and f"/{self.pk}/" in self.parent.path:
+            raise ValidationError({"parent": "上级区划不能是自身或其下级。"})
 
     def subtree(self) -> models.QuerySet[Region]:
         return Region.objects.filter(path__startswith=self.path)
@@ -87,7 +98,9 @@ class Region(models.Model):
 
 
 class Unit(models.Model):
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="units"
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name="上级单位",
@@ -100,7 +113,11 @@ class Unit(models.Model):
     code = models.CharField("单位编码", max_length=30, blank=True)
     name = models.CharField("单位名称", max_length=100)
     layout_override = models.CharField(
-        "版式（覆盖）", max_length=20, choices=LayoutFamily.choices, blank=True, help_text="留空则按所属省份"
+        "版式（覆盖）",
+        max_length=20,
+        choices=LayoutFamily.choices,
+        blank=True,
+        help_text="留空则按所属省份",
     )
     is_active = models.BooleanField("启用", default=True)
 
@@ -137,10 +154,18 @@ class Account(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="account"
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="account",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+        Unit,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
     )
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.FILER)
     phone = models.CharField("联系电话", max_length=30, blank=True)
@@ -150,7 +175,8 @@ class Account(models.Model):
         verbose_name_plural = "账户"
         constraints = [
             models.CheckConstraint(
-                condition=Q(role="admin") | Q(unit__isnull=False), name="account_unit_required_unless_admin"
+                condition=Q(role="admin") | Q(unit__isnull=False),
+                name="account_unit_required_unless_admin",
             ),
         ]
 

@@ -5,41 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '指标体系',
-                'verbose_name_plural': '指标体系',
-                'ordering': ['code'],
+                "verbose_name": "指标体系",
+                "verbose_name_plural": "指标体系",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='indicators.category', verbose_name='一级指标')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='indicators.framework', verbose_name='指标体系')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="indicators.category",
+                        verbose_name="一级指标",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="categories",
+                        to="indicators.framework",
+                        verbose_name="指标体系",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标类别',
-                'verbose_name_plural': '指标类别',
-                'ordering': ['framework', 'parent__order', 'order', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('framework', 'parent', 'name'), name='category_unique_name_per_parent'), models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('framework', 'name'), name='category_unique_top_level_name')],
+                "verbose_name": "指标类别",
+                "verbose_name_plural": "指标类别",
+                "ordering": ["framework", "parent__order", "order", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("framework", "parent", "name"),
+                        name="category_unique_name_per_parent",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("parent__isnull", True)),
+                        fields=("framework", "name"),
+                        name="category_unique_top_level_name",
+                    ),
+                ],
             },
         ),
     ]

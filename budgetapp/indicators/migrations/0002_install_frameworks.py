@@ -4,7 +4,9 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from budgetapp.indicators.frameworks import install_frameworks
 
-    install_frameworks(apps.get_model("indicators", "Framework"), apps.get_model("indicators", "Category"))
+    install_frameworks(
+        apps.get_model("indicators", "Framework"), apps.get_model("indicators", "Category")
+    )
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,12 @@ from .rows import (
     ProjectGoalFormSet,
     ProjectIndicatorFormSet,
 )
-from .tables import DEPARTMENT_FORMSETS, DEPARTMENT_SECTIONS, ProjectTableForm, department_form_class
+from .tables import (
+    DEPARTMENT_FORMSETS,
+    DEPARTMENT_SECTIONS,
+    ProjectTableForm,
+    department_form_class,
+)
 
 __all__ = [
     "DEPARTMENT_FORMSETS",

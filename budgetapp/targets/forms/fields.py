@@ -59,8 +59,8 @@ class PercentField(forms.DecimalField):
         kwargs["max_value"] = Decimal("100")
         kwargs.pop("validators", None)
         super().__init__(**kwargs)
-        self.error_messages["min_value"] = "百分比不能小于 0%。"
-        self.error_messages["max_value"] = "百分比不能超过 100%（您填写的值超出了范围）。"
+        self.error_messages["min_value"] = "百分比不能小于 0%%。"
+        self.error_messages["max_value"] = "百分比不能超过 100%%（您填写的值超出了范围）。"
         self.widget.attrs.setdefault("inputmode", "decimal")
 
     def widget_attrs(self, widget):

@@ -37,7 +37,11 @@ class RowForm(forms.ModelForm):
             widget = field.widget
             if widget.is_hidden:
                 continue
-            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(widget, forms.Select)
+                else "form-control form-control-sm"
+            )
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def full_clean(self) -> None:
@@ -47,6 +51,11 @@ class RowForm(forms.ModelForm):
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+    def has_changed(self) -> bool:
+        # The page script numbers every row, so a row added and left blank still carries an
+        # order; it is empty all the same and must be skipped, not reported as incomplete.
+        return any(name != "order" for name in self.changed_data)
 
     def clean_order(self) -> int:
         return self.cleaned_data.get("order") or 0
@@ -138,14 +147,33 @@ DepartmentIndicatorFormSet = _formset(
     DepartmentTable,
     DepartmentIndicator,
     IndicatorRowForm,
-    ["order", "goal_no", "level1", "level2", "name", "description", "value_prev2", "value_prev1", "target", "basis"],
+    [
+        "order",
+        "goal_no",
+        "level1",
+        "level2",
+        "name",
+        "description",
+        "value_prev2",
+        "value_prev1",
+        "target",
+        "basis",
+    ],
     widgets=_INDICATOR_WIDGETS,
 )
 DepartmentSubGoalFormSet = _formset(
-    DepartmentTable, DepartmentSubGoal, RowForm, ["order", "title", "text"], widgets={"text": _TEXTAREA_SMALL}
+    DepartmentTable,
+    DepartmentSubGoal,
+    RowForm,
+    ["order", "title", "text"],
+    widgets={"text": _TEXTAREA_SMALL},
 )
 DepartmentMeasureFormSet = _formset(
-    DepartmentTable, DepartmentMeasure, RowForm, ["order", "title", "text"], widgets={"text": _TEXTAREA_SMALL}
+    DepartmentTable,
+    DepartmentMeasure,
+    RowForm,
+    ["order", "title", "text"],
+    widgets={"text": _TEXTAREA_SMALL},
 )
 DepartmentTaskFormSet = _formset(
     DepartmentTable,

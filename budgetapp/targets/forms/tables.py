@@ -67,7 +67,10 @@ class ProjectTableForm(VersionedForm):
             *PLAN_FIELDS,
         ]
         field_classes = {
-            **{name: MoneyField for name in ("budget_total", "budget_fiscal", "budget_other", "lifetime_budget")},
+            **{
+                name: MoneyField
+                for name in ("budget_total", "budget_fiscal", "budget_other", "lifetime_budget")
+            },
             **{name: PercentField for name in PLAN_FIELDS},
         }
         widgets = {"fund_use": forms.Textarea(attrs={"rows": 3})}
@@ -83,7 +86,9 @@ class ProjectTableForm(VersionedForm):
         cleaned = super().clean()
         table = self.instance
         if table.unit_id and table.year_id:
-            siblings = ProjectTable.objects.filter(unit_id=table.unit_id, year_id=table.year_id).exclude(pk=table.pk)
+            siblings = ProjectTable.objects.filter(
+                unit_id=table.unit_id, year_id=table.year_id
+            ).exclude(pk=table.pk)
             name, code = cleaned.get("name"), cleaned.get("code")
             if name and siblings.filter(name=name).exists():
                 self.add_error("name", "本单位本年度已有同名项目，请修改项目名称。")

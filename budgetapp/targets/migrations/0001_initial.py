@@ -8,217 +8,915 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0001_initial'),
-        ('units', '0001_initial'),
+        ("indicators", "0001_initial"),
+        ("units", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DepartmentTable',
+            name="DepartmentTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('money_unit', models.CharField(choices=[('元', '元'), ('万元', '万元')], default='万元', max_length=4, verbose_name='金额单位')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回'), ('approved', '审核通过'), ('published', '已公开')], default='draft', editable=False, max_length=12, verbose_name='状态')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('overall_goal', models.TextField(blank=True, verbose_name='总体绩效目标')),
-                ('staff_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='财政供养人员数')),
-                ('sub_unit_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='下属二级单位数')),
-                ('expense_basic', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='基本支出')),
-                ('expense_project', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='项目支出')),
-                ('income_fiscal', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='财政拨款')),
-                ('income_other', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='其他资金')),
-                ('expense_basic_prev1', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='基本支出（上年）')),
-                ('expense_project_prev1', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='项目支出（上年）')),
-                ('income_fiscal_prev1', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='财政拨款（上年）')),
-                ('income_other_prev1', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='其他资金（上年）')),
-                ('expense_basic_prev2', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='基本支出（前年）')),
-                ('expense_project_prev2', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='项目支出（前年）')),
-                ('income_fiscal_prev2', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='财政拨款（前年）')),
-                ('income_other_prev2', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='其他资金（前年）')),
-                ('special_funds', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='财政专项资金')),
-                ('other_development', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='其他事业发展性支出')),
-                ('own_level_funds', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='本级使用资金')),
-                ('transfer_funds', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='拟用于对下转移支付资金')),
-                ('filler_name', models.CharField(blank=True, max_length=50, verbose_name='填报人')),
-                ('filler_phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('functions', models.TextField(blank=True, verbose_name='部门职能概述')),
-                ('annual_tasks', models.TextField(blank=True, verbose_name='年度工作任务')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='indicators.framework', verbose_name='指标体系')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='units.unit', verbose_name='预算单位')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='最后修改人')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='units.budgetyear', verbose_name='预算年度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "money_unit",
+                    models.CharField(
+                        choices=[("元", "元"), ("万元", "万元")],
+                        default="万元",
+                        max_length=4,
+                        verbose_name="金额单位",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "已退回"),
+                            ("approved", "审核通过"),
+                            ("published", "已公开"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("overall_goal", models.TextField(blank=True, verbose_name="总体绩效目标")),
+                (
+                    "staff_count",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="财政供养人员数"
+                    ),
+                ),
+                (
+                    "sub_unit_count",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="下属二级单位数"
+                    ),
+                ),
+                (
+                    "expense_basic",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="基本支出",
+                    ),
+                ),
+                (
+                    "expense_project",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="项目支出",
+                    ),
+                ),
+                (
+                    "income_fiscal",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="财政拨款",
+                    ),
+                ),
+                (
+                    "income_other",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="其他资金",
+                    ),
+                ),
+                (
+                    "expense_basic_prev1",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="基本支出（上年）",
+                    ),
+                ),
+                (
+                    "expense_project_prev1",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="项目支出（上年）",
+                    ),
+                ),
+                (
+                    "income_fiscal_prev1",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="财政拨款（上年）",
+                    ),
+                ),
+                (
+                    "income_other_prev1",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="其他资金（上年）",
+                    ),
+                ),
+                (
+                    "expense_basic_prev2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="基本支出（前年）",
+                    ),
+                ),
+                (
+                    "expense_project_prev2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="项目支出（前年）",
+                    ),
+                ),
+                (
+                    "income_fiscal_prev2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="财政拨款（前年）",
+                    ),
+                ),
+                (
+                    "income_other_prev2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="其他资金（前年）",
+                    ),
+                ),
+                (
+                    "special_funds",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="财政专项资金",
+                    ),
+                ),
+                (
+                    "other_development",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="其他事业发展性支出",
+                    ),
+                ),
+                (
+                    "own_level_funds",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="本级使用资金",
+                    ),
+                ),
+                (
+                    "transfer_funds",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="拟用于对下转移支付资金",
+                    ),
+                ),
+                ("filler_name", models.CharField(blank=True, max_length=50, verbose_name="填报人")),
+                (
+                    "filler_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="联系电话"),
+                ),
+                ("functions", models.TextField(blank=True, verbose_name="部门职能概述")),
+                ("annual_tasks", models.TextField(blank=True, verbose_name="年度工作任务")),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="indicators.framework",
+                        verbose_name="指标体系",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="units.unit",
+                        verbose_name="预算单位",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="最后修改人",
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="units.budgetyear",
+                        verbose_name="预算年度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门整体绩效目标',
-                'verbose_name_plural': '部门整体绩效目标',
-                'ordering': ['unit', 'year'],
+                "verbose_name": "部门整体绩效目标",
+                "verbose_name_plural": "部门整体绩效目标",
+                "ordering": ["unit", "year"],
             },
         ),
         migrations.CreateModel(
-            name='DepartmentSubGoal',
+            name="DepartmentSubGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='序号')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='标题')),
-                ('text', models.TextField(verbose_name='内容')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sub_goals', to='targets.departmenttable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="序号")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="标题")),
+                ("text", models.TextField(verbose_name="内容")),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sub_goals",
+                        to="targets.departmenttable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分项绩效目标',
-                'verbose_name_plural': '分项绩效目标',
-                'ordering': ['order', 'pk'],
-                'abstract': False,
+                "verbose_name": "分项绩效目标",
+                "verbose_name_plural": "分项绩效目标",
+                "ordering": ["order", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DepartmentMeasure',
+            name="DepartmentMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='序号')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='标题')),
-                ('text', models.TextField(verbose_name='内容')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='targets.departmenttable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="序号")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="标题")),
+                ("text", models.TextField(verbose_name="内容")),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="targets.departmenttable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作保障措施',
-                'verbose_name_plural': '工作保障措施',
-                'ordering': ['order', 'pk'],
-                'abstract': False,
+                "verbose_name": "工作保障措施",
+                "verbose_name_plural": "工作保障措施",
+                "ordering": ["order", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DepartmentIndicator',
+            name="DepartmentIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='序号')),
-                ('name', models.CharField(max_length=200, verbose_name='三级指标')),
-                ('description', models.TextField(blank=True, verbose_name='绩效指标描述')),
-                ('target', models.CharField(blank=True, max_length=200, verbose_name='指标值')),
-                ('target_comparator', models.CharField(blank=True, choices=[('≥', '≥'), ('≤', '≤'), ('>', '>'), ('<', '<'), ('=', '=')], editable=False, max_length=1, verbose_name='比较符')),
-                ('target_number', models.DecimalField(blank=True, decimal_places=6, editable=False, max_digits=20, null=True, verbose_name='数值')),
-                ('target_unit', models.CharField(blank=True, editable=False, max_length=50, verbose_name='计量单位')),
-                ('basis', models.CharField(blank=True, max_length=200, verbose_name='指标值确定依据')),
-                ('value_prev1', models.CharField(blank=True, max_length=200, verbose_name='上年指标值')),
-                ('value_prev2', models.CharField(blank=True, max_length=200, verbose_name='前年指标值')),
-                ('goal_no', models.PositiveSmallIntegerField(default=1, verbose_name='年度目标')),
-                ('level1', models.ForeignKey(limit_choices_to={'parent__isnull': True}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.category', verbose_name='一级指标')),
-                ('level2', models.ForeignKey(blank=True, limit_choices_to={'parent__isnull': False}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.category', verbose_name='二级指标')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='targets.departmenttable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="序号")),
+                ("name", models.CharField(max_length=200, verbose_name="三级指标")),
+                ("description", models.TextField(blank=True, verbose_name="绩效指标描述")),
+                ("target", models.CharField(blank=True, max_length=200, verbose_name="指标值")),
+                (
+                    "target_comparator",
+                    models.CharField(
+                        blank=True,
+                        choices=[("≥", "≥"), ("≤", "≤"), (">", ">"), ("<", "<"), ("=", "=")],
+                        editable=False,
+                        max_length=1,
+                        verbose_name="比较符",
+                    ),
+                ),
+                (
+                    "target_number",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        editable=False,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="数值",
+                    ),
+                ),
+                (
+                    "target_unit",
+                    models.CharField(
+                        blank=True, editable=False, max_length=50, verbose_name="计量单位"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(blank=True, max_length=200, verbose_name="指标值确定依据"),
+                ),
+                (
+                    "value_prev1",
+                    models.CharField(blank=True, max_length=200, verbose_name="上年指标值"),
+                ),
+                (
+                    "value_prev2",
+                    models.CharField(blank=True, max_length=200, verbose_name="前年指标值"),
+                ),
+                ("goal_no", models.PositiveSmallIntegerField(default=1, verbose_name="年度目标")),
+                (
+                    "level1",
+                    models.ForeignKey(
+                        limit_choices_to={"parent__isnull": True},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="indicators.category",
+                        verbose_name="一级指标",
+                    ),
+                ),
+                (
+                    "level2",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"parent__isnull": False},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="indicators.category",
+                        verbose_name="二级指标",
+                    ),
+                ),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="targets.departmenttable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门绩效指标',
-                'verbose_name_plural': '部门绩效指标',
-                'ordering': ['goal_no', 'order', 'pk'],
-                'abstract': False,
+                "verbose_name": "部门绩效指标",
+                "verbose_name_plural": "部门绩效指标",
+                "ordering": ["goal_no", "order", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DepartmentTask',
+            name="DepartmentTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='序号')),
-                ('kind', models.CharField(choices=[('key', '年度重点工作任务'), ('other', '其他需完成的任务')], default='key', max_length=10, verbose_name='类别')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('content', models.TextField(blank=True, verbose_name='主要实施内容')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='拟投入的资金')),
-                ('outcome', models.TextField(blank=True, verbose_name='期望达到的目标')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='targets.departmenttable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="序号")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("key", "年度重点工作任务"), ("other", "其他需完成的任务")],
+                        default="key",
+                        max_length=10,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("content", models.TextField(blank=True, verbose_name="主要实施内容")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="拟投入的资金",
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="期望达到的目标")),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="targets.departmenttable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度工作任务',
-                'verbose_name_plural': '年度工作任务',
-                'ordering': ['order', 'pk'],
-                'abstract': False,
+                "verbose_name": "年度工作任务",
+                "verbose_name_plural": "年度工作任务",
+                "ordering": ["order", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ProjectTable',
+            name="ProjectTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('money_unit', models.CharField(choices=[('元', '元'), ('万元', '万元')], default='万元', max_length=4, verbose_name='金额单位')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回'), ('approved', '审核通过'), ('published', '已公开')], default='draft', editable=False, max_length=12, verbose_name='状态')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('sequence', models.PositiveSmallIntegerField(default=0, help_text='在单位绩效目标文本中的编号（如“1.残疾人康复经费绩效目标表”）', verbose_name='表序号')),
-                ('code', models.CharField(blank=True, max_length=40, verbose_name='项目编码')),
-                ('name', models.CharField(max_length=200, verbose_name='项目名称')),
-                ('budget_total', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='预算数')),
-                ('budget_fiscal', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='其中：财政资金')),
-                ('budget_other', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='其他资金')),
-                ('lifetime_budget', models.DecimalField(blank=True, decimal_places=2, help_text='跨年度项目的总预算；留空表示与本年度预算数相同', max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '金额不能为负数。')], verbose_name='项目总预算')),
-                ('fund_use', models.TextField(blank=True, verbose_name='资金用途')),
-                ('plan_march', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '百分比不能小于 0%。'), django.core.validators.MaxValueValidator(Decimal('100'), '百分比不能超过 100%。')], verbose_name='3月底')),
-                ('plan_june', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '百分比不能小于 0%。'), django.core.validators.MaxValueValidator(Decimal('100'), '百分比不能超过 100%。')], verbose_name='6月底')),
-                ('plan_october', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '百分比不能小于 0%。'), django.core.validators.MaxValueValidator(Decimal('100'), '百分比不能超过 100%。')], verbose_name='10月底')),
-                ('plan_december', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), '百分比不能小于 0%。'), django.core.validators.MaxValueValidator(Decimal('100'), '百分比不能超过 100%。')], verbose_name='12月底')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='indicators.framework', verbose_name='指标体系')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='units.unit', verbose_name='预算单位')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='最后修改人')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='units.budgetyear', verbose_name='预算年度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "money_unit",
+                    models.CharField(
+                        choices=[("元", "元"), ("万元", "万元")],
+                        default="万元",
+                        max_length=4,
+                        verbose_name="金额单位",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "已退回"),
+                            ("approved", "审核通过"),
+                            ("published", "已公开"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "sequence",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="在单位绩效目标文本中的编号（如“1.残疾人康复经费绩效目标表”）",
+                        verbose_name="表序号",
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=40, verbose_name="项目编码")),
+                ("name", models.CharField(max_length=200, verbose_name="项目名称")),
+                (
+                    "budget_total",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="预算数",
+                    ),
+                ),
+                (
+                    "budget_fiscal",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=16,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="其中：财政资金",
+                    ),
+                ),
+                (
+                    "budget_other",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=16,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="其他资金",
+                    ),
+                ),
+                (
+                    "lifetime_budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="跨年度项目的总预算；留空表示与本年度预算数相同",
+                        max_digits=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "金额不能为负数。"
+                            )
+                        ],
+                        verbose_name="项目总预算",
+                    ),
+                ),
+                ("fund_use", models.TextField(blank=True, verbose_name="资金用途")),
+                (
+                    "plan_march",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "百分比不能小于 0%。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("100"), "百分比不能超过 100%。"
+                            ),
+                        ],
+                        verbose_name="3月底",
+                    ),
+                ),
+                (
+                    "plan_june",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "百分比不能小于 0%。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("100"), "百分比不能超过 100%。"
+                            ),
+                        ],
+                        verbose_name="6月底",
+                    ),
+                ),
+                (
+                    "plan_october",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "百分比不能小于 0%。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("100"), "百分比不能超过 100%。"
+                            ),
+                        ],
+                        verbose_name="10月底",
+                    ),
+                ),
+                (
+                    "plan_december",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "百分比不能小于 0%。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("100"), "百分比不能超过 100%。"
+                            ),
+                        ],
+                        verbose_name="12月底",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="indicators.framework",
+                        verbose_name="指标体系",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="units.unit",
+                        verbose_name="预算单位",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="最后修改人",
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="units.budgetyear",
+                        verbose_name="预算年度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目支出绩效目标表',
-                'verbose_name_plural': '项目支出绩效目标表',
-                'ordering': ['unit', 'year', 'sequence', 'pk'],
+                "verbose_name": "项目支出绩效目标表",
+                "verbose_name_plural": "项目支出绩效目标表",
+                "ordering": ["unit", "year", "sequence", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectIndicator',
+            name="ProjectIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='序号')),
-                ('name', models.CharField(max_length=200, verbose_name='三级指标')),
-                ('description', models.TextField(blank=True, verbose_name='绩效指标描述')),
-                ('target', models.CharField(blank=True, max_length=200, verbose_name='指标值')),
-                ('target_comparator', models.CharField(blank=True, choices=[('≥', '≥'), ('≤', '≤'), ('>', '>'), ('<', '<'), ('=', '=')], editable=False, max_length=1, verbose_name='比较符')),
-                ('target_number', models.DecimalField(blank=True, decimal_places=6, editable=False, max_digits=20, null=True, verbose_name='数值')),
-                ('target_unit', models.CharField(blank=True, editable=False, max_length=50, verbose_name='计量单位')),
-                ('basis', models.CharField(blank=True, max_length=200, verbose_name='指标值确定依据')),
-                ('value_prev1', models.CharField(blank=True, max_length=200, verbose_name='上年指标值')),
-                ('value_prev2', models.CharField(blank=True, max_length=200, verbose_name='前年指标值')),
-                ('level1', models.ForeignKey(limit_choices_to={'parent__isnull': True}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.category', verbose_name='一级指标')),
-                ('level2', models.ForeignKey(blank=True, limit_choices_to={'parent__isnull': False}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.category', verbose_name='二级指标')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='targets.projecttable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="序号")),
+                ("name", models.CharField(max_length=200, verbose_name="三级指标")),
+                ("description", models.TextField(blank=True, verbose_name="绩效指标描述")),
+                ("target", models.CharField(blank=True, max_length=200, verbose_name="指标值")),
+                (
+                    "target_comparator",
+                    models.CharField(
+                        blank=True,
+                        choices=[("≥", "≥"), ("≤", "≤"), (">", ">"), ("<", "<"), ("=", "=")],
+                        editable=False,
+                        max_length=1,
+                        verbose_name="比较符",
+                    ),
+                ),
+                (
+                    "target_number",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        editable=False,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="数值",
+                    ),
+                ),
+                (
+                    "target_unit",
+                    models.CharField(
+                        blank=True, editable=False, max_length=50, verbose_name="计量单位"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(blank=True, max_length=200, verbose_name="指标值确定依据"),
+                ),
+                (
+                    "value_prev1",
+                    models.CharField(blank=True, max_length=200, verbose_name="上年指标值"),
+                ),
+                (
+                    "value_prev2",
+                    models.CharField(blank=True, max_length=200, verbose_name="前年指标值"),
+                ),
+                (
+                    "level1",
+                    models.ForeignKey(
+                        limit_choices_to={"parent__isnull": True},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="indicators.category",
+                        verbose_name="一级指标",
+                    ),
+                ),
+                (
+                    "level2",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"parent__isnull": False},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="indicators.category",
+                        verbose_name="二级指标",
+                    ),
+                ),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="targets.projecttable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目绩效指标',
-                'verbose_name_plural': '项目绩效指标',
-                'ordering': ['order', 'pk'],
-                'abstract': False,
+                "verbose_name": "项目绩效指标",
+                "verbose_name_plural": "项目绩效指标",
+                "ordering": ["order", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ProjectGoal',
+            name="ProjectGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='序号')),
-                ('text', models.TextField(verbose_name='绩效目标')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='targets.projecttable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="序号")),
+                ("text", models.TextField(verbose_name="绩效目标")),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="targets.projecttable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目绩效目标',
-                'verbose_name_plural': '项目绩效目标',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "项目绩效目标",
+                "verbose_name_plural": "项目绩效目标",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='departmenttable',
-            constraint=models.UniqueConstraint(fields=('unit', 'year'), name='department_table_unique_per_unit_year'),
+            model_name="departmenttable",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "year"), name="department_table_unique_per_unit_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projecttable',
-            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('unit', 'year', 'code'), name='project_code_unique_per_unit_year'),
+            model_name="projecttable",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("code", ""), _negated=True),
+                fields=("unit", "year", "code"),
+                name="project_code_unique_per_unit_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projecttable',
-            constraint=models.UniqueConstraint(fields=('unit', 'year', 'name'), name='project_name_unique_per_unit_year'),
+            model_name="projecttable",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "year", "name"), name="project_name_unique_per_unit_year"
+            ),
         ),
     ]

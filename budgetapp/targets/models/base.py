@@ -43,8 +43,8 @@ def percent_field(verbose_name: str) -> models.DecimalField:
         null=True,
         blank=True,
         validators=[
-            MinValueValidator(Decimal("0"), "百分比不能小于 0%。"),
-            MaxValueValidator(Decimal("100"), "百分比不能超过 100%。"),
+            MinValueValidator(Decimal("0"), "百分比不能小于 0%%。"),
+            MaxValueValidator(Decimal("100"), "百分比不能超过 100%%。"),
         ],
     )
 
@@ -137,6 +137,12 @@ class IndicatorRow(models.Model):
     def __str__(self) -> str:
         return f"{self.name}：{self.target}"
 
+    def save(self, *args, **kwargs) -> None:
+        # The parsed parts are a cache of the typed text, refreshed on every save so they can
+        # never disagree with what is displayed.
+        self.refresh_parsed_target()
+        super().save(*args, **kwargs)
+
     @property
     def is_quantitative(self) -> bool:
         return self.target_number is not None
@@ -148,9 +154,3 @@ class IndicatorRow(models.Model):
         self.target_comparator = parsed.comparator
         self.target_number = parsed.number
         self.target_unit = parsed.unit
-
-    def save(self, *args, **kwargs) -> None:
-        # The parsed parts are a cache of the typed text, refreshed on every save so they can
-        # never disagree with what is displayed.
-        self.refresh_parsed_target()
-        super().save(*args, **kwargs)

@@ -79,7 +79,9 @@ class DepartmentTable(TargetTable):
         verbose_name_plural = "部门整体绩效目标"
         ordering = ["unit", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="department_table_unique_per_unit_year"),
+            models.UniqueConstraint(
+                fields=["unit", "year"], name="department_table_unique_per_unit_year"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,7 +133,9 @@ class DepartmentTable(TargetTable):
 
     def project_tables(self) -> models.QuerySet[ProjectTable]:
         """The 项目支出情况 list: this unit's project tables of the same year."""
-        return ProjectTable.objects.filter(unit=self.unit, year=self.year).order_by("sequence", "pk")
+        return ProjectTable.objects.filter(unit=self.unit, year=self.year).order_by(
+            "sequence", "pk"
+        )
 
 
 class _DepartmentRow(models.Model):
@@ -147,7 +151,7 @@ class DepartmentSubGoal(_DepartmentRow):
 
     table = models.ForeignKey(DepartmentTable, on_delete=models.CASCADE, related_name="sub_goals")
     title = models.CharField("标题", max_length=200, blank=True)
-    text = models.TextField("内容")
+    text = models.TextField("内容", blank=True)
 
     class Meta(_DepartmentRow.Meta):
         verbose_name = "分项绩效目标"
@@ -162,7 +166,7 @@ class DepartmentMeasure(_DepartmentRow):
 
     table = models.ForeignKey(DepartmentTable, on_delete=models.CASCADE, related_name="measures")
     title = models.CharField("标题", max_length=200, blank=True)
-    text = models.TextField("内容")
+    text = models.TextField("内容", blank=True)
 
     class Meta(_DepartmentRow.Meta):
         verbose_name = "工作保障措施"

@@ -13,7 +13,9 @@ from .base import IndicatorRow, TargetTable, money_field, percent_field
 
 class ProjectTable(TargetTable):
     sequence = models.PositiveSmallIntegerField(
-        "表序号", default=0, help_text="在单位绩效目标文本中的编号（如“1.残疾人康复经费绩效目标表”）"
+        "表序号",
+        default=0,
+        help_text="在单位绩效目标文本中的编号（如“1.残疾人康复经费绩效目标表”）",
     )
     code = models.CharField("项目编码", max_length=40, blank=True)
     name = models.CharField("项目名称", max_length=200)
@@ -21,7 +23,10 @@ class ProjectTable(TargetTable):
     budget_fiscal = money_field("其中：财政资金", default=Decimal("0"))
     budget_other = money_field("其他资金", default=Decimal("0"))
     lifetime_budget = money_field(
-        "项目总预算", null=True, blank=True, help_text="跨年度项目的总预算；留空表示与本年度预算数相同"
+        "项目总预算",
+        null=True,
+        blank=True,
+        help_text="跨年度项目的总预算；留空表示与本年度预算数相同",
     )
     fund_use = models.TextField("资金用途", blank=True)
     plan_march = percent_field("3月底")
@@ -35,9 +40,13 @@ class ProjectTable(TargetTable):
         ordering = ["unit", "year", "sequence", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "year", "code"], condition=~Q(code=""), name="project_code_unique_per_unit_year"
+                fields=["unit", "year", "code"],
+                condition=~Q(code=""),
+                name="project_code_unique_per_unit_year",
             ),
-            models.UniqueConstraint(fields=["unit", "year", "name"], name="project_name_unique_per_unit_year"),
+            models.UniqueConstraint(
+                fields=["unit", "year", "name"], name="project_name_unique_per_unit_year"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -38,10 +38,18 @@ _INDICATOR_COLUMNS = [
 
 ROW_SECTIONS = {
     "sub_goals": RowSection(
-        "sub_goals", "分项绩效目标", DepartmentSubGoalFormSet, [("title", "标题"), ("text", "内容")], "添加分项目标"
+        "sub_goals",
+        "分项绩效目标",
+        DepartmentSubGoalFormSet,
+        [("title", "标题"), ("text", "内容")],
+        "添加分项目标",
     ),
     "measures": RowSection(
-        "measures", "工作保障措施", DepartmentMeasureFormSet, [("title", "标题"), ("text", "内容")], "添加保障措施"
+        "measures",
+        "工作保障措施",
+        DepartmentMeasureFormSet,
+        [("title", "标题"), ("text", "内容")],
+        "添加保障措施",
     ),
     "tasks": RowSection(
         "tasks",
@@ -62,18 +70,23 @@ ROW_SECTIONS = {
 def _indicator_section(layout: str) -> RowSection:
     columns = list(_INDICATOR_COLUMNS)
     if layout == "hubei":
-        columns = [("goal_no", "年度目标")] + columns[:4] + [
-            ("value_prev2", "前年"),
-            ("value_prev1", "上年"),
-            ("target", "预期当年实现值"),
-            ("basis", "指标值确定依据"),
-        ]
+        columns = (
+            [("goal_no", "年度目标")]
+            + columns[:4]
+            + [
+                ("value_prev2", "前年"),
+                ("value_prev1", "上年"),
+                ("target", "预期当年实现值"),
+                ("basis", "指标值确定依据"),
+            ]
+        )
     return RowSection("indicators", "绩效指标", DepartmentIndicatorFormSet, columns, "添加指标")
 
 
 def _sections(layout: str) -> list[RowSection]:
     return [
-        _indicator_section(layout) if key == "indicators" else ROW_SECTIONS[key] for key in DEPARTMENT_FORMSETS[layout]
+        _indicator_section(layout) if key == "indicators" else ROW_SECTIONS[key]
+        for key in DEPARTMENT_FORMSETS[layout]
     ]
 
 
@@ -118,7 +131,9 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(table.get_absolute_url())
 
     def save(form, formsets):
-        return services.update_department_table(user=request.user, table=table, form=form, formsets=formsets)
+        return services.update_department_table(
+            user=request.user, table=table, form=form, formsets=formsets
+        )
 
     return _editor(request, table, save, f"编辑：{table.title}")
 

@@ -40,7 +40,9 @@ def bind(
     formsets = [
         (
             section,
-            section.formset_class(data, instance=table, prefix=section.key, framework=table.framework),
+            section.formset_class(
+                data, instance=table, prefix=section.key, framework=table.framework
+            ),
         )
         for section in sections
     ]
@@ -70,7 +72,9 @@ def handle(
                 messages.success(request, "已保存。")
                 return redirect(saved.get_absolute_url())
         else:
-            messages.error(request, "保存失败：请按页面上的红色提示修改后再保存，您填写的内容都已保留。")
+            messages.error(
+                request, "保存失败：请按页面上的红色提示修改后再保存，您填写的内容都已保留。"
+            )
     level2_parents = {}
     for _, formset in formsets:
         empty = formset.empty_form

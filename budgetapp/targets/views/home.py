@@ -19,7 +19,10 @@ def _selected_year(request: HttpRequest, years: list[BudgetYear], visible) -> Bu
     if requested in by_year:
         return by_year[requested]
     latest_with_tables = (
-        ProjectTable.objects.filter(unit__in=visible).order_by("-year__year").values_list("year__year", flat=True).first()
+        ProjectTable.objects.filter(unit__in=visible)
+        .order_by("-year__year")
+        .values_list("year__year", flat=True)
+        .first()
     )
     if latest_with_tables is not None:
         return by_year.get(str(latest_with_tables))
@@ -40,7 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
             .annotate(indicator_count=Count("indicators"))
             .order_by("unit__region__path", "unit__code", "sequence", "pk")
         )
-        departments = {d.unit_id: d for d in DepartmentTable.objects.filter(unit__in=visible, year=year)}
+        departments = {
+            d.unit_id: d for d in DepartmentTable.objects.filter(unit__in=visible, year=year)
+        }
         by_unit: dict[int, list[ProjectTable]] = {}
         for project in projects:
             by_unit.setdefault(project.unit_id, []).append(project)

@@ -22,7 +22,9 @@ from ..models import ProjectTable
 from .editing import RowSection, handle
 
 PROJECT_SECTIONS = [
-    RowSection("goals", "绩效目标", ProjectGoalFormSet, [("text", "绩效目标")], add_label="添加一条目标"),
+    RowSection(
+        "goals", "绩效目标", ProjectGoalFormSet, [("text", "绩效目标")], add_label="添加一条目标"
+    ),
     RowSection(
         "indicators",
         "绩效指标",
@@ -48,7 +50,9 @@ def project_create(request: HttpRequest, year: int) -> HttpResponse:
     budget_year = get_object_or_404(BudgetYear, year=year)
     unit = account.unit
     next_sequence = ProjectTable.objects.filter(unit=unit, year=budget_year).count() + 1
-    table = ProjectTable(unit=unit, year=budget_year, framework=budget_year.framework, sequence=next_sequence)
+    table = ProjectTable(
+        unit=unit, year=budget_year, framework=budget_year.framework, sequence=next_sequence
+    )
 
     def save(form, formsets):
         return services.create_project_table(
@@ -74,7 +78,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(table.get_absolute_url())
 
     def save(form, formsets):
-        return services.update_project_table(user=request.user, table=table, form=form, formsets=formsets)
+        return services.update_project_table(
+            user=request.user, table=table, form=form, formsets=formsets
+        )
 
     return handle(
         request,

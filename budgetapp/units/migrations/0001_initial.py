@@ -6,90 +6,219 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0001_initial'),
+        ("indicators", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BudgetYear',
+            name="BudgetYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='预算年度')),
-                ('is_open', models.BooleanField(default=True, verbose_name='开放填报')),
-                ('framework', models.ForeignKey(help_text='新建表格时默认采用的指标体系', on_delete=django.db.models.deletion.PROTECT, to='indicators.framework', verbose_name='默认指标体系')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="预算年度")),
+                ("is_open", models.BooleanField(default=True, verbose_name="开放填报")),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        help_text="新建表格时默认采用的指标体系",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="indicators.framework",
+                        verbose_name="默认指标体系",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预算年度',
-                'verbose_name_plural': '预算年度',
-                'ordering': ['-year'],
+                "verbose_name": "预算年度",
+                "verbose_name_plural": "预算年度",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('level', models.CharField(choices=[('province', '省'), ('city', '市'), ('county', '县/区')], max_length=10, verbose_name='级别')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('layout', models.CharField(blank=True, choices=[('hebei', '河北（叙述式部门目标）'), ('guangdong', '广东（部门整体预算绩效目标表）'), ('hubei', '湖北（整体支出绩效目标表）')], help_text='留空则沿用上级区域的版式', max_length=20, verbose_name='版式')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='units.region', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "省"), ("city", "市"), ("county", "县/区")],
+                        max_length=10,
+                        verbose_name="级别",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(db_index=True, default="", editable=False, max_length=255),
+                ),
+                (
+                    "layout",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("hebei", "河北（叙述式部门目标）"),
+                            ("guangdong", "广东（部门整体预算绩效目标表）"),
+                            ("hubei", "湖北（整体支出绩效目标表）"),
+                        ],
+                        help_text="留空则沿用上级区域的版式",
+                        max_length=20,
+                        verbose_name="版式",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="units.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['path'],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=30, verbose_name='单位编码')),
-                ('name', models.CharField(max_length=100, verbose_name='单位名称')),
-                ('layout_override', models.CharField(blank=True, choices=[('hebei', '河北（叙述式部门目标）'), ('guangdong', '广东（部门整体预算绩效目标表）'), ('hubei', '湖北（整体支出绩效目标表）')], help_text='留空则按所属省份', max_length=20, verbose_name='版式（覆盖）')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('parent', models.ForeignKey(blank=True, help_text='二级单位填写其主管单位', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sub_units', to='units.unit', verbose_name='上级单位')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='units.region', verbose_name='所属区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=30, verbose_name="单位编码")),
+                ("name", models.CharField(max_length=100, verbose_name="单位名称")),
+                (
+                    "layout_override",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("hebei", "河北（叙述式部门目标）"),
+                            ("guangdong", "广东（部门整体预算绩效目标表）"),
+                            ("hubei", "湖北（整体支出绩效目标表）"),
+                        ],
+                        help_text="留空则按所属省份",
+                        max_length=20,
+                        verbose_name="版式（覆盖）",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="二级单位填写其主管单位",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sub_units",
+                        to="units.unit",
+                        verbose_name="上级单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="units.region",
+                        verbose_name="所属区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预算单位',
-                'verbose_name_plural': '预算单位',
-                'ordering': ['region__path', 'code', 'name'],
+                "verbose_name": "预算单位",
+                "verbose_name_plural": "预算单位",
+                "ordering": ["region__path", "code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('filer', '填报人'), ('reviewer', '审核人'), ('admin', '管理员')], default='filer', max_length=10, verbose_name='角色')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='account', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='units.unit', verbose_name='所属单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("filer", "填报人"), ("reviewer", "审核人"), ("admin", "管理员")],
+                        default="filer",
+                        max_length=10,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="联系电话")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="account",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accounts",
+                        to="units.unit",
+                        verbose_name="所属单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '账户',
-                'verbose_name_plural': '账户',
+                "verbose_name": "账户",
+                "verbose_name_plural": "账户",
             },
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='region_unique_name_per_parent'),
+            model_name="region",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="region_unique_name_per_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('region', 'code'), name='unit_code_unique_per_region'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("code", ""), _negated=True),
+                fields=("region", "code"),
+                name="unit_code_unique_per_region",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='unit_name_unique_per_region'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("region", "name"), name="unit_name_unique_per_region"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('role', 'admin'), ('unit__isnull', False), _connector='OR'), name='account_unit_required_unless_admin'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role", "admin"), ("unit__isnull", False), _connector="OR"),
+                name="account_unit_required_unless_admin",
+            ),
         ),
     ]

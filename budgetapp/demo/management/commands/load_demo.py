@@ -15,6 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset: bool = False, **options) -> None:
         report = load_demo(reset=reset)
-        self.stdout.write(f"新建表格 {len(report.created)} 张，保留已有表格 {len(report.kept)} 张。")
+        self.stdout.write(
+            f"新建表格 {len(report.created)} 张，保留已有表格 {len(report.kept)} 张。"
+        )
         names = ", ".join([ADMIN_USERNAME] + [username for username, *_ in ACCOUNTS])
         self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}）：{names}")

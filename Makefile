@@ -1,0 +1,65 @@
+# Single entry points for a fresh clone:
+#   make run                      install everything, migrate, load demo data, serve on :8000
+#   make test [ARGS="-k access"]  install everything, run pytest
+#   make lint / make format       ruff
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+# Written after a successful `pip install`; rebuilt when a requirements file changes.
+STAMP  := $(VENV)/.requirements.stamp
+REQS   := requirements.txt requirements-dev.txt
+ARGS   ?=
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Selenium must use the Debian chromium/chromedriver, never download its own.
+export SE_OFFLINE := true
+export SE_AVOID_STATS := true
+
+.PHONY: help setup system-packages deps run test lint format clean
+
+help:
+	@echo "make setup   - install system packages, create $(VENV), install requirements"
+	@echo "make run     - setup, migrate, load demo data, runserver 127.0.0.1:8000 (DEBUG=true)"
+	@echo "make test    - setup, run pytest (pass options with ARGS=\"...\")"
+	@echo "make lint    - ruff check + ruff format --check"
+	@echo "make format  - ruff check --fix + ruff format"
+	@echo "make clean   - remove $(VENV), caches and collected static files"
+
+setup: deps
+
+system-packages:
+	@PYTHON="$(PYTHON)" bash scripts/install-system-packages.sh
+
+deps: $(STAMP)
+
+# The system packages come first: on a bare Debian they provide python3.11-venv.
+$(PY): | system-packages
+	@echo "Creating $(VENV) with $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(REQS) | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: setup
+	DEBUG=true $(PY) manage.py migrate
+	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(VENV)/bin/pytest $(ARGS)
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

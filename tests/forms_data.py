@@ -1,0 +1,77 @@
+"""Build the POST body a browser sends for a project table with its row formsets."""
+
+from __future__ import annotations
+
+from budgetapp.targets.models import ProjectTable
+
+
+def project_post(
+    *,
+    table: ProjectTable | None = None,
+    indicators: list[dict] | None = None,
+    goals: list[dict] | None = None,
+    **fields,
+) -> dict[str, str]:
+    data = {
+        "sequence": "1",
+        "code": "",
+        "name": "残疾人康复经费",
+        "money_unit": "元",
+        "budget_total": "50000",
+        "budget_fiscal": "50000",
+        "budget_other": "0",
+        "lifetime_budget": "",
+        "fund_use": "用于残疾人康复服务",
+        "plan_march": "25",
+        "plan_june": "50",
+        "plan_october": "75",
+        "plan_december": "100",
+        "loaded_version": str(table.version) if table else "",
+    }
+    data.update({k: str(v) for k, v in fields.items()})
+    goals = goals if goals is not None else [{"text": "为残疾人提供康复服务"}]
+    indicators = indicators or []
+    for prefix, rows in (("goals", goals), ("indicators", indicators)):
+        initial = sum(1 for row in rows if row.get("id"))
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(initial)
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+        for i, row in enumerate(rows):
+            row = {"order": str(i + 1), **row}
+            for key, value in row.items():
+                if key == "DELETE":
+                    if value:
+                        data[f"{prefix}-{i}-DELETE"] = "on"
+                    continue
+                data[f"{prefix}-{i}-{key}"] = "" if value is None else str(value)
+    return data
+
+
+def indicator(category, level1: str, level2: str, name: str, target: str, **extra) -> dict:
+    return {
+        "level1": category(level1).pk,
+        "level2": category(level1, level2).pk,
+        "name": name,
+        "description": extra.pop("description", ""),
+        "target": target,
+        "basis": extra.pop("basis", "工作计划"),
+        **extra,
+    }
+
+
+def existing_rows(table: ProjectTable, category) -> list[dict]:
+    """The rows of a saved table as the edit page posts them back unchanged."""
+    return [
+        {
+            "id": row.pk,
+            "table": table.pk,
+            "level1": row.level1_id,
+            "level2": row.level2_id or "",
+            "name": row.name,
+            "description": row.description,
+            "target": row.target,
+            "basis": row.basis,
+        }
+        for row in table.indicators.all()
+    ]
