@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 
 from .models import Account, BudgetYear, Region, Unit
 
@@ -29,3 +31,26 @@ class AccountAdmin(admin.ModelAdmin):
 @admin.register(BudgetYear)
 class BudgetYearAdmin(admin.ModelAdmin):
     list_display = ["year", "framework", "is_open"]
+
+
+class AccountInline(admin.StackedInline):
+    model = Account
+    can_delete = False
+    autocomplete_fields = ["unit"]
+    verbose_name_plural = "所属单位与角色"
+
+
+class UserWithAccountAdmin(UserAdmin):
+    inlines = [AccountInline]
+    list_display = [
+        "username",
+        "first_name",
+        "account__role",
+        "account__unit",
+        "is_active",
+        "is_staff",
+    ]
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithAccountAdmin)
