@@ -18,6 +18,10 @@ def _clean_number_text(value: object) -> object:
 class MoneyField(forms.DecimalField):
     """Money in 元 or 万元: accepts `1,273.72` and full-width digits."""
 
+    # A text input, not type=number: the browser would silently drop "十一万" or "1,273.72"
+    # before the server could answer with a message and keep what was typed.
+    widget = forms.TextInput
+
     default_error_messages = {
         "invalid": "请输入金额数字，例如 1273.72（不能包含文字或其他符号）。",
         "max_decimal_places": "金额最多保留两位小数。",
@@ -44,6 +48,8 @@ class MoneyField(forms.DecimalField):
 
 class PercentField(forms.DecimalField):
     """A share in percent, 0 to 100: accepts `25`, `25%`, `25.00%`."""
+
+    widget = forms.TextInput
 
     default_error_messages = {
         "invalid": "请输入 0 到 100 之间的百分比数字，例如 25 或 25%。",
@@ -77,3 +83,23 @@ class PercentField(forms.DecimalField):
 
     def validate(self, value) -> None:
         super().validate(value)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A count (人数, 序号): a text input so what was typed survives a failed save."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": "请输入整数。"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        for key in ("step", "min", "max"):
+            attrs.pop(key, None)
+        return attrs
+
+    def to_python(self, value):
+        return super().to_python(_clean_number_text(value))

@@ -21,7 +21,7 @@ from ..models import (
     ProjectIndicator,
     ProjectTable,
 )
-from .fields import MoneyField
+from .fields import MoneyField, WholeNumberField
 
 _TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2})
 
@@ -160,6 +160,7 @@ DepartmentIndicatorFormSet = _formset(
         "basis",
     ],
     widgets=_INDICATOR_WIDGETS,
+    field_classes={"goal_no": WholeNumberField},
 )
 DepartmentSubGoalFormSet = _formset(
     DepartmentTable,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 
 from ..models import DepartmentTable, ProjectTable
-from .fields import MoneyField, PercentField
+from .fields import MoneyField, PercentField, WholeNumberField
 
 PLAN_FIELDS = ["plan_march", "plan_june", "plan_october", "plan_december"]
 
@@ -72,6 +72,7 @@ class ProjectTableForm(VersionedForm):
                 for name in ("budget_total", "budget_fiscal", "budget_other", "lifetime_budget")
             },
             **{name: PercentField for name in PLAN_FIELDS},
+            "sequence": WholeNumberField,
         }
         widgets = {"fund_use": forms.Textarea(attrs={"rows": 3})}
 
@@ -143,7 +144,9 @@ def department_form_class(layout: str) -> type[forms.ModelForm]:
     class Meta:
         model = DepartmentTable
         fields = names
-        field_classes = {k: v for k, v in _MONEY.items() if k in names}
+        field_classes = {k: v for k, v in _MONEY.items() if k in names} | {
+            name: WholeNumberField for name in ("staff_count", "sub_unit_count") if name in names
+        }
         widgets = {
             name: forms.Textarea(attrs={"rows": 6})
             for name in ("overall_goal", "functions", "annual_tasks")
