@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "budgetapp.indicators",
     "budgetapp.targets",
     "budgetapp.layouts",
+    "budgetapp.review",
     "budgetapp.demo",
 ]
 
@@ -62,6 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "budgetapp.review.context_processors.unread_notices",
             ],
         },
     },

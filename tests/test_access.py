@@ -43,7 +43,7 @@ def _snapshot(table: ProjectTable):
 @pytest.mark.parametrize(("who", "expected"), READ_EXPECTED.items())
 def test_reading_a_project_table(client, users, project, who, expected):
     login(client, users[who])
-    assert client.get(reverse("targets:project_detail", args=[project.pk])).status_code == expected
+    assert client.get(reverse("review:table", args=["project", project.pk])).status_code == expected
 
 
 @pytest.mark.parametrize(("who", "expected"), WRITE_EXPECTED.items())
@@ -70,15 +70,17 @@ def test_deleting_a_project_table(client, users, project, who, expected):
     assert ProjectTable.objects.filter(pk=project.pk).exists() == (who != "owner")
 
 
-@pytest.mark.parametrize(
-    "name", ["targets:project_detail", "targets:project_edit", "targets:department_detail"]
-)
-def test_anonymous_visitors_are_sent_to_log_in(client, project, name):
+@pytest.mark.parametrize("page", ["project", "project_edit", "department", "department_edit"])
+def test_anonymous_visitors_are_sent_to_log_in(client, project, page):
     department = DepartmentTable.objects.create(
         unit=project.unit, year=project.year, framework=project.framework
     )
-    pk = department.pk if name.startswith("targets:department") else project.pk
-    url = reverse(name, args=[pk])
+    url = {
+        "project": reverse("review:table", args=["project", project.pk]),
+        "project_edit": reverse("targets:project_edit", args=[project.pk]),
+        "department": reverse("review:table", args=["department", department.pk]),
+        "department_edit": reverse("targets:department_edit", args=[department.pk]),
+    }[page]
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login")) and "next=" in response["Location"]
@@ -150,7 +152,9 @@ def test_reading_a_department_table(client, users, project, who, expected):
         unit=project.unit, year=project.year, framework=project.framework
     )
     login(client, users[who])
-    assert client.get(reverse("targets:department_detail", args=[table.pk])).status_code == expected
+    assert (
+        client.get(reverse("review:table", args=["department", table.pk])).status_code == expected
+    )
 
 
 @pytest.mark.parametrize(("who", "expected"), WRITE_EXPECTED.items())

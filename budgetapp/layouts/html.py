@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from .document import Caption, Cell, CellRole, Document, Grid, Heading, Paragraph
 
 
-def _cell_html(cell: Cell) -> SafeString:
+def _cell_html(cell: Cell, highlights: Mapping[str, str]) -> SafeString:
     tag = "th" if cell.role == CellRole.LABEL else "td"
     attrs = []
     if cell.colspan > 1:
@@ -20,6 +22,8 @@ def _cell_html(cell: Cell) -> SafeString:
     if cell.anchor:
         attrs.append(format_html(' data-anchor="{}"', cell.anchor))
     classes = f"cell-{cell.role} align-{cell.align}"
+    if cell.anchor in highlights:
+        classes += f" {highlights[cell.anchor]}"
     lines = cell.text.split("\n")
     body = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
     return format_html(
@@ -27,7 +31,7 @@ def _cell_html(cell: Cell) -> SafeString:
     )
 
 
-def _grid_html(grid: Grid) -> SafeString:
+def _grid_html(grid: Grid, highlights: Mapping[str, str]) -> SafeString:
     total = sum(grid.widths) or 1
     cols = format_html_join(
         "", '<col style="width:{}%">', ((f"{w * 100 / total:.2f}",) for w in grid.widths)
@@ -35,14 +39,16 @@ def _grid_html(grid: Grid) -> SafeString:
     rows = format_html_join(
         "\n",
         "<tr>{}</tr>",
-        ((mark_safe("".join(_cell_html(c) for c in row)),) for row in grid.rows),
+        ((mark_safe("".join(_cell_html(c, highlights) for c in row)),) for row in grid.rows),
     )
     return format_html(
         '<table class="official-grid"><colgroup>{}</colgroup><tbody>{}</tbody></table>', cols, rows
     )
 
 
-def render_html(document: Document) -> SafeString:
+def render_html(document: Document, highlights: Mapping[str, str] | None = None) -> SafeString:
+    """`highlights` maps a cell anchor to extra CSS classes (changed cells, commented cells)."""
+    highlights = highlights or {}
     parts: list[SafeString] = []
     for block in document.blocks:
         if isinstance(block, Heading):
@@ -67,7 +73,7 @@ def render_html(document: Document) -> SafeString:
                 )
             )
         elif isinstance(block, Grid):
-            parts.append(_grid_html(block))
+            parts.append(_grid_html(block, highlights))
     return format_html(
         '<article class="official-document" lang="zh-CN">{}</article>', mark_safe("\n".join(parts))
     )

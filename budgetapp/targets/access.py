@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from budgetapp.units.access import can_file_for
@@ -35,3 +36,14 @@ def get_department_table_for_user(
     if write and not can_file_for(user, table.unit):
         raise PermissionDenied("只有本单位的填报人可以修改此表。")
     return table
+
+
+def get_table_for_user(
+    user: User | AnonymousUser, kind: str, pk: int, *, write: bool = False
+) -> ProjectTable | DepartmentTable:
+    """Either kind of table, named as in URLs ("project" or "department")."""
+    if kind == "project":
+        return get_project_table_for_user(user, pk, write=write)
+    if kind == "department":
+        return get_department_table_for_user(user, pk, write=write)
+    raise Http404("没有这种表格。")

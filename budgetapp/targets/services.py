@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.forms import BaseFormSet, ModelForm
@@ -17,7 +18,8 @@ from django.forms import BaseFormSet, ModelForm
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, Unit
 
-from .models import DepartmentTable, ProjectTable, TargetTable
+from .models import DepartmentTable, ProjectTable, Revision, TargetTable
+from .snapshots import TableDiff, diff_snapshots, serialize_table
 
 
 class TableError(Exception):
@@ -33,18 +35,37 @@ class TableLocked(TableError):
 
 
 class StaleEdit(TableError):
-    pass
+    """Someone saved the table after this page was loaded; `diff` is what they changed."""
+
+    def __init__(
+        self, message: str, *, current_version: int, diff: TableDiff | None = None
+    ) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+        self.diff = diff
 
 
-def _check_may_edit(table: TargetTable, user: User, loaded_version: int | None) -> None:
+def _check_may_edit(table: TargetTable, user: User) -> None:
     if not can_file_for(user, table.unit):
         raise NotAllowed("只有本单位的填报人可以修改此表。")
     if not table.is_editable:
         raise TableLocked(f"此表当前状态为“{table.get_status_display()}”，不能修改。")
-    if loaded_version is not None and loaded_version != table.version:
-        raise StaleEdit(
-            "在您编辑期间，其他人已保存了此表。您填写的内容仍保留在页面上，请核对后再保存。"
-        )
+
+
+def _check_version(table: TargetTable, loaded_version: int | None) -> None:
+    # An update must say which version it was made from; a missing one counts as stale.
+    if loaded_version == table.version:
+        return
+    loaded = Revision.of(table).filter(version=loaded_version).first() if loaded_version else None
+    diff = diff_snapshots(loaded.data, serialize_table(table)) if loaded else None
+    editor = table.updated_by
+    who = (editor.get_full_name() or editor.get_username()) if editor else "其他人"
+    raise StaleEdit(
+        f"在您编辑期间，{who}已保存了此表（其修改见下方）。您填写的内容仍保留在页面上，"
+        "请核对后再保存；再次保存将以您的内容为准。",
+        current_version=table.version,
+        diff=diff,
+    )
 
 
 def _save_with_rows(
@@ -58,6 +79,13 @@ def _save_with_rows(
     for formset in formsets:
         formset.instance = table
         formset.save()
+    Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(table),
+        object_id=table.pk,
+        version=table.version,
+        data=serialize_table(table),
+        saved_by=user,
+    )
 
 
 @transaction.atomic
@@ -77,7 +105,8 @@ def update_project_table(
     *, user: User, table: ProjectTable, form: ModelForm, formsets: Sequence[BaseFormSet]
 ) -> ProjectTable:
     locked = ProjectTable.objects.select_for_update().get(pk=table.pk)
-    _check_may_edit(locked, user, form.cleaned_data.get("loaded_version"))
+    _check_may_edit(locked, user)
+    _check_version(locked, form.cleaned_data.get("loaded_version"))
     form.instance.version = locked.version
     _save_with_rows(form.instance, form, formsets, user)
     return form.instance
@@ -86,7 +115,7 @@ def update_project_table(
 @transaction.atomic
 def delete_project_table(*, user: User, table: ProjectTable) -> None:
     locked = ProjectTable.objects.select_for_update().get(pk=table.pk)
-    _check_may_edit(locked, user, None)
+    _check_may_edit(locked, user)
     locked.delete()
 
 
@@ -109,7 +138,8 @@ def update_department_table(
     *, user: User, table: DepartmentTable, form: ModelForm, formsets: Sequence[BaseFormSet]
 ) -> DepartmentTable:
     locked = DepartmentTable.objects.select_for_update().get(pk=table.pk)
-    _check_may_edit(locked, user, form.cleaned_data.get("loaded_version"))
+    _check_may_edit(locked, user)
+    _check_version(locked, form.cleaned_data.get("loaded_version"))
     form.instance.version = locked.version
     _save_with_rows(form.instance, form, formsets, user)
     return form.instance

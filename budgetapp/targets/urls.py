@@ -7,10 +7,8 @@ app_name = "targets"
 urlpatterns = [
     path("", home.home, name="home"),
     path("projects/new/<int:year>/", project.project_create, name="project_create"),
-    path("projects/<int:pk>/", project.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", project.project_edit, name="project_edit"),
     path("projects/<int:pk>/delete/", project.project_delete, name="project_delete"),
     path("department/new/<int:year>/", department.department_create, name="department_create"),
-    path("department/<int:pk>/", department.department_detail, name="department_detail"),
     path("department/<int:pk>/edit/", department.department_edit, name="department_edit"),
 ]

@@ -262,7 +262,7 @@ def test_filer_creates_project_table_and_reads_official_layout(
     assert [row_order(r) for r in kept] == ["1", "2"]
 
     save_and_wait_for_next_page(driver)
-    assert re.search(r"/projects/\d+/$", driver.current_url), driver.current_url
+    assert re.search(r"/tables/project/\d+/$", driver.current_url), driver.current_url
     sheet = wait(driver).until(
         EC.visibility_of_element_located((By.CSS_SELECTOR, ".official-sheet .official-grid"))
     )
@@ -292,7 +292,7 @@ def test_filer_creates_project_table_and_reads_official_layout(
     )
 
     # And the database agrees.
-    pk = int(re.search(r"/projects/(\d+)/$", driver.current_url).group(1))
+    pk = int(re.search(r"/tables/project/(\d+)/$", driver.current_url).group(1))
     table = ProjectTable.objects.get(pk=pk)
     assert table.unit == tree["own"] and table.year == year
     assert str(table.budget_total) == "110000.00"

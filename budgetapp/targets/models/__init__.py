@@ -1,4 +1,4 @@
-from .base import MoneyUnit, Status, TargetTable
+from .base import Grade, MoneyUnit, Status, TargetTable
 from .department import (
     DepartmentIndicator,
     DepartmentMeasure,
@@ -9,6 +9,7 @@ from .department import (
     TaskKind,
 )
 from .project import ProjectGoal, ProjectIndicator, ProjectTable
+from .revision import Revision
 
 __all__ = [
     "DepartmentIndicator",
@@ -16,11 +17,13 @@ __all__ = [
     "DepartmentSubGoal",
     "DepartmentTable",
     "DepartmentTask",
+    "Grade",
     "MixLine",
     "MoneyUnit",
     "ProjectGoal",
     "ProjectIndicator",
     "ProjectTable",
+    "Revision",
     "Status",
     "TargetTable",
     "TaskKind",

@@ -24,6 +24,15 @@ class Status(models.TextChoices):
         return (cls.DRAFT, cls.RETURNED)
 
 
+class Grade(models.TextChoices):
+    """审核等级 (财预〔2015〕88号): 中 means revise and resubmit, 差 means rejected."""
+
+    EXCELLENT = "excellent", "优"
+    GOOD = "good", "良"
+    FAIR = "fair", "中"
+    POOR = "poor", "差"
+
+
 class MoneyUnit(models.TextChoices):
     YUAN = "元", "元"
     WAN_YUAN = "万元", "万元"
@@ -76,6 +85,12 @@ class TargetTable(models.Model):
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField("审核通过时间", null=True, blank=True, editable=False)
+    published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
+    grade = models.CharField(
+        "审核等级", max_length=10, choices=Grade.choices, blank=True, editable=False
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="最后修改人",
@@ -90,6 +105,9 @@ class TargetTable(models.Model):
 
     class Meta:
         abstract = True
+
+    # "project" or "department": the name used in URLs that serve both kinds.
+    kind: str = ""
 
     @property
     def is_editable(self) -> bool:

@@ -44,6 +44,8 @@ def _share(part: Decimal | None, total: Decimal | None) -> Decimal | None:
 
 
 class DepartmentTable(TargetTable):
+    kind = "department"
+
     # Hebei narrative / common
     overall_goal = models.TextField("总体绩效目标", blank=True)
     # Guangdong basic figures
@@ -88,7 +90,7 @@ class DepartmentTable(TargetTable):
         return f"{self.year.year}年 {self.unit.name} 部门整体绩效目标"
 
     def get_absolute_url(self) -> str:
-        return reverse("targets:department_detail", args=[self.pk])
+        return reverse("review:table", args=["department", self.pk])
 
     @property
     def title(self) -> str:

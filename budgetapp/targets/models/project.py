@@ -12,6 +12,8 @@ from .base import IndicatorRow, TargetTable, money_field, percent_field
 
 
 class ProjectTable(TargetTable):
+    kind = "project"
+
     sequence = models.PositiveSmallIntegerField(
         "表序号",
         default=0,
@@ -53,7 +55,7 @@ class ProjectTable(TargetTable):
         return f"{self.year.year}年 {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("targets:project_detail", args=[self.pk])
+        return reverse("review:table", args=["project", self.pk])
 
     @property
     def title(self) -> str:

@@ -6,10 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 
-from budgetapp.layouts.department import department_document
-from budgetapp.layouts.html import render_html
 from budgetapp.units.access import account_of, can_file_for
 from budgetapp.units.models import BudgetYear
 
@@ -136,18 +134,3 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _editor(request, table, save, f"编辑：{table.title}")
-
-
-@login_required
-def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    table = get_department_table_for_user(request.user, pk)
-    return render(
-        request,
-        "targets/table_detail.html",
-        {
-            "table": table,
-            "kind": "department",
-            "document_html": render_html(department_document(table)),
-            "can_edit": table.is_editable and can_file_for(request.user, table.unit),
-        },
-    )

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ..models import TargetTable
-from ..services import TableError
+from ..services import StaleEdit, TableError
 
 
 @dataclass
@@ -60,13 +60,19 @@ def handle(
     context: dict,
 ) -> HttpResponse:
     form, formsets = bind(request, table, form_class, sections)
+    stale_diff = None
     if request.method == "POST":
         valid = form.is_valid() & all([fs.is_valid() for _, fs in formsets])
         if valid:
             try:
                 saved = save(form, [fs for _, fs in formsets])
+            except StaleEdit as error:
+                form.add_error(None, str(error))
+                stale_diff = error.diff
+                # The user has now seen the other save; saving again from this page is theirs.
+                form.data = form.data.copy()
+                form.data[form.add_prefix("loaded_version")] = str(error.current_version)
             except TableError as error:
-                messages.error(request, str(error))
                 form.add_error(None, str(error))
             else:
                 messages.success(request, "已保存。")
@@ -89,5 +95,6 @@ def handle(
             "formsets": formsets,
             "table": table,
             "level2_parents": level2_parents,
+            "stale_diff": stale_diff,
         },
     )

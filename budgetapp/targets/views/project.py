@@ -6,12 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from budgetapp.layouts.html import render_html
-from budgetapp.layouts.project import project_document
 from budgetapp.units.access import account_of, can_file_for
 from budgetapp.units.models import BudgetYear
 
@@ -90,21 +88,6 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=save,
         template="targets/project_form.html",
         context={"page_title": f"编辑：{table.title}"},
-    )
-
-
-@login_required
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    table = get_project_table_for_user(request.user, pk)
-    return render(
-        request,
-        "targets/table_detail.html",
-        {
-            "table": table,
-            "kind": "project",
-            "document_html": render_html(project_document(table)),
-            "can_edit": table.is_editable and can_file_for(request.user, table.unit),
-        },
     )
 
 

@@ -1,0 +1,27 @@
+"""Who may review which unit."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+
+from budgetapp.units.access import account_of, role_of, units_visible_to
+from budgetapp.units.models import Role, Unit
+
+
+def can_review(user: User | AnonymousUser, unit: Unit) -> bool:
+    """A reviewer whose city contains the unit."""
+    account = account_of(user)
+    if account is None or account.role != Role.REVIEWER or account.unit is None:
+        return False
+    return unit.region.path.startswith(account.unit.region.path)
+
+
+def is_admin(user: User | AnonymousUser) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def reviewable_units(user: User | AnonymousUser) -> QuerySet[Unit]:
+    if role_of(user) != Role.REVIEWER:
+        return Unit.objects.none()
+    return units_visible_to(user)

@@ -1,0 +1,77 @@
+"""Telling people what happened: an in-app notice, and an e-mail where they have an address.
+
+Mail goes through Django's mail framework (console backend by default, SMTP from settings) and
+is sent after the transaction commits, so a refused or rolled-back step never notifies anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.db import transaction
+
+from budgetapp.targets.models import TargetTable
+from budgetapp.units.models import Account, Role
+
+from .models import Notice
+
+logger = logging.getLogger(__name__)
+
+
+def _reviewers_of(table: TargetTable) -> list[User]:
+    accounts = Account.objects.filter(role=Role.REVIEWER, unit__isnull=False).select_related(
+        "user", "unit__region"
+    )
+    path = table.unit.region.path
+    return [a.user for a in accounts if path.startswith(a.unit.region.path) and a.user.is_active]
+
+
+def _filers_of(table: TargetTable) -> list[User]:
+    return list(
+        get_user_model().objects.filter(
+            account__role=Role.FILER, account__unit=table.unit, is_active=True
+        )
+    )
+
+
+def _send(recipients: list[User], text: str, url: str) -> None:
+    Notice.objects.bulk_create(Notice(recipient=user, text=text, url=url) for user in recipients)
+    addresses = [user.email for user in recipients if user.email]
+    if not addresses:
+        return
+
+    def mail() -> None:
+        try:
+            send_mail(
+                subject=f"[绩效目标] {text[:60]}",
+                message=f"{text}\n\n查看：{url}",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=addresses,
+            )
+        except Exception:  # a mail server being down must not undo a review step
+            logger.exception("Could not send notice mail to %s", addresses)
+
+    transaction.on_commit(mail)
+
+
+def table_submitted(table: TargetTable, actor: User) -> None:
+    text = f"{table.unit.name} 提交了“{table.title}”，请审核。"
+    _send(_reviewers_of(table), text, _review_url(table))
+
+
+def table_returned(table: TargetTable, actor: User, reason: str) -> None:
+    text = f"“{table.title}”被退回：{reason[:100]}"
+    _send(_filers_of(table), text, table.get_absolute_url())
+
+
+def table_approved(table: TargetTable, actor: User) -> None:
+    text = f"“{table.title}”已审核通过。"
+    _send(_filers_of(table), text, table.get_absolute_url())
+
+
+def _review_url(table: TargetTable) -> str:
+    return table.get_absolute_url()

@@ -1,0 +1,161 @@
+"""The reviewer's workspace: every unit of the city for one year, and the unit-wide actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from budgetapp.core.http import client_ip
+from budgetapp.targets.models import DepartmentTable, MoneyUnit, ProjectTable, Status, TargetTable
+from budgetapp.targets.services import NotAllowed, TableError
+from budgetapp.units.access import role_of, units_visible_to
+from budgetapp.units.models import BudgetYear, Role, Unit
+
+from .. import services
+
+# 财预〔2016〕143号: approved targets are disclosed within 20 days.
+DISCLOSURE_DAYS = 20
+_WAN = Decimal("10000")
+
+
+def days_left(approved_at, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return DISCLOSURE_DAYS - (today - timezone.localtime(approved_at).date()).days
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    tables: list[TargetTable] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    budget_wan: Decimal = Decimal("0")
+    min_days_left: int | None = None
+
+    @property
+    def not_submitted(self) -> bool:
+        """Nothing filed yet, or something still in the filer's hands."""
+        return not self.tables or any(t.status in Status.editable() for t in self.tables)
+
+    @property
+    def overdue(self) -> bool:
+        return self.min_days_left is not None and self.min_days_left < 0
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.min_days_left if self.overdue else 0
+
+    @property
+    def approved_waiting(self) -> int:
+        return self.counts.get(Status.APPROVED, 0)
+
+
+def _budget_in_wan(table: ProjectTable) -> Decimal:
+    return table.budget_total / _WAN if table.money_unit == MoneyUnit.YUAN else table.budget_total
+
+
+def build_rows(units, year: BudgetYear) -> list[UnitRow]:
+    rows = {unit.pk: UnitRow(unit) for unit in units}
+    tables: list[TargetTable] = [
+        *DepartmentTable.objects.filter(unit__in=units, year=year),
+        *ProjectTable.objects.filter(unit__in=units, year=year).order_by("sequence", "pk"),
+    ]
+    for table in tables:
+        row = rows[table.unit_id]
+        row.tables.append(table)
+        row.counts[table.status] = row.counts.get(table.status, 0) + 1
+        if isinstance(table, ProjectTable):
+            row.budget_wan += _budget_in_wan(table)
+        if table.status == Status.APPROVED and table.approved_at:
+            left = days_left(table.approved_at)
+            row.min_days_left = left if row.min_days_left is None else min(row.min_days_left, left)
+    return list(rows.values())
+
+
+FILTERS = {
+    "": ("全部单位", lambda row: True),
+    "not_submitted": ("未提交", lambda row: row.not_submitted),
+    "submitted": ("待审核", lambda row: row.counts.get(Status.SUBMITTED, 0) > 0),
+    "approved": ("待公开", lambda row: row.approved_waiting > 0),
+    "overdue": ("公开逾期", lambda row: row.overdue),
+    "published": ("已公开", lambda row: row.counts.get(Status.PUBLISHED, 0) > 0),
+}
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) not in (Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("只有审核人可以查看审核工作台。")
+    years = list(BudgetYear.objects.order_by("-year"))
+    by_year = {str(y.year): y for y in years}
+    year = by_year.get(request.GET.get("year", "")) or (years[0] if years else None)
+    units = (
+        units_visible_to(request.user)
+        .select_related("region")
+        .order_by("region__path", "code", "name")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        units = units.filter(name__icontains=query)
+    chosen = request.GET.get("filter", "")
+    label, keep = FILTERS.get(chosen, FILTERS[""])
+    rows = [row for row in build_rows(list(units), year) if keep(row)] if year else []
+    return render(
+        request,
+        "review/dashboard.html",
+        {
+            "years": years,
+            "year": year,
+            "rows": rows,
+            "filters": [(key, name) for key, (name, _) in FILTERS.items()],
+            "chosen": chosen,
+            "query": query,
+            "total_wan": sum((row.budget_wan for row in rows), Decimal("0")),
+            "disclosure_days": DISCLOSURE_DAYS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish_unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    unit = get_object_or_404(units_visible_to(request.user), pk=unit_pk)
+    budget_year = get_object_or_404(BudgetYear, year=year)
+    try:
+        entries = services.publish_unit(
+            unit=unit, year=budget_year, user=request.user, ip=client_ip(request)
+        )
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except TableError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已公开 {unit.name} 的 {len(entries)} 张表。")
+    return redirect(f"{reverse('review:dashboard')}?year={year}")
+
+
+@login_required
+@require_POST
+def submit_unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    unit = get_object_or_404(units_visible_to(request.user), pk=unit_pk)
+    budget_year = get_object_or_404(BudgetYear, year=year)
+    try:
+        submissions = services.submit_all(
+            unit=unit, year=budget_year, user=request.user, ip=client_ip(request)
+        )
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except TableError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已提交 {len(submissions)} 张表，等待审核。")
+    return redirect(f"{reverse('targets:home')}?year={year}")

@@ -1,0 +1,172 @@
+"""The table page every role sees, and the workflow actions posted from it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from budgetapp.core.http import client_ip
+from budgetapp.layouts import document_for
+from budgetapp.layouts.html import render_html
+from budgetapp.targets.access import get_table_for_user
+from budgetapp.targets.models import Grade, Status, TargetTable
+from budgetapp.targets.services import NotAllowed, TableError
+from budgetapp.targets.snapshots import TableDiff, diff_snapshots, serialize_table
+from budgetapp.units.access import can_file_for
+
+from .. import services
+from ..access import can_review, is_admin
+from ..anchors import anchor_choices
+from ..models import Comment, Submission, Transition
+
+
+def _records(model, table: TargetTable):
+    return model.objects.filter(
+        content_type=ContentType.objects.get_for_model(table), object_id=table.pk
+    )
+
+
+def changes_to_show(table: TargetTable) -> tuple[str, TableDiff | None]:
+    """What a reader should see as "changed": since the previous submission while under review,
+    since the last submission while the filer is editing again."""
+    submissions = list(_records(Submission, table).order_by("-number")[:2])
+    if table.status == Status.SUBMITTED and len(submissions) == 2:
+        latest, previous = submissions
+        return f"第{latest.number}次提交与第{previous.number}次提交相比", diff_snapshots(
+            previous.data, latest.data
+        )
+    if table.status in Status.editable() and submissions:
+        return "自上次提交以来的修改", diff_snapshots(submissions[0].data, serialize_table(table))
+    return "", None
+
+
+@login_required
+def table_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    table = get_table_for_user(request.user, kind, pk)
+    user = request.user
+    comments = list(_records(Comment, table).select_related("author", "submission"))
+    diff_title, diff = changes_to_show(table)
+    highlights: dict[str, str] = {}
+    for comment in comments:
+        if comment.anchor:
+            highlights[comment.anchor] = "cell-commented"
+    for anchor in diff.anchors if diff else ():
+        highlights[anchor] = (highlights.get(anchor, "") + " cell-changed").strip()
+    reviewer = can_review(user, table.unit)
+    filer = can_file_for(user, table.unit)
+    context = {
+        "table": table,
+        "kind": kind,
+        "document_html": render_html(document_for(table), highlights),
+        "comments": comments,
+        "history": _records(Transition, table).select_related("actor"),
+        "diff": diff,
+        "diff_title": diff_title,
+        "anchors": anchor_choices(table) if reviewer or is_admin(user) else [],
+        "can_edit": filer and table.is_editable,
+        "can_submit": filer and table.is_editable,
+        "can_withdraw": filer and table.status == Status.SUBMITTED,
+        "can_review": reviewer and table.status == Status.SUBMITTED,
+        "can_publish": reviewer and table.status == Status.APPROVED,
+        "can_reopen": is_admin(user) and table.status == Status.APPROVED,
+        "can_comment": reviewer or is_admin(user),
+        "four_eyes_blocked": reviewer and services.has_touched(user, table),
+        "approve_grades": [
+            (Grade.EXCELLENT, Grade.EXCELLENT.label),
+            (Grade.GOOD, Grade.GOOD.label),
+        ],
+        "return_grades": [(Grade.FAIR, "中（修改后重新提交）"), (Grade.POOR, "差（不予通过）")],
+    }
+    return render(request, "review/table.html", context)
+
+
+def _run(
+    request: HttpRequest, table: TargetTable, step: Callable[[], object], done: str
+) -> HttpResponse:
+    try:
+        step()
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except TableError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect(table.get_absolute_url())
+
+
+ACTIONS = {
+    "submit": (
+        lambda r, t, ip: services.submit_table(table=t, user=r.user, ip=ip),
+        "已提交，等待审核。",
+    ),
+    "withdraw": (
+        lambda r, t, ip: services.withdraw_table(table=t, user=r.user, ip=ip),
+        "已撤回，可以继续修改。",
+    ),
+    "return": (
+        lambda r, t, ip: services.return_table(
+            table=t,
+            user=r.user,
+            reason=r.POST.get("reason", ""),
+            grade=r.POST.get("grade", ""),
+            ip=ip,
+        ),
+        "已退回给填报人。",
+    ),
+    "approve": (
+        lambda r, t, ip: services.approve_table(
+            table=t,
+            user=r.user,
+            grade=r.POST.get("grade", ""),
+            comment=r.POST.get("comment", ""),
+            ip=ip,
+        ),
+        "已审核通过。",
+    ),
+    "publish": (lambda r, t, ip: services.publish_table(table=t, user=r.user, ip=ip), "已公开。"),
+    "reopen": (
+        lambda r, t, ip: services.reopen_table(
+            table=t, user=r.user, reason=r.POST.get("reason", ""), ip=ip
+        ),
+        "已重新打开，填报人可以修改。",
+    ),
+}
+
+
+@login_required
+@require_POST
+def table_action(request: HttpRequest, kind: str, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404("没有这个操作。")
+    table = get_table_for_user(request.user, kind, pk)
+    step, done = ACTIONS[action]
+    return _run(request, table, lambda: step(request, table, client_ip(request)), done)
+
+
+@login_required
+@require_POST
+def add_comment(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    table = get_table_for_user(request.user, kind, pk)
+    choices = dict(anchor_choices(table))
+    anchor = request.POST.get("anchor", "")
+    if anchor not in choices:
+        messages.error(request, "所选位置不在此表中，请重新选择。")
+        return redirect(table.get_absolute_url())
+
+    def step() -> None:
+        services.add_comment(
+            table=table,
+            user=request.user,
+            text=request.POST.get("text", ""),
+            anchor=anchor,
+            anchor_label=choices[anchor],
+        )
+
+    return _run(request, table, step, "意见已保存。")
