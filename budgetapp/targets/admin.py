@@ -11,7 +11,30 @@ from .models import (
     ProjectTable,
 )
 
-_READONLY = ["status", "version", "created_at", "updated_at", "updated_by"]
+_READONLY = [
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+    "updated_by",
+    "submitted_at",
+    "approved_at",
+    "published_at",
+    "grade",
+]
+
+
+class TableAdmin(admin.ModelAdmin):
+    """Edits in the admin count as edits: they bump the version and name the editor, so the
+    four-eyes rule and stale-save detection see them too."""
+
+    readonly_fields = _READONLY
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.updated_by = request.user
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 class ProjectGoalInline(admin.TabularInline):
@@ -36,11 +59,10 @@ class ProjectIndicatorInline(admin.TabularInline):
 
 
 @admin.register(ProjectTable)
-class ProjectTableAdmin(admin.ModelAdmin):
+class ProjectTableAdmin(TableAdmin):
     list_display = ["name", "code", "unit", "year", "budget_total", "money_unit", "status"]
     list_filter = ["year", "status", "unit__region"]
     search_fields = ["name", "code", "unit__name"]
-    readonly_fields = _READONLY
     inlines = [ProjectGoalInline, ProjectIndicatorInline]
 
 
@@ -76,11 +98,10 @@ class DepartmentTaskInline(admin.TabularInline):
 
 
 @admin.register(DepartmentTable)
-class DepartmentTableAdmin(admin.ModelAdmin):
+class DepartmentTableAdmin(TableAdmin):
     list_display = ["unit", "year", "status"]
     list_filter = ["year", "status"]
     search_fields = ["unit__name"]
-    readonly_fields = _READONLY
     inlines = [
         DepartmentSubGoalInline,
         DepartmentMeasureInline,

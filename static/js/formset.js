@@ -104,6 +104,14 @@
     });
   });
 
+  // Rows a reviewer commented on are tinted so the filer finds what to fix.
+  document.querySelectorAll('[data-role="review-comments"] [data-anchor]').forEach((item) => {
+    if (!item.dataset.anchor) return;
+    document
+      .querySelectorAll(`tr[data-anchor="${CSS.escape(item.dataset.anchor)}"]`)
+      .forEach((row) => row.classList.add("table-warning"));
+  });
+
   const form = document.querySelector('form[data-role="table-form"]');
   if (form) {
     form.addEventListener("input", () => (dirty = true));

@@ -1,0 +1,25 @@
+"""Review information shown on pages of the filing app (the edit forms)."""
+
+from __future__ import annotations
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+
+from ..models import Comment, Transition
+
+register = template.Library()
+
+
+@register.inclusion_tag("review/_open_comments.html")
+def review_comments(table) -> dict:
+    """The reviewer's comments and the last return reason, for the filer fixing the table."""
+    if not table.pk:
+        return {"comments": [], "last_return": None}
+    records = {"content_type": ContentType.objects.get_for_model(table), "object_id": table.pk}
+    comments = Comment.objects.filter(**records).select_related("author", "submission")
+    last_return = (
+        Transition.objects.filter(**records, action__in=["return", "reopen"])
+        .order_by("-at")
+        .first()
+    )
+    return {"comments": list(comments), "last_return": last_return}
