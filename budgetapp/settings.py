@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "budgetapp.targets",
     "budgetapp.layouts",
     "budgetapp.review",
+    "budgetapp.portal",
     "budgetapp.demo",
 ]
 
