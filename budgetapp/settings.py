@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "budgetapp.targets",
     "budgetapp.layouts",
     "budgetapp.review",
+    "budgetapp.exports",
     "budgetapp.portal",
     "budgetapp.demo",
 ]
@@ -118,6 +119,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+# The site's public address, so links in notice e-mails can be clicked (e.g. https://jx.example.cn).
+SITE_URL = env_str("SITE_URL", default="")
 EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")

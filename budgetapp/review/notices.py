@@ -39,6 +39,11 @@ def _filers_of(table: TargetTable) -> list[User]:
 
 
 def _send(recipients: list[User], text: str, url: str) -> None:
+    max_length = Notice._meta.get_field("text").max_length
+    if len(text) > max_length:
+        text = text[: max_length - 1] + "…"
+    # In-app links stay relative; e-mail needs the site's address to be clickable.
+    mail_url = f"{settings.SITE_URL.rstrip('/')}{url}" if settings.SITE_URL else url
     Notice.objects.bulk_create(Notice(recipient=user, text=text, url=url) for user in recipients)
     addresses = [user.email for user in recipients if user.email]
     if not addresses:
@@ -48,7 +53,7 @@ def _send(recipients: list[User], text: str, url: str) -> None:
         try:
             send_mail(
                 subject=f"[绩效目标] {text[:60]}",
-                message=f"{text}\n\n查看：{url}",
+                message=f"{text}\n\n查看：{mail_url}",
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=addresses,
             )

@@ -68,6 +68,33 @@ def _check_version(table: TargetTable, loaded_version: int | None) -> None:
     )
 
 
+# Fields the workflow owns: an edit form was bound to a copy read before the row lock, so these
+# are taken from the locked row, never from that copy.
+_WORKFLOW_FIELDS = ("status", "version", "submitted_at", "approved_at", "published_at", "grade")
+
+
+def _prepare_update(locked: TargetTable, form: ModelForm, user: User) -> None:
+    _check_may_edit(locked, user)
+    _ensure_revision(locked)
+    _check_version(locked, form.cleaned_data.get("loaded_version"))
+    for name in _WORKFLOW_FIELDS:
+        setattr(form.instance, name, getattr(locked, name))
+
+
+def _ensure_revision(table: TargetTable) -> None:
+    """Tables loaded or changed outside the filing pages (demo loader, admin) have no revision
+    for their current version; record it before it is overwritten, so a stale save can still
+    list what changed."""
+    if not Revision.of(table).filter(version=table.version).exists():
+        Revision.objects.create(
+            content_type=ContentType.objects.get_for_model(table),
+            object_id=table.pk,
+            version=table.version,
+            data=serialize_table(table),
+            saved_by=table.updated_by,
+        )
+
+
 def _save_with_rows(
     table: TargetTable, form: ModelForm, formsets: Sequence[BaseFormSet], user: User
 ) -> None:
@@ -105,9 +132,7 @@ def update_project_table(
     *, user: User, table: ProjectTable, form: ModelForm, formsets: Sequence[BaseFormSet]
 ) -> ProjectTable:
     locked = ProjectTable.objects.select_for_update().get(pk=table.pk)
-    _check_may_edit(locked, user)
-    _check_version(locked, form.cleaned_data.get("loaded_version"))
-    form.instance.version = locked.version
+    _prepare_update(locked, form, user)
     _save_with_rows(form.instance, form, formsets, user)
     return form.instance
 
@@ -138,8 +163,6 @@ def update_department_table(
     *, user: User, table: DepartmentTable, form: ModelForm, formsets: Sequence[BaseFormSet]
 ) -> DepartmentTable:
     locked = DepartmentTable.objects.select_for_update().get(pk=table.pk)
-    _check_may_edit(locked, user)
-    _check_version(locked, form.cleaned_data.get("loaded_version"))
-    form.instance.version = locked.version
+    _prepare_update(locked, form, user)
     _save_with_rows(form.instance, form, formsets, user)
     return form.instance
