@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("public/", include("budgetapp.portal.urls")),
+    path("", include("budgetapp.exports.urls")),
     path("", include("budgetapp.review.urls")),
     path("", include("budgetapp.targets.urls")),
 ]

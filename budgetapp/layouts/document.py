@@ -49,6 +49,9 @@ class Grid:
     rows: list[list[Cell]] = field(default_factory=list)
     # How many leading rows are column headers, repeated on every printed page.
     header_rows: int = 0
+    # Printed directly under the previous grid with the same columns, as one table of the
+    # template (the project table's indicator part: its own grid so its header can repeat).
+    joined: bool = False
 
     @property
     def column_count(self) -> int:

@@ -12,6 +12,7 @@ PROJECT_WIDTHS = [10, 11, 15, 12, 13, 13, 14]
 
 
 def project_grid(table: ProjectTable) -> Grid:
+    """The top block: code and name, budget, spending plan, goals."""
     grid = Grid(widths=PROJECT_WIDTHS)
     grid.add(
         label("项目编码"),
@@ -48,6 +49,12 @@ def project_grid(table: ProjectTable) -> Grid:
         f"{i}.{goal.text}" if numbered else goal.text for i, goal in enumerate(goals, 1)
     )
     grid.add(label("绩效目标"), text(goal_text, colspan=6, anchor="field:goals"))
+    return grid
+
+
+def indicator_grid(table: ProjectTable) -> Grid:
+    """The indicator table, joined under the top block; its header row repeats on every page."""
+    grid = Grid(widths=PROJECT_WIDTHS, header_rows=1, joined=True)
     grid.add(
         label("一级指标", header=True),
         label("二级指标", header=True),
@@ -79,5 +86,6 @@ def project_document(table: ProjectTable) -> Document:
             Heading(table.title, level=2),
             Caption(left=f"{unit.code}{unit.name}", right=f"单位：{table.money_unit}"),
             project_grid(table),
+            indicator_grid(table),
         ],
     )

@@ -264,7 +264,7 @@ def test_filer_creates_project_table_and_reads_official_layout(
     save_and_wait_for_next_page(driver)
     assert re.search(r"/tables/project/\d+/$", driver.current_url), driver.current_url
     sheet = wait(driver).until(
-        EC.visibility_of_element_located((By.CSS_SELECTOR, ".official-sheet .official-grid"))
+        EC.visibility_of_element_located((By.CSS_SELECTOR, ".official-sheet .official-document"))
     )
     assert "已保存。" in driver.find_element(By.TAG_NAME, "main").text
 

@@ -1,0 +1,102 @@
+"""What an export contains: one table, or a unit's book of tables for a budget year.
+
+A unit's book is what the published documents print (seeds 000 and 001): 第一部分 部门整体绩效目标,
+then 第二部分 预算项目绩效目标 with the project tables numbered in order. Both exporters walk a
+`Book`, so one table and a whole book go through the same code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from budgetapp.layouts import document_for
+from budgetapp.layouts.document import Document
+from budgetapp.targets.models import DepartmentTable, ProjectTable, TargetTable
+from budgetapp.units.models import Unit
+
+DEPARTMENT_PART = "第一部分 部门整体绩效目标"
+PROJECT_PART = "第二部分 预算项目绩效目标"
+
+
+@dataclass(frozen=True)
+class BookEntry:
+    """One table of a book. `label` is its short name (a worksheet's title)."""
+
+    label: str
+    document: Document
+
+
+@dataclass(frozen=True)
+class Part:
+    heading: str  # empty for a single table
+    entries: list[BookEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Book:
+    title: str
+    author: str
+    filename: str  # without extension
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def is_single_table(self) -> bool:
+        return len(self.parts) == 1 and not self.parts[0].heading
+
+    def entries(self) -> list[BookEntry]:
+        return [entry for part in self.parts for entry in part.entries]
+
+
+# Characters Windows, macOS or a browser refuse in a file name, and control characters.
+_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def safe_filename(stem: str) -> str:
+    """A download name: unsafe characters become "_", at most 150 characters."""
+    cleaned = _UNSAFE_IN_FILENAME.sub("_", stem).strip(" .") or "export"
+    return cleaned[:150]
+
+
+def _entry(table: TargetTable) -> BookEntry:
+    if isinstance(table, ProjectTable):
+        label = f"{table.sequence}.{table.name}" if table.sequence else table.name
+    else:
+        label = "部门整体绩效目标"
+    return BookEntry(label=label, document=document_for(table))
+
+
+def table_book(table: TargetTable) -> Book:
+    """A single table: `张家口市残疾人联合会本级_2021_1.残疾人康复经费绩效目标表`."""
+    unit, year = table.unit, table.year.year
+    title = table.title if isinstance(table, ProjectTable) else "部门整体绩效目标"
+    return Book(
+        title=table.title,
+        author=unit.name,
+        filename=safe_filename(f"{unit.name}_{year}_{title}"),
+        parts=[Part(heading="", entries=[_entry(table)])],
+    )
+
+
+def unit_book(unit: Unit, year: int) -> Book:
+    """Every table of a unit for a budget year, in the order of the published documents."""
+    department = (
+        DepartmentTable.objects.filter(unit=unit, year__year=year)
+        .select_related("unit__region", "year")
+        .first()
+    )
+    projects = ProjectTable.objects.filter(unit=unit, year__year=year).select_related(
+        "unit__region", "year"
+    )
+    parts = []
+    if department is not None:
+        parts.append(Part(heading=DEPARTMENT_PART, entries=[_entry(department)]))
+    project_entries = [_entry(table) for table in projects.order_by("sequence", "pk")]
+    if project_entries:
+        parts.append(Part(heading=PROJECT_PART, entries=project_entries))
+    return Book(
+        title=f"{unit.name}{year}年绩效目标",
+        author=unit.name,
+        filename=safe_filename(f"{unit.name}_{year}_绩效目标"),
+        parts=parts,
+    )
