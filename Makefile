@@ -2,6 +2,7 @@
 #   make run                      install everything, migrate, load demo data, serve on :8000
 #   make test [ARGS="-k access"]  install everything, run pytest
 #   make lint / make format       ruff
+#   make bench [ARGS="--runs 9"]   export benchmark (installs LibreOffice for the comparison)
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -19,7 +20,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SE_OFFLINE := true
 export SE_AVOID_STATS := true
 
-.PHONY: help setup system-packages deps run test lint format clean
+.PHONY: help setup system-packages deps run test lint format bench clean
 
 help:
 	@echo "make setup   - install system packages, create $(VENV), install requirements"
@@ -27,6 +28,7 @@ help:
 	@echo "make test    - setup, run pytest (pass options with ARGS=\"...\")"
 	@echo "make lint    - ruff check + ruff format --check"
 	@echo "make format  - ruff check --fix + ruff format"
+	@echo "make bench   - export benchmark vs targets and LibreOffice (ARGS=\"--runs 9\")"
 	@echo "make clean   - remove $(VENV), caches and collected static files"
 
 setup: deps
@@ -60,6 +62,12 @@ lint: deps
 format: deps
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# bench/setup.sh installs LibreOffice Calc (headless) for the comparison: the benchmark's own
+# need, not the app's.
+bench: setup
+	bash bench/setup.sh
+	$(PY) bench/exports.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "budgetapp.core",
     "budgetapp.units",
     "budgetapp.indicators",
@@ -113,6 +115,31 @@ STORAGES = {
         )
     },
 }
+
+# Background tasks (Django's Tasks API, backported by django-tasks): stored in the database and
+# run by `python manage.py db_worker` (the `worker` service in docker-compose.yml).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Printed tables (PDF parts of books), keyed by their content: budgetapp/exports/cache.py.
+# By default under MEDIA_ROOT (the one folder the Docker image can write; never served
+# directly). Drafts are printed too: the folder must never be served.
+EXPORT_CACHE_DIR = Path(env_str("EXPORT_CACHE_DIR", default=str(MEDIA_ROOT / "export-cache")))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "exports": {
+        "BACKEND": "budgetapp.exports.cache.PrintedTablesCache",  # file-based
+        "LOCATION": EXPORT_CACHE_DIR,
+        "TIMEOUT": 60 * 60 * 24 * 30,  # an entry of a table that changed is never read again
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+# Processes printing the tables of a book in parallel; 0 = one per CPU, 1 = no extra process.
+EXPORT_PDF_WORKERS = env_int("EXPORT_PDF_WORKERS", 0)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

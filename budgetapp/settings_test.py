@@ -1,4 +1,4 @@
-"""Test settings: the real settings with a fast hasher and in-memory e-mail.
+"""Test settings: the real settings with a fast hasher, in-memory e-mail and tasks run at once.
 
 Migrations are not disabled: the tests run against the schema production gets.
 """
@@ -17,3 +17,15 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Tests serve no collected static files; WhiteNoise would only warn about the missing folder.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+# Background tasks run at once, inside the request that enqueues them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Printed tables are cached in memory (per test process), never in MEDIA_ROOT.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "exports": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "exports",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 100000},
+    },
+}

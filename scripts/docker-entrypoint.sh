@@ -1,8 +1,11 @@
 #!/bin/sh
 # Container entrypoint: bring the database schema up to date, then run the given command
-# (gunicorn by default, see Dockerfile CMD).
+# (gunicorn by default, see Dockerfile CMD). SKIP_MIGRATE=true leaves migrating to another
+# container (the background worker waits for `web`, which migrates).
 set -eu
 
-python manage.py migrate --noinput
+if [ "${SKIP_MIGRATE:-false}" != "true" ]; then
+    python manage.py migrate --noinput
+fi
 
 exec "$@"

@@ -7,6 +7,8 @@ visitor.
 
 from __future__ import annotations
 
+import re
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -26,6 +28,13 @@ from budgetapp.units.models import (
 )
 
 PASSWORD = "pw-for-tests-1"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Stored files (published PDFs, export ZIPs) go to a throw-away folder, never `media/`."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -132,3 +141,22 @@ def project(tree, year, category) -> ProjectTable:
 def login(client, user):
     client.force_login(user)
     return client
+
+
+def publish(table, users: dict, *, filer: str = "owner"):
+    """Take a draft table through submit, approve and publish, as the real roles would."""
+    from budgetapp.review import services
+
+    services.submit_table(table=table, user=users[filer])
+    services.approve_table(table=table, user=users["reviewer"])
+    services.publish_table(table=table, user=users["reviewer"])
+    table.refresh_from_db()
+    return table
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF with all white space removed (cells wrap, lines break anywhere)."""
+    result = subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
+    )
+    return re.sub(r"\s+", "", result.stdout.decode())

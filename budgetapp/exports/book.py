@@ -85,8 +85,10 @@ def unit_book(unit: Unit, year: int) -> Book:
         .select_related("unit__region", "year")
         .first()
     )
-    projects = ProjectTable.objects.filter(unit=unit, year__year=year).select_related(
-        "unit__region", "year"
+    projects = (
+        ProjectTable.objects.filter(unit=unit, year__year=year)
+        .select_related("unit__region", "year")
+        .prefetch_related("goals")  # one query for every table's goals, not one per table
     )
     parts = []
     if department is not None:

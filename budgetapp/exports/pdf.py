@@ -3,69 +3,111 @@
 The markup is the one the table page shows; only the stylesheet (`print.css`) is the exports
 app's own. Tagged PDF/UA-1 with the document language zh-CN, so screen readers and the
 Simplified Chinese glyphs of Noto Serif CJK are chosen; fonts are embedded as subsets.
+
+One table is printed in one go. A book is printed one table at a time (`pdf_parts.py`): each
+table's part is cached by its content (`cache.py`), the missing ones are printed on every core,
+and the parts are joined into the book (`pdf_assemble.py`) with its outline, one subset of each
+font and page numbers running across the book. So a book where one table changed prints that
+table only, and a large book prints in parallel.
 """
 
 from __future__ import annotations
 
-import threading
-from functools import cache
-from pathlib import Path
+import logging
+import re
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from budgetapp.layouts.html import render_html
 
-from .book import Book
+from . import cache, pdf_parts
+from .book import Book, BookEntry
 
-PRINT_CSS = Path(__file__).resolve().parent / "print.css"
-
-_local = threading.local()
-
-
-@cache
-def _stylesheet():
-    # Parsed once per process: the stylesheet never changes while the app runs.
-    from weasyprint import CSS
-
-    return CSS(filename=str(PRINT_CSS), url_fetcher=_url_fetcher())
+logger = logging.getLogger(__name__)
 
 
-def _font_config():
-    """One font configuration per thread, kept for the life of the process.
-
-    WeasyPrint otherwise builds a new one (loading Fontconfig's font list) for every document,
-    about a sixth of the time of a one-page table. Pango font maps are not thread-safe, hence
-    one per thread rather than one per process.
-    """
-    from weasyprint.text.fonts import FontConfiguration
-
-    if getattr(_local, "font_config", None) is None:
-        _local.font_config = FontConfiguration()
-    return _local.font_config
+# The cell anchors of the table page (`data-anchor="indicator:12"`) mean nothing on paper;
+# WeasyPrint would still parse one per cell.
+_ANCHOR = re.compile(r' data-anchor="[^"]*"')
 
 
-def _url_fetcher():
-    from weasyprint.urls import URLFetcher
-
-    # The documents reference nothing outside themselves; refuse every URL so no typed text can
-    # ever make the server fetch a file or a web address.
-    return URLFetcher(allowed_protocols=())
+def _printable(document) -> SafeString:
+    # Safe: only whole attributes go, and typed text cannot hold a quote (it is escaped).
+    return mark_safe(_ANCHOR.sub("", render_html(document)))  # noqa: S308
 
 
 def book_html(book: Book) -> str:
     """The whole printable HTML page of a book (also handy to look at in a browser)."""
     parts = [
-        {"heading": part.heading, "documents": [render_html(e.document) for e in part.entries]}
+        {"heading": part.heading, "documents": [_printable(e.document) for e in part.entries]}
         for part in book.parts
     ]
     return render_to_string("exports/book.html", {"book": book, "parts": parts})
 
 
-def render_pdf(book: Book) -> bytes:
-    # Imported here: WeasyPrint loads Pango and HarfBuzz, which only exports need.
-    from weasyprint import HTML
+def part_html(book: Book, heading: str, entry: BookEntry) -> str:
+    """One table of a book as its own page: what a part prints (see `pdf_parts`)."""
+    parts = [{"heading": heading, "documents": [_printable(entry.document)]}]
+    return render_to_string("exports/book.html", {"book": book, "parts": parts})
 
-    document = HTML(string=book_html(book), url_fetcher=_url_fetcher())
-    return document.write_pdf(
-        stylesheets=[_stylesheet()], font_config=_font_config(), pdf_variant="pdf/ua-1"
-    )
+
+def render_pdf(book: Book) -> bytes:
+    if book.is_single_table or not book.entries():
+        return _render_whole(book)
+    try:
+        return render_book(book)
+    except pdf_parts.FontUnavailable as error:
+        logger.warning("printing %s in one pass: %s", book.filename, error)
+        return _render_whole(book, cached=False)
+
+
+def _render_whole(book: Book, *, cached: bool = True) -> bytes:
+    """The book (usually one table) printed in one pass, cached by its HTML."""
+    html = book_html(book)
+    key = cache.key_for("table", html)
+    if cached and (pdf := cache.get_many([key]).get(key)) is not None:
+        return pdf
+    document = pdf_parts.render_document(html)
+    pdf = document.write_pdf(**pdf_parts.PDF_OPTIONS)
+    if cached:
+        cache.set_many({key: pdf})
+    return pdf
+
+
+def render_book(book: Book) -> bytes:
+    """Print the parts not in the cache (in parallel when there are several), and join them.
+
+    In book order, each table's part is looked up in the cache or handed to the printer; then
+    the parts are joined in order as they come back, while the later ones are still printing.
+    """
+    from .pdf_assemble import BookAssembler
+
+    printer = pdf_parts.Printer(workers())
+    keys: list[str] = []
+    parts: dict[str, object] = {}  # key -> RenderedPart (cached) or printer job
+    for number, (heading, entry) in enumerate(
+        (part.heading if index == 0 else "", entry)
+        for part in book.parts
+        for index, entry in enumerate(part.entries)
+    ):
+        source = pdf_parts.PartSource(part_html(book, heading, entry), continued=number > 0)
+        key = cache.key_for("part-continued" if source.continued else "part", source.html)
+        keys.append(key)
+        if key not in parts:
+            parts[key] = cache.get_many([key]).get(key) or printer.print(source)
+    with BookAssembler() as assembler:
+        for key in keys:
+            part = parts[key]
+            if not isinstance(part, pdf_parts.RenderedPart):
+                part = parts[key] = printer.result(part)
+                cache.set_many({key: part})
+            assembler.add(part)
+        return assembler.finish(pdf_parts.footer_layout())
+
+
+def workers() -> int:
+    """Processes printing a book's tables: EXPORT_PDF_WORKERS, or one per CPU (1 = no pool)."""
+    configured = getattr(settings, "EXPORT_PDF_WORKERS", 0)
+    return configured if configured and configured > 0 else pdf_parts.default_workers()

@@ -1,9 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import job_views, views
 
 app_name = "exports"
 
 urlpatterns = [
     path("tables/<str:kind>/<int:pk>/export/<str:fmt>/", views.table_export, name="table"),
+    path(
+        "units/<int:unit_pk>/<int:year>/book/<str:fmt>/",
+        views.unit_book_export,
+        name="unit_book",
+    ),
+    path("review/<int:year>/summary.xlsx", views.city_summary_export, name="city_summary"),
+    path("exports/jobs/", job_views.job_start, name="job_start"),
+    path("exports/jobs/<int:pk>/", job_views.job_page, name="job"),
+    path("exports/jobs/<int:pk>/status/", job_views.job_status, name="job_status"),
+    path("exports/jobs/<int:pk>/download/", job_views.job_download, name="job_download"),
 ]

@@ -12,13 +12,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+import weakref
 from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -161,24 +165,72 @@ def _caption(ws: Worksheet, row: int, columns: int, caption: Caption) -> None:
             ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
 
 
+class _GridStyles:
+    """The formats of grid cells, registered with the workbook once.
+
+    Assigning a Font, Border or Alignment makes openpyxl hash the whole object to find it in
+    the workbook's list of formats: half the time of a large book. A cell's formats are a
+    small array of indexes into those lists (`cell._style`), so each combination is assigned
+    the ordinary way once and then copied.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple, StyleArray] = {}
+
+    def apply(self, target, align: str, number_format: str | None) -> None:
+        key = (align, number_format)
+        array = self._arrays.get(key)
+        if array is None:
+            target.font = BODY_FONT
+            target.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+            target.border = GRID_BORDER
+            if number_format:
+                target.number_format = number_format
+            target.quotePrefix = False
+            self._arrays[key] = StyleArray(target._style)
+        else:
+            target._style = StyleArray(array)
+
+    def apply_border(self, target) -> None:
+        array = self._arrays.get("border")
+        if array is None:
+            target.border = GRID_BORDER
+            self._arrays["border"] = StyleArray(target._style)
+        else:
+            target._style = StyleArray(array)
+
+
+_styles: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _grid(
     ws: Worksheet, top: int, grid: Grid, widths: list[float], heights: dict[int, float]
 ) -> None:
+    styles = _styles.setdefault(ws.parent, _GridStyles())
     spanning: list[tuple[int, int, float]] = []  # (first row, row count, points needed)
     for r, c, cell in grid.placed():
         row, column = top + r, 1 + c
         target = ws.cell(row=row, column=column)
-        _set_value(target, cell)
-        target.font = BODY_FONT
-        target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=True)
+        number_format = _set_value(target, cell)
+        quoted = target.quotePrefix
+        styles.apply(target, cell.align, number_format)
+        target.quotePrefix = quoted
         last_row, last_column = row + cell.rowspan - 1, column + cell.colspan - 1
         if cell.rowspan > 1 or cell.colspan > 1:
-            ws.merge_cells(
-                start_row=row, start_column=column, end_row=last_row, end_column=last_column
+            # What ws.merge_cells does, less the border bookkeeping every cell here overrides.
+            ws.merged_cells.add(
+                MergedCellRange(
+                    ws,
+                    CellRange(
+                        min_row=row, min_col=column, max_row=last_row, max_col=last_column
+                    ).coord,
+                )
             )
-        for rr in range(row, last_row + 1):
-            for cc in range(column, last_column + 1):
-                ws.cell(row=rr, column=cc).border = GRID_BORDER
+            for rr in range(row, last_row + 1):
+                for cc in range(column, last_column + 1):
+                    if (rr, cc) != (row, column):
+                        covered = ws._cells[rr, cc] = MergedCell(ws, row=rr, column=cc)
+                        styles.apply_border(covered)
         width = sum(widths[c : c + cell.colspan]) if c < len(widths) else TOTAL_WIDTH
         needed = _lines(cell.text, width) * LINE_HEIGHT + 4
         if cell.rowspan == 1:
@@ -198,16 +250,17 @@ def _grid(
         ws.print_title_rows = f"{top}:{top + grid.header_rows - 1}"
 
 
-def _set_value(target, cell: Cell) -> None:
+def _set_value(target, cell: Cell) -> str | None:
+    """Store the cell's number or text; the number format it needs is returned, not set."""
     number_format = NUMBER_FORMATS.get(cell.fmt)
     if cell.number is not None and number_format:
         value = cell.number
         if cell.fmt == CellFormat.PERCENT:
             value = Decimal(value) / 100
         target.value = value
-        target.number_format = number_format
-    else:
-        _set_text(target, cell.text)
+        return number_format
+    _set_text(target, cell.text)
+    return None
 
 
 def _set_text(target, text: str) -> None:

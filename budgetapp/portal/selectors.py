@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from budgetapp.exports.models import FileFormat, PublishedFile
+from budgetapp.exports.published import latest_book_file, latest_table_file
 from budgetapp.targets.models import DepartmentTable, ProjectTable, Status
 from budgetapp.units.models import Region, Unit
 
@@ -52,3 +54,35 @@ def public_table(kind: str, pk: int) -> ProjectTable | DepartmentTable:
     if table is None:
         raise Http404("没有公开内容。")
     return table
+
+
+def published_table_file(kind: str, pk: int, fmt: str) -> PublishedFile:
+    """The latest stored file of a published table (404 for anything else)."""
+    record = latest_table_file(public_table(kind, pk), fmt) if fmt in FileFormat.values else None
+    if record is None:
+        raise Http404("没有公开文件。")
+    return record
+
+
+def published_book_file(unit_pk: int, year: int, fmt: str) -> PublishedFile:
+    """The latest stored book of a unit's published tables of a year (404 for anything else)."""
+    unit = public_unit(unit_pk)
+    has_published = (
+        published_departments().filter(unit=unit, year__year=year).exists()
+        or published_projects().filter(unit=unit, year__year=year).exists()
+    )
+    record = (
+        latest_book_file(unit, year, fmt) if has_published and fmt in FileFormat.values else None
+    )
+    if record is None:
+        raise Http404("没有公开文件。")
+    return record
+
+
+def published_formats(table: ProjectTable | DepartmentTable) -> list[str]:
+    """The formats a published table can be downloaded in (files stored on publication)."""
+    return [fmt for fmt in FileFormat.values if latest_table_file(table, fmt) is not None]
+
+
+def published_book_formats(unit: Unit, year: int) -> list[str]:
+    return [fmt for fmt in FileFormat.values if latest_book_file(unit, year, fmt) is not None]

@@ -1,14 +1,17 @@
 """The public portal: browse province → city → unit → year and read published tables.
 
 No login. Only published tables exist here: anything else answers 404, so a draft's address
-reveals nothing.
+reveals nothing. Downloads are the files stored when the tables were published, never a fresh
+rendering of what the database holds now.
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
+from budgetapp.core.http import stored_file_response
 from budgetapp.layouts import document_for
 from budgetapp.layouts.html import render_html
 from budgetapp.units.models import Region
@@ -50,6 +53,8 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         years.setdefault(table.year.year, {"department": None, "projects": []})["projects"].append(
             table
         )
+    for number, tables in years.items():
+        tables["book_formats"] = selectors.published_book_formats(current, number)
     return render(
         request,
         "portal/unit.html",
@@ -71,8 +76,23 @@ def table(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "kind": kind,
             "document_html": render_html(document_for(current)),
             "crumbs": current.unit.region.ancestors(),
+            "formats": selectors.published_formats(current),
         },
     )
+
+
+def _download(record) -> HttpResponse:
+    return stored_file_response(record.file, filename=record.filename, content_type=record.mimetype)
+
+
+@require_safe
+def table_download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse:
+    return _download(selectors.published_table_file(kind, pk, fmt))
+
+
+@require_safe
+def book_download(request: HttpRequest, pk: int, year: int, fmt: str) -> HttpResponse:
+    return _download(selectors.published_book_file(pk, year, fmt))
 
 
 def search(request: HttpRequest) -> HttpResponse:

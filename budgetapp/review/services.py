@@ -3,6 +3,7 @@
 草稿 → 已提交 → 已退回 (editable again) or 审核通过 → 已公开. Each function locks the table row,
 checks the current state and the actor's rights, changes the state and writes a `Transition`
 (who, when, from, to, comment, client IP). Views call these; nothing else changes `status`.
+Publishing also renders and stores the published files (`exports.published`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from budgetapp.exports import published
+from budgetapp.exports.models import PublishedFile
 from budgetapp.targets.models import (
     DepartmentTable,
     Grade,
@@ -215,31 +218,58 @@ def approve_table(
     return entry
 
 
-@transaction.atomic
-def publish_table(*, table: TargetTable, user: User, ip: str | None = None) -> Transition:
+def _publish(
+    table: TargetTable, *, user: User, ip: str | None
+) -> tuple[Transition, list[PublishedFile]]:
     table = _lock(table)
     _check_reviewer(user, table, "公开")
     _require(table, Status.APPROVED, doing="公开")
     entry = _record(table, action=Action.PUBLISH, to_status=Status.PUBLISHED, actor=user, ip=ip)
     table.published_at = timezone.now()
     table.save(update_fields=["status", "published_at"])
+    return entry, published.store_table_files(table=table, user=user)
+
+
+def _lock_unit(unit: Unit) -> None:
+    # Publications of one unit take turns, so each unit book rendered includes every table
+    # published before it.
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+
+
+def publish_table(*, table: TargetTable, user: User, ip: str | None = None) -> Transition:
+    """Publish one approved table; its files and the unit's book are rendered and stored.
+
+    Rendering happens inside the transaction, after the state change: a failed render rolls
+    the publication back, so no published table is ever without its files.
+    """
+    with published.publishing() as stored:
+        _lock_unit(table.unit)
+        entry, files = _publish(table, user=user, ip=ip)
+        stored += files
+        stored += published.store_unit_book(unit=table.unit, year=table.year, user=user)
     return entry
 
 
-@transaction.atomic
 def publish_unit(
     *, unit: Unit, year: BudgetYear, user: User, ip: str | None = None
 ) -> list[Transition]:
-    """Publish every approved table of the unit for the year."""
+    """Publish every approved table of the unit for the year, then store the unit's book."""
     if not can_review(user, unit):
         raise NotAllowed("只有本市的审核人可以公开此单位的表。")
-    tables: Iterable[TargetTable] = [
-        *DepartmentTable.objects.filter(unit=unit, year=year, status=Status.APPROVED),
-        *ProjectTable.objects.filter(unit=unit, year=year, status=Status.APPROVED),
-    ]
-    entries = [publish_table(table=table, user=user, ip=ip) for table in tables]
-    if not entries:
-        raise WrongState("此单位本年度没有已审核通过、待公开的表。")
+    with published.publishing() as stored:
+        _lock_unit(unit)
+        tables: Iterable[TargetTable] = [
+            *DepartmentTable.objects.filter(unit=unit, year=year, status=Status.APPROVED),
+            *ProjectTable.objects.filter(unit=unit, year=year, status=Status.APPROVED),
+        ]
+        entries = []
+        for table in tables:
+            entry, files = _publish(table, user=user, ip=ip)
+            entries.append(entry)
+            stored += files
+        if not entries:
+            raise WrongState("此单位本年度没有已审核通过、待公开的表。")
+        stored += published.store_unit_book(unit=unit, year=year, user=user)
     return entries
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from .models import Account, Role, Unit
 
@@ -41,3 +42,8 @@ def can_file_for(user: User | AnonymousUser, unit: Unit) -> bool:
     """Only a filer of the unit itself enters and changes its tables."""
     account = account_of(user)
     return account is not None and account.role == Role.FILER and account.unit_id == unit.pk
+
+
+def get_unit_for_user(user: User | AnonymousUser, pk: int) -> Unit:
+    """A unit the user may see: their own, their city's, or any for an administrator; else 404."""
+    return get_object_or_404(units_visible_to(user).select_related("region"), pk=pk)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from budgetapp.core.http import client_ip
+from budgetapp.exports.models import ExportJob
 from budgetapp.targets.models import DepartmentTable, MoneyUnit, ProjectTable, Status, TargetTable
 from budgetapp.targets.services import NotAllowed, TableError
 from budgetapp.units.access import role_of, units_visible_to
@@ -121,6 +122,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": query,
             "total_wan": sum((row.budget_wan for row in rows), Decimal("0")),
             "disclosure_days": DISCLOSURE_DAYS,
+            "export_jobs": ExportJob.objects.filter(requested_by=request.user).select_related(
+                "year"
+            )[:5],
         },
     )
 

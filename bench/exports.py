@@ -1,0 +1,258 @@
+"""Export benchmark: the issue's targets, and LibreOffice converting the same XLSX as the status quo.
+
+    .venv/bin/python bench/exports.py [--runs 5] [--configured-db]      (or: make bench)
+
+Sets Django up with a throw-away SQLite database and export cache in a temporary folder (or,
+with --configured-db, the database of the environment's settings), loads the demo, makes a
+100-table unit by copying demo tables, then prints min / median / max over --runs runs of each
+measurement, after one warm-up run, in this one warm process:
+
+- one project table to PDF, not cached                                   target ≤ 0.15 s
+- the 张家口 2021 book (部门整体 + 13 project tables) to PDF, cold         target ≤ 1.0 s
+  (export cache emptied), and with one table changed since the last export  target ≤ 0.3 s
+- the 100-table book to PDF, cold                                         target ≤ 4 s
+- the 100-table book to XLSX                                              target ≤ 1 s
+
+and, side by side, LibreOffice (`soffice --headless --convert-to pdf`, started for each file,
+as a script would) converting our XLSX of one table and of a 10-sheet book to PDF, against our
+PDF of the same tables. LibreOffice comes from bench/setup.sh, not from the app's requirements;
+without `soffice` that comparison is skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ZHANGJIAKOU = "张家口市残疾人联合会本级"
+YEAR = 2021
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per line (default 5)")
+    parser.add_argument(
+        "--configured-db",
+        action="store_true",
+        help="use the database of the settings (DATABASE_URL) instead of a throw-away SQLite",
+    )
+    options = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="export-bench-"))
+    try:
+        run(options, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(options, workdir: Path) -> None:
+    if not options.configured_db:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("SECRET_KEY", "export-benchmark-only")
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ["EXPORT_CACHE_DIR"] = str(workdir / "export-cache")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "budgetapp.settings")
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+
+    from bench.data import make_big_unit
+    from budgetapp.exports import cache as export_cache
+    from budgetapp.exports import pdf as export_pdf
+    from budgetapp.exports.book import Book, Part, unit_book
+    from budgetapp.exports.registry import EXPORTERS, export_table, export_unit_book
+    from budgetapp.targets.models import ProjectIndicator, ProjectTable
+    from budgetapp.units.models import Unit
+
+    print("Setting up: migrate, load_demo, a 100-table unit …", flush=True)
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    big = make_big_unit(100, YEAR)
+    unit = Unit.objects.get(name=ZHANGJIAKOU)
+    table = ProjectTable.objects.get(unit=unit, year__year=YEAR, sequence=1)
+    book = unit_book(unit, YEAR)
+    ten = Book(
+        title=book.title,
+        author=book.author,
+        filename="ten",
+        parts=[book.parts[0], Part(book.parts[1].heading, book.parts[1].entries[:9])],
+    )
+    assert len(book.entries()) == 14 and len(ten.entries()) == 10
+    assert len(unit_book(big, YEAR).entries()) == 100
+
+    def cold() -> None:
+        export_cache.clear()
+
+    # One table changed: a different indicator each run, so its part is never in the cache.
+    indicators = list(
+        ProjectIndicator.objects.filter(table__unit=unit, table__year__year=YEAR).order_by("pk")
+    )
+    originals = {row.pk: row.target for row in indicators}
+    changes = iter(range(10**6))
+
+    def change_one_table() -> None:
+        number = next(changes)
+        row = indicators[number % len(indicators)]
+        row.target = f"{originals[row.pk]}（{number}）"
+        row.save()
+
+    results: list[tuple[str, list[float], float | None]] = []
+
+    def measure(
+        label: str, action: Callable[[], object], *, before=None, target: float | None = None
+    ) -> list[float]:
+        if before:
+            before()
+        action()  # warm-up, not counted
+        times = []
+        for _ in range(options.runs):
+            if before:
+                before()
+            start = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - start)
+        results.append((label, times, target))
+        print(f"  {label}: median {statistics.median(times):.3f} s", flush=True)
+        return times
+
+    print(f"Measuring ({options.runs} runs each, after a warm-up run) …", flush=True)
+    one = measure(
+        "1 project table → PDF (not cached)",
+        lambda: export_table(table, "pdf"),
+        before=cold,
+        target=0.15,
+    )
+    measure("1 project table → PDF (cached)", lambda: export_table(table, "pdf"), target=None)
+    measure(
+        "张家口 book, 1+13 tables → PDF, cold",
+        lambda: export_unit_book(unit, YEAR, "pdf"),
+        before=cold,
+        target=1.0,
+    )
+    export_unit_book(unit, YEAR, "pdf")
+    measure(
+        "张家口 book → PDF, 1 table changed",
+        lambda: export_unit_book(unit, YEAR, "pdf"),
+        before=change_one_table,
+        target=0.3,
+    )
+    measure(
+        "张家口 book → PDF, nothing changed",
+        lambda: export_unit_book(unit, YEAR, "pdf"),
+        target=None,
+    )
+    measure(
+        "100-table book → PDF, cold",
+        lambda: export_unit_book(big, YEAR, "pdf"),
+        before=cold,
+        target=4.0,
+    )
+    measure("100-table book → XLSX", lambda: export_unit_book(big, YEAR, "xlsx"), target=1.0)
+    ten_pdf = measure(
+        "10-table book → PDF, cold", lambda: EXPORTERS["pdf"](ten), before=cold, target=None
+    )
+    for row in indicators:
+        if row.target != originals[row.pk]:
+            row.target = originals[row.pk]
+            row.save()
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    libreoffice: list[tuple[str, list[float], list[float]]] = []
+    if soffice:
+        files = workdir / "xlsx"
+        files.mkdir()
+        one_xlsx = files / "one-table.xlsx"
+        one_xlsx.write_bytes(export_table(table, "xlsx").content)
+        ten_xlsx = files / "ten-sheets.xlsx"
+        ten_xlsx.write_bytes(EXPORTERS["xlsx"](ten).content)
+        profile = (workdir / "lo-profile").as_uri()
+        for label, path, ours in (
+            ("1 table (XLSX → PDF)", one_xlsx, one),
+            ("10-sheet book (XLSX → PDF)", ten_xlsx, ten_pdf),
+        ):
+            command = [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(workdir / "lo-out"),
+                str(path),
+            ]
+            times = measure(
+                f"LibreOffice: {label}",
+                lambda command=command: subprocess.run(
+                    command, check=True, capture_output=True, timeout=300
+                ),
+            )
+            results.pop()  # printed in the comparison below, not among the targets
+            pdf = workdir / "lo-out" / (path.stem + ".pdf")
+            if not pdf.exists():
+                raise SystemExit(f"LibreOffice wrote no PDF for {path.name}")
+            libreoffice.append((label, times, ours))
+
+    report(results, libreoffice, options.runs, export_pdf.workers(), soffice)
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives `text`: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def report(results, libreoffice, runs: int, workers: int, soffice: str | None) -> None:
+    width = max(_width(label) for label, *_ in [*results, *libreoffice]) + 2
+    print()
+    print(
+        f"Exports — {runs} runs each after a warm-up run, one warm process; "
+        f"{os.cpu_count()} CPUs, {workers} PDF worker processes"
+    )
+    print(f"{'':{width}}{'min':>8}{'median':>8}{'max':>8}   target")
+    missed = []
+    for label, times, target in results:
+        median = statistics.median(times)
+        verdict = ""
+        if target is not None:
+            verdict = f"≤ {target:g} s  " + ("met" if median <= target else "NOT MET")
+            if median > target:
+                missed.append(label)
+        print(
+            f"{_pad(label, width)}{min(times):8.3f}{median:8.3f}{max(times):8.3f}   {verdict}".rstrip()
+        )
+    print()
+    if not soffice:
+        print("LibreOffice comparison skipped: no soffice (run bench/setup.sh).")
+    else:
+        version = subprocess.run(
+            [soffice, "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+        print(f"Status quo: {version or 'LibreOffice'} headless, soffice --convert-to pdf")
+        print(f"{'':{width}}{'LibreOffice':>12}{'ours':>8}{'ratio':>8}   (medians, s)")
+        for label, times, ours in libreoffice:
+            theirs, mine = statistics.median(times), statistics.median(ours)
+            print(f"{_pad(label, width)}{theirs:12.3f}{mine:8.3f}{theirs / mine:7.1f}×")
+    print()
+    print("All targets met." if not missed else f"Targets NOT met: {', '.join(missed)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The cache of printed tables: a table is printed again only when what it prints has changed.
+
+An entry is keyed by a hash of exactly what WeasyPrint is given (the table's HTML, which holds
+every printed value: for a department table also its list of projects, the unit's name and its
+region's layout) and of everything else the output depends on (`RENDERER_VERSION`: the print
+stylesheet, the WeasyPrint and pikepdf versions and the format of an entry). A changed table
+gets a new key; the entries of its old content are simply never read again and expire.
+
+The entries live in the cache named `exports` of `CACHES` (`PrintedTablesCache`, a file-based
+cache, in production; in memory for the tests); without that entry nothing is cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import zlib
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
+
+from .pdf_parts import CONTINUED_PART_CSS, PAGE_FOOTER, PART_CSS, PDF_OPTIONS, PRINT_CSS
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "exports"
+# Bump when the layout code, the HTML renderer or the entries' format change in a way the HTML
+# itself does not show.
+FORMAT_VERSION = 3
+
+
+@cache
+def renderer_version() -> str:
+    import pikepdf
+    import weasyprint
+
+    stylesheet = hashlib.sha256(PRINT_CSS.read_bytes()).hexdigest()[:16]
+    return (
+        f"v{FORMAT_VERSION}/weasyprint {weasyprint.__version__}/pikepdf {pikepdf.__version__}/"
+        f"css {stylesheet}/{PART_CSS}/{CONTINUED_PART_CSS}/{PAGE_FOOTER}/{sorted(PDF_OPTIONS.items())}"
+    )
+
+
+def key_for(kind: str, html: str) -> str:
+    """The cache key of printing `html` as `kind`: "table" (a whole PDF), "part" (a book's first
+    part) or "part-continued" (any other part)."""
+    digest = hashlib.sha256()
+    digest.update(renderer_version().encode())
+    digest.update(b"\0" + kind.encode() + b"\0")
+    digest.update(html.encode())
+    return f"export:{kind}:{digest.hexdigest()}"
+
+
+def _cache():
+    if CACHE_ALIAS not in settings.CACHES:
+        return None
+    return caches[CACHE_ALIAS]
+
+
+def get_many(keys: list[str]) -> dict[str, Any]:
+    backend = _cache()
+    if backend is None or not keys:
+        return {}
+    try:
+        return backend.get_many(keys)
+    except Exception:  # a broken cache must not break exports: print instead
+        logger.exception("reading the export cache failed")
+        return {}
+
+
+def set_many(values: dict[str, Any]) -> None:
+    backend = _cache()
+    if backend is None or not values:
+        return
+    try:
+        backend.set_many(values)
+    except Exception:
+        logger.exception("writing the export cache failed")
+
+
+def clear() -> None:
+    """Forget every printed table, and the font subsets kept in this process."""
+    from . import pdf_parts
+
+    backend = _cache()
+    if backend is not None:
+        backend.clear()
+    pdf_parts.forget_subsets()
+
+
+class PrintedTablesCache(FileBasedCache):
+    """Django's file-based cache, tuned for printed tables.
+
+    - Culling (dropping entries beyond MAX_ENTRIES) lists every file of the folder, and Django
+      does it before every write: with thousands of entries, a book of a hundred tables would
+      spend seconds listing. Here one write in `cull_every` culls (the first one included).
+    - An entry is PDF data, compressed already: zlib's fastest level is enough.
+    """
+
+    cull_every = 100
+
+    def __init__(self, dir, params) -> None:
+        super().__init__(dir, params)
+        self._writes = 0
+
+    def _cull(self) -> None:
+        self._writes += 1
+        if self._writes % self.cull_every == 1:
+            super()._cull()
+
+    def _write_content(self, file, timeout, value) -> None:
+        file.write(pickle.dumps(self.get_backend_timeout(timeout), self.pickle_protocol))
+        file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol), 1))

@@ -1,0 +1,71 @@
+"""The background export of a whole city: start it, watch its progress, download the ZIP."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from budgetapp.core.http import stored_file_response
+from budgetapp.targets.services import NotAllowed
+from budgetapp.units.models import BudgetYear
+
+from .jobs import get_job_for_user, start_city_export
+from .models import ExportJob, JobStatus
+
+
+@login_required
+@require_POST
+def job_start(request: HttpRequest) -> HttpResponse:
+    requested = request.POST.get("year", "")
+    if not requested.isdigit():
+        raise Http404("没有这个预算年度。")
+    year = get_object_or_404(BudgetYear, year=int(requested))
+    try:
+        job = start_city_export(user=request.user, year=year)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    return redirect("exports:job", pk=job.pk)
+
+
+def _state(job: ExportJob) -> dict:
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": job.finished,
+        "error": job.error,
+        "download_url": (
+            reverse("exports:job_download", args=[job.pk]) if job.status == JobStatus.DONE else ""
+        ),
+    }
+
+
+@login_required
+@require_safe
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job_for_user(request.user, pk)
+    return render(request, "exports/job.html", {"job": job, "state": _state(job)})
+
+
+@login_required
+@require_safe
+@never_cache
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(_state(get_job_for_user(request.user, pk)))
+
+
+@login_required
+@require_safe
+@never_cache
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job_for_user(request.user, pk)
+    if job.status != JobStatus.DONE or not job.file:
+        raise Http404("导出尚未完成。")
+    return stored_file_response(job.file, filename=job.filename, content_type="application/zip")

@@ -1,0 +1,390 @@
+"""What makes exports fast must not change what they contain: the cache of printed tables, the
+book printed one table at a time and joined, the worker processes. (No timing here: the
+benchmark is bench/exports.py.)"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from decimal import Decimal
+from io import BytesIO
+
+import pikepdf
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from bench.data import make_big_unit
+from budgetapp.exports import cache, pdf_parts
+from budgetapp.exports.book import DEPARTMENT_PART, PROJECT_PART, unit_book
+from budgetapp.exports.pdf import _render_whole, render_pdf
+from budgetapp.exports.registry import export_table, export_unit_book
+from budgetapp.targets.models import ProjectIndicator, ProjectTable
+from budgetapp.units.models import Unit
+
+from .test_exports import pdffonts, pdfinfo, pdftotext
+
+ZHANGJIAKOU = "张家口市残疾人联合会本级"
+CAIDIAN = "武汉市蔡甸区残疾人联合会"  # Hubei: its department table lists the unit's projects
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def printed(monkeypatch):
+    """The parts handed to the printer (cache misses), in order, as their HTML."""
+    handed: list[str] = []
+    original = pdf_parts.Printer.print
+
+    def spy(self, source):
+        handed.append(source.html)
+        return original(self, source)
+
+    monkeypatch.setattr(pdf_parts.Printer, "print", spy)
+    return handed
+
+
+def _pages(pdf: bytes) -> int:
+    return int(re.search(r"Pages:\s+(\d+)", pdfinfo(pdf))[1])
+
+
+def _outline(pdf: bytes) -> list[str]:
+    xml = subprocess.run(
+        ["pdftohtml", "-xml", "-i", "-stdout", "-", "/dev/null"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout.decode()
+    return re.findall(r'<item page="\d+">([^<]*)</item>', xml)
+
+
+def _book(name: str, year: int = 2021) -> bytes:
+    return export_unit_book(Unit.objects.get(name=name), year, "pdf").content
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_second_export_prints_nothing_and_gives_the_same_book(demo, printed, workers):
+    with override_settings(EXPORT_PDF_WORKERS=workers):
+        first = _book(ZHANGJIAKOU)
+        assert len(printed) == 14  # 部门整体 and 13 project tables
+        second = _book(ZHANGJIAKOU)
+    assert len(printed) == 14
+    assert pdftotext(second, "-layout") == pdftotext(first, "-layout")
+    assert _outline(second) == _outline(first)
+
+
+def test_changing_one_indicator_prints_that_table_only(demo, printed):
+    _book(ZHANGJIAKOU)
+    table = ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=7)
+    row = table.indicators.order_by("order").first()
+    row.target = "≥12345人"
+    row.save()
+    printed.clear()
+
+    book = _book(ZHANGJIAKOU)
+
+    assert len(printed) == 1 and "≥12345人" in printed[0] and table.name in printed[0]
+    assert "≥12345人" in pdftotext(book)
+
+
+def test_a_projects_budget_reprints_it_and_the_department_table_listing_it(demo, printed):
+    _book(CAIDIAN, 2025)
+    project = ProjectTable.objects.filter(unit__name=CAIDIAN).order_by("sequence").first()
+    project.budget_total = Decimal("98765.43")
+    project.save()
+    printed.clear()
+
+    _book(CAIDIAN, 2025)
+
+    assert len(printed) == 2
+    assert "部门整体" in printed[0] and "98,765.43" in printed[0]
+    assert project.name in printed[1] and "98,765.43" in printed[1]
+
+
+def test_the_joined_book_reads_as_the_book_printed_in_one_pass(demo):
+    unit = Unit.objects.get(name=ZHANGJIAKOU)
+    row = ProjectIndicator.objects.filter(table__unit=unit).order_by("pk").first()
+    _book(ZHANGJIAKOU)
+    row.target = "＞99%"
+    row.save()
+    joined = _book(ZHANGJIAKOU)  # one part printed again, thirteen from the cache
+
+    whole = _render_whole(unit_book(unit, 2021), cached=False)
+
+    assert pdftotext(joined, "-layout") == pdftotext(whole, "-layout")
+    assert _outline(joined) == _outline(whole)
+    assert _pages(joined) == _pages(whole) == 23
+    info = pdfinfo(joined)
+    assert re.search(r"Title:\s+张家口市残疾人联合会本级2021年绩效目标", info)
+    assert re.search(r"Tagged:\s+yes", info)
+    assert 'pdfuaid:part="1"' in pdfinfo(joined, "-meta")
+
+
+def test_the_joined_book_embeds_each_font_once_and_keeps_a_sound_tag_tree(demo):
+    pdf = _book(ZHANGJIAKOU)
+
+    fonts = [line.split() for line in pdffonts(pdf).splitlines()[2:]]
+    names = sorted(font[0].split("+", 1)[1] for font in fonts)
+    assert names == ["Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"], fonts
+    assert all(font[-5:-2] == ["yes", "yes", "yes"] for font in fonts), fonts
+
+    with pikepdf.open(BytesIO(pdf)) as parsed:
+        root = parsed.Root.StructTreeRoot
+        (document,) = root.K
+        assert document.S == "/Document"
+        nums = list(root.ParentTree.Nums)
+        keys = [int(key) for key in nums[::2]]
+        pages = [int(page.obj.StructParents) for page in parsed.pages]
+        assert pages == list(range(len(parsed.pages)))
+        assert keys == sorted(set(keys)) and set(pages) <= set(keys)
+        assert int(root.ParentTreeNextKey) == max(keys) + 1
+        # Every element the parent tree names hangs under the one Document element.
+        for elements in nums[1::2]:
+            for element in elements if isinstance(elements, pikepdf.Array) else [elements]:
+                node = element
+                while node.get("/S") != "/Document":
+                    node = node.P
+                assert node.objgen == document.objgen
+        elements = list(_walk(document))
+        tables = sum(1 for kid in elements if kid.get("/S") == "/Table")
+        assert tables == 1 + 13 * 2  # the Hebei 部门整体 has one grid; a project table two
+        # Header cells keep names unique across the book, and data cells name existing ones.
+        ids = [str(kid.ID) for kid in elements if "/ID" in kid]
+        assert len(ids) == len(set(ids)) > 13 * 6
+        headers = [
+            str(name)
+            for kid in elements
+            if isinstance(kid.get("/A"), pikepdf.Dictionary) and "/Headers" in kid.A
+            for name in kid.A.Headers
+        ]
+        assert headers and set(headers) <= set(ids)
+
+
+def _walk(element):
+    for kid in element.get("/K", []):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+            yield kid
+            yield from _walk(kid)
+
+
+def test_page_numbers_run_across_the_book_in_print_css_position(demo):
+    pdf = _book(ZHANGJIAKOU)
+    single = export_table(ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=2), "pdf")
+
+    def footer(content: bytes, page: int) -> str:
+        # The bottom 25 mm of an A4 page, in points.
+        crop = ["-x", "0", "-y", "770", "-W", "595", "-H", "72", "-r", "72"]
+        text = pdftotext(content, "-f", str(page), "-l", str(page), *crop)
+        return re.sub(r"\s+", "", text)
+
+    assert footer(pdf, 1) == "第1页共23页"
+    assert footer(pdf, 11) == "第11页共23页"  # table 2, alone on its page
+    assert footer(single.content, 1) == "第1页共1页"
+    # Drawn where WeasyPrint draws the footer of a single table (same line, same centre).
+    bbox = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">')
+
+    def words(content: bytes, page: int) -> list[tuple[float, ...]]:
+        html = pdftotext(content, "-f", str(page), "-l", str(page), "-bbox")
+        return [box for box in (tuple(map(float, b)) for b in bbox.findall(html)) if box[1] > 780]
+
+    ours, theirs = words(pdf, 11), words(single.content, 1)
+    assert [round(w[1], 1) for w in ours] == [round(w[1], 1) for w in theirs]
+    centre = (ours[0][0] + ours[-1][2]) / 2
+    assert centre == pytest.approx((theirs[0][0] + theirs[-1][2]) / 2, abs=1.5)
+
+
+def test_a_single_table_is_printed_once_then_read_from_the_cache(demo, monkeypatch):
+    table = ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=1)
+    calls = []
+    original = pdf_parts.render_document
+    monkeypatch.setattr(
+        pdf_parts, "render_document", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+
+    first = export_table(table, "pdf").content
+    second = export_table(table, "pdf").content
+    table.name = "改过名字的项目"
+    table.save()
+    third = export_table(table, "pdf").content
+
+    assert len(calls) == 2 and first == second and third != first
+    assert "改过名字的项目" in pdftotext(third)
+
+
+def test_without_a_shared_font_the_book_is_printed_in_one_pass(demo, monkeypatch):
+    def unavailable():
+        raise pdf_parts.FontUnavailable("no font")
+
+    monkeypatch.setattr(pdf_parts, "footer_layout", unavailable)
+    pdf = _book(ZHANGJIAKOU)
+    assert _outline(pdf)[:1] == [DEPARTMENT_PART] and PROJECT_PART in _outline(pdf)
+    assert "第23页共23页" in re.sub(r"\s+", "", pdftotext(pdf, "-f", "23", "-l", "23"))
+
+
+def test_a_broken_cache_does_not_break_exports(demo, monkeypatch):
+    class Broken:
+        def get_many(self, keys):
+            raise OSError("disk gone")
+
+        set_many = get_many
+
+        def clear(self):
+            pass
+
+    monkeypatch.setattr(cache, "_cache", lambda: Broken())
+    assert _pages(_book(ZHANGJIAKOU)) == 23
+
+
+def test_font_subsetting_is_deferred_to_the_book(demo):
+    # If a WeasyPrint upgrade drops what the parts rely on, books are printed in one pass:
+    # still right, but slow. This says so.
+    assert pdf_parts.deferral_supported()
+    part = pdf_parts.render_part(
+        pdf_parts.PartSource('<html lang="zh-CN"><body><p>绩效目标</p></body></html>', False)
+    )
+    assert part.fonts and all(use.to_unicode for use in part.fonts.values())
+    with pikepdf.open(BytesIO(part.pdf)) as parsed:
+        (font,) = parsed.pages[0].Resources.Font.values()
+        descriptor = font.DescendantFonts[0].FontDescriptor
+        program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+        assert len(program.read_bytes()) == 0  # the placeholder: the book embeds the subset
+
+
+def test_a_hundred_table_book_in_worker_processes(demo):
+    unit = make_big_unit(100, 2021)
+    with override_settings(EXPORT_PDF_WORKERS=2):
+        pdf = export_unit_book(unit, 2021, "pdf").content
+
+    book = unit_book(unit, 2021)
+    assert len(book.entries()) == 100
+    parts = [
+        cache.get_many([key])[key]
+        for key in [
+            cache.key_for("part" if n == 0 else "part-continued", html)
+            for n, html in enumerate(_part_htmls(book))
+        ]
+    ]
+    pages = _pages(pdf)
+    assert pages == sum(part.page_count for part in parts) >= 100
+    outline = _outline(pdf)
+    assert len(outline) == 2 + 100
+    assert outline[0] == DEPARTMENT_PART and outline[2] == PROJECT_PART
+    assert outline[-1] == book.parts[1].entries[-1].document.title
+    last = re.sub(r"\s+", "", pdftotext(pdf, "-f", str(pages), "-l", str(pages)))
+    assert last.endswith(f"第{pages}页共{pages}页")
+    assert re.search(r"Tagged:\s+yes", pdfinfo(pdf))
+    assert len(pdffonts(pdf).splitlines()[2:]) == 2
+
+
+def _part_htmls(book):
+    from budgetapp.exports.pdf import part_html
+
+    for part in book.parts:
+        for index, entry in enumerate(part.entries):
+            yield part_html(book, part.heading if index == 0 else "", entry)
+
+
+def test_the_printer_prints_in_this_process_without_workers(demo, monkeypatch):
+    monkeypatch.setattr(
+        pdf_parts, "_executor", lambda workers: pytest.fail("no pool with one worker")
+    )
+    with override_settings(EXPORT_PDF_WORKERS=1):
+        assert _pages(_book(ZHANGJIAKOU)) == 23
+
+
+def test_render_pdf_of_a_book_without_tables_is_one_empty_page(db):
+    from budgetapp.exports.book import Book
+
+    assert _pages(render_pdf(Book(title="空", author="单位", filename="f"))) == 1
+
+
+def test_the_file_cache_round_trips_and_culls_now_and_then(tmp_path):
+    backend = cache.PrintedTablesCache(
+        str(tmp_path), {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 2}}
+    )
+    part = pdf_parts.RenderedPart(b"%PDF-1.7 ...", 2, [], {})
+    backend.set("part", part)
+    assert backend.get("part") == part and backend.get("other") is None
+
+    for number in range(30):  # past MAX_ENTRIES: only the first write of a hundred culls
+        backend.set(f"key{number}", number)
+    assert len(list(tmp_path.glob("*.djcache"))) == 31
+    backend._writes = backend.cull_every  # the next write culls
+    backend.set("one-more", 1)
+    assert len(list(tmp_path.glob("*.djcache"))) == 31 - 31 // 2 + 1
+
+
+def test_every_export_uses_the_print_vocabulary(demo):
+    from budgetapp.exports.book import table_book
+    from budgetapp.exports.pdf import book_html
+    from budgetapp.targets.models import DepartmentTable
+
+    tables = [*DepartmentTable.objects.all(), *ProjectTable.objects.all()]
+    assert len(tables) == 31
+    for table in tables:
+        assert pdf_parts.uses_print_vocabulary(book_html(table_book(table))), table
+    assert pdf_parts.uses_print_vocabulary(
+        book_html(unit_book(Unit.objects.get(name=CAIDIAN), 2025))
+    )
+    assert not pdf_parts.uses_print_vocabulary('<p dir="rtl">x</p>')
+    assert not pdf_parts.uses_print_vocabulary("<ul><li>x</li></ul>")
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit"),
+    [
+        ("project", ZHANGJIAKOU),
+        ("department", ZHANGJIAKOU),  # Hebei
+        ("department", CAIDIAN),  # Hubei
+        ("department", "廉江市残疾人联合会"),  # Guangdong
+    ],
+)
+def test_the_print_stylesheet_prints_as_weasyprints_own(demo, monkeypatch, kind, unit):
+    from budgetapp.exports.book import table_book
+    from budgetapp.exports.pdf import book_html
+    from budgetapp.targets.models import DepartmentTable
+
+    model = ProjectTable if kind == "project" else DepartmentTable
+    table = model.objects.filter(unit__name=unit).order_by("pk").first()
+    html = book_html(table_book(table))
+    ours = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
+    monkeypatch.setattr(pdf_parts, "uses_print_vocabulary", lambda html: False)
+    theirs = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
+
+    assert pdftotext(ours, "-bbox") == pdftotext(theirs, "-bbox")
+
+    def pages(pdf: bytes) -> bytes:
+        return subprocess.run(
+            ["pdftoppm", "-r", "30", "-gray", "-"], input=pdf, capture_output=True, check=True
+        ).stdout
+
+    assert pages(ours) == pages(theirs)
+
+
+def test_the_footer_font_comes_from_the_probe_when_no_table_uses_it(demo, monkeypatch):
+    from dataclasses import replace
+
+    layout = pdf_parts.footer_layout()
+    # As if print.css printed the footer in a font no table uses.
+    renamed = replace(layout, font_hash="NOTUSED")
+    monkeypatch.setattr(pdf_parts, "footer_layout", lambda: renamed)
+    monkeypatch.setitem(pdf_parts._faces, "NOTUSED", pdf_parts._faces[layout.font_hash])
+    probe = pikepdf.open(BytesIO(layout.probe))
+    fonts = probe.pages[0].Resources.Font
+    fonts[pikepdf.Name("/NOTUSED")] = fonts[pikepdf.Name("/" + layout.font_hash)]
+    buffer = BytesIO()
+    probe.save(buffer)
+    monkeypatch.setattr(
+        pdf_parts, "footer_layout", lambda: replace(renamed, probe=buffer.getvalue())
+    )
+
+    pdf = _book(ZHANGJIAKOU)
+    assert len(pdffonts(pdf).splitlines()[2:]) == 3
+    assert re.sub(r"\s+", "", pdftotext(pdf, "-f", "23", "-l", "23")).endswith("第23页共23页")
