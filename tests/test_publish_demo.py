@@ -1,0 +1,28 @@
+"""publish_demo: the demo's 张家口 2021 book goes through the real workflow for the portal."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from budgetapp.review.models import Transition
+from budgetapp.targets.models import ProjectTable, Status
+
+
+def test_publish_demo_publishes_zhangjiakou_once_and_the_portal_serves_it(db, client):
+    call_command("load_demo", verbosity=0)
+    call_command("publish_demo", verbosity=0)
+    tables = ProjectTable.objects.filter(unit__name="张家口市残疾人联合会本级", year__year=2021)
+    assert set(tables.values_list("status", flat=True)) == {Status.PUBLISHED}
+    # 13 projects + 1 department table, each: submit, approve, publish.
+    assert Transition.objects.count() == 14 * 3
+    # Idempotent: a second run changes nothing.
+    call_command("publish_demo", verbosity=0)
+    assert Transition.objects.count() == 14 * 3
+    # 山海关区 stays a draft for trying the filing pages.
+    assert not ProjectTable.objects.filter(
+        unit__name__contains="山海关", status=Status.PUBLISHED
+    ).exists()
+    table = tables.order_by("sequence").first()
+    page = client.get(reverse("portal:table", args=["project", table.pk]))
+    assert page.status_code == 200 and "残疾人辅助器具适配服务" in page.content.decode()
