@@ -374,7 +374,6 @@ def test_the_footer_font_comes_from_the_probe_when_no_table_uses_it(demo, monkey
     layout = pdf_parts.footer_layout()
     # As if print.css printed the footer in a font no table uses.
     renamed = replace(layout, font_hash="NOTUSED")
-    monkeypatch.setattr(pdf_parts, "footer_layout", lambda: renamed)
     monkeypatch.setitem(pdf_parts._faces, "NOTUSED", pdf_parts._faces[layout.font_hash])
     probe = pikepdf.open(BytesIO(layout.probe))
     fonts = probe.pages[0].Resources.Font

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from math import ceil
 
 import pikepdf
@@ -118,8 +119,11 @@ class BookAssembler:
             footer_font = _MergedFont(footer.font_hash, footer.font, template)
             self.fonts[footer.font_hash] = footer_font
         footer_font.add(footer.font, only=set(footer.glyphs.values()))
-        for merged in self.fonts.values():
-            merged.write(out)
+        # Each font is subset once for the whole book; HarfBuzz subsets them side by side.
+        with ThreadPoolExecutor(max_workers=max(1, len(self.fonts))) as threads:
+            programs = list(threads.map(_MergedFont.subset, self.fonts.values()))
+        for merged, program in zip(self.fonts.values(), programs, strict=True):
+            merged.write(out, program)
         for font_dictionary, part_fonts in self.font_dictionaries:
             for font_hash in part_fonts:
                 font_dictionary[Name("/" + font_hash)] = self.fonts[font_hash].dictionary
@@ -163,8 +167,10 @@ class _MergedFont:
             if only is None or glyph in only:
                 self.use.widths.setdefault(glyph, width)
 
-    def write(self, out: pikepdf.Pdf) -> None:
-        program = subset_font(self.font_hash, self.use, self.use.to_unicode)
+    def subset(self) -> bytes:
+        return subset_font(self.font_hash, self.use, self.use.to_unicode)
+
+    def write(self, out: pikepdf.Pdf, program: bytes) -> None:
         opentype = program[:4] == b"OTTO"
         font = self.template
         descendant = font.DescendantFonts[0]

@@ -426,6 +426,7 @@ class FontUnavailable(Exception):
 # The last few subsets made: a book printed again (one table changed) mostly needs the same.
 _subsets: OrderedDict[tuple[str, str], bytes] = OrderedDict()
 SUBSETS_KEPT = 8
+_font_locks: dict[str, threading.Lock] = {}
 
 
 def subset_font(font_hash: str, use: FontUse, glyphs: Iterable[int]) -> bytes:
@@ -440,13 +441,16 @@ def subset_font(font_hash: str, use: FontUse, glyphs: Iterable[int]) -> bytes:
     from weasyprint.pdf import fonts
 
     original = getattr(fonts.Font.clean, "budgetapp_original", fonts.Font.clean)
-    with _faces_lock:
+    # One font at a time (the call changes the font object); two fonts at once, since HarfBuzz
+    # runs without the GIL.
+    with _font_locks.setdefault(font_hash, threading.Lock()):
         # HarfBuzz subsets the face itself; the program WeasyPrint read is no longer needed.
         font.file_content = b""
         original(font, dict.fromkeys(wanted, ""), False)  # hinting off: WeasyPrint's default
         content, font.file_content = font.file_content, b""
-        if content[:4] not in (b"OTTO", b"\x00\x01\x00\x00", b"true"):
-            raise FontUnavailable(f"could not subset {use.family}")
+    if content[:4] not in (b"OTTO", b"\x00\x01\x00\x00", b"true"):
+        raise FontUnavailable(f"could not subset {use.family}")
+    with _faces_lock:
         _subsets[key] = content
         while len(_subsets) > SUBSETS_KEPT:
             _subsets.popitem(last=False)
