@@ -129,37 +129,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def publish_unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+def _unit_step(
+    request: HttpRequest, unit_pk: int, year: int, step, done: str, back: str
+) -> HttpResponse:
+    """Run a unit-wide workflow step; `done` is formatted with the unit and the count."""
     unit = get_object_or_404(units_visible_to(request.user), pk=unit_pk)
     budget_year = get_object_or_404(BudgetYear, year=year)
     try:
-        entries = services.publish_unit(
-            unit=unit, year=budget_year, user=request.user, ip=client_ip(request)
-        )
+        results = step(unit=unit, year=budget_year, user=request.user, ip=client_ip(request))
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except TableError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"已公开 {unit.name} 的 {len(entries)} 张表。")
-    return redirect(f"{reverse('review:dashboard')}?year={year}")
+        messages.success(request, done.format(unit=unit.name, count=len(results)))
+    return redirect(f"{reverse(back)}?year={year}")
+
+
+@login_required
+@require_POST
+def publish_unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    return _unit_step(
+        request,
+        unit_pk,
+        year,
+        services.publish_unit,
+        "已公开 {unit} 的 {count} 张表。",
+        "review:dashboard",
+    )
 
 
 @login_required
 @require_POST
 def submit_unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
-    unit = get_object_or_404(units_visible_to(request.user), pk=unit_pk)
-    budget_year = get_object_or_404(BudgetYear, year=year)
-    try:
-        submissions = services.submit_all(
-            unit=unit, year=budget_year, user=request.user, ip=client_ip(request)
-        )
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except TableError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"已提交 {len(submissions)} 张表，等待审核。")
-    return redirect(f"{reverse('targets:home')}?year={year}")
+    return _unit_step(
+        request,
+        unit_pk,
+        year,
+        services.submit_all,
+        "已提交 {count} 张表，等待审核。",
+        "targets:home",
+    )
