@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "budgetapp.review",
     "budgetapp.exports",
     "budgetapp.portal",
+    "budgetapp.library",
+    "budgetapp.imports",
+    "budgetapp.checks",
     "budgetapp.demo",
 ]
 
