@@ -2,7 +2,7 @@
 #   make run                      install everything, migrate, load demo data, serve on :8000
 #   make test [ARGS="-k access"]  install everything, run pytest
 #   make lint / make format       ruff
-#   make bench [ARGS="--runs 9"]   export benchmark (installs LibreOffice for the comparison)
+#   make bench [ARGS="--runs 9"]   export benchmark, side by side with LibreOffice
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -64,8 +64,8 @@ format: deps
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# bench/setup.sh installs LibreOffice Calc (headless) for the comparison: the benchmark's own
-# need, not the app's.
+# bench/setup.sh makes sure LibreOffice Calc (headless) is there for the comparison (the test
+# packages of scripts/install-system-packages.sh, which `setup` installs, include it).
 bench: setup
 	bash bench/setup.sh
 	$(PY) bench/exports.py $(ARGS)

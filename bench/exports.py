@@ -15,7 +15,8 @@ measurement, after one warm-up run, in this one warm process:
 
 and, side by side, LibreOffice (`soffice --headless --convert-to pdf`, started for each file,
 as a script would) converting our XLSX of one table and of a 10-sheet book to PDF, against our
-PDF of the same tables. LibreOffice comes from bench/setup.sh, not from the app's requirements;
+PDF of the same tables. LibreOffice is a test package of scripts/install-system-packages.sh
+(bench/setup.sh runs that installer);
 without `soffice` that comparison is skipped.
 """
 

@@ -8,6 +8,7 @@ import subprocess
 from io import BytesIO, StringIO
 
 import openpyxl
+import pikepdf
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
@@ -94,6 +95,58 @@ def test_pdf_is_a4_tagged_with_title_and_an_embedded_cjk_font(demo):
     fonts = [line.split() for line in pdffonts(pdf).splitlines()[2:]]
     assert any("Noto-Serif-CJK-SC" in font[0] for font in fonts), fonts
     assert all(font[-5] == "yes" and font[-4] == "yes" for font in fonts), fonts
+
+
+def _catalog_facts(pdf: bytes) -> dict:
+    """What a reader or a screen reader takes from the PDF's catalog, Info and XMP, by pikepdf."""
+    with pikepdf.open(BytesIO(pdf)) as parsed:
+        metadata = parsed.open_metadata()
+        mark_info = parsed.Root.get("/MarkInfo", {})
+        return {
+            "lang": str(parsed.Root.get("/Lang", "")),
+            "marked": bool(mark_info.get("/Marked", False)),
+            "info_title": str(parsed.docinfo.get("/Title", "")),
+            "xmp_title": metadata.get("dc:title", ""),
+            "pdfua_part": metadata.get("pdfuaid:part", ""),
+            "display_title": bool(
+                parsed.Root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)
+            ),
+            "struct_tree": "/StructTreeRoot" in parsed.Root,
+        }
+
+
+@pytest.mark.parametrize("what", ["table", "book"])
+def test_pdf_catalog_has_language_marking_title_and_pdfua_identifier(demo, what):
+    """PDF/UA-1: /Lang zh-CN in the catalog, /MarkInfo /Marked true, a structure tree, the title
+    in /Info and XMP (shown as the window title) and the pdfuaid:part 1 identifier in XMP."""
+    unit = Unit.objects.get(name=ZHANGJIAKOU)
+    if what == "table":
+        _, _, pdf = export_table(_zhangjiakou_table(1), "pdf")
+        title = "1.2021年中央残疾人事业发展补助资金绩效目标表"
+    else:
+        _, _, pdf = export_unit_book(unit, 2021, "pdf")
+        title = f"{ZHANGJIAKOU}2021年绩效目标"
+    assert _catalog_facts(pdf) == {
+        "lang": "zh-CN",
+        "marked": True,
+        "info_title": title,
+        "xmp_title": title,
+        "pdfua_part": "1",
+        "display_title": True,
+        "struct_tree": True,
+    }
+
+
+def test_every_project_code_prints_on_one_line(demo):
+    """The 21-character codes (13070021F97VGKGDY9NNO) fit their cell without wrapping."""
+    unit = Unit.objects.get(name=ZHANGJIAKOU)
+    text = pdftotext(export_unit_book(unit, 2021, "pdf").content, "-layout")
+    codes = list(
+        ProjectTable.objects.filter(unit=unit, year__year=2021).values_list("code", flat=True)
+    )
+    assert len(codes) == 13 and "13070021F97VGKGDY9NNO" in codes
+    for code in codes:
+        assert re.search(rf"项目编码\s+{code}\s", text), code
 
 
 def test_project_layout_is_two_joined_tables_the_second_with_a_real_header(project):

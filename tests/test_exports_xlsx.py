@@ -259,3 +259,51 @@ def test_sheet_titles_are_shortened_cleaned_and_unique():
     assert titles[1].endswith("(2)") and titles[2].endswith("(3)")
     assert all(len(t) == 31 for t in titles)
     assert sheet_title("'引号'", set()) == "引号"
+
+
+def test_narrative_sheet_spreads_paragraphs_over_columns_that_fit_a4_portrait(demo):
+    """The Hebei 部门整体 sheet (paragraphs only) prints inside A4 portrait: each heading and
+    paragraph is one row, merged across eight normal columns, wrapped, tall enough for its
+    lines; an importer finds it as the first non-empty cell of the row."""
+    unit = Unit.objects.get(name=ZHANGJIAKOU)
+    document = document_for(DepartmentTable.objects.get(unit=unit))
+    sheet = openpyxl.load_workbook(BytesIO(export_unit_book(unit, 2021, "xlsx").content))[
+        "部门整体绩效目标"
+    ]
+
+    assert sheet.max_column == 8
+    widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, 9)]
+    # Excel's pixels for a column of w characters (7 px each, 5 px padding) against the
+    # 170 mm between A4 portrait's 20 mm margins, at 96 dpi.
+    assert sum(int(w * 7 + 5) for w in widths) <= 170 / 25.4 * 96
+    assert sheet.page_setup.orientation == "portrait" and sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+
+    expected = [
+        f"\u3000\u3000{block.text}" if getattr(block, "indent", False) else block.text
+        for block in document.blocks
+    ]
+    rows = [
+        next((cell.value for cell in row if cell.value not in (None, "")), None)
+        for row in sheet.iter_rows(max_col=8)
+    ]
+    assert rows == expected
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    for number, text in enumerate(expected, 1):
+        assert f"A{number}:H{number}" in merged
+        assert sheet.cell(number, 1).alignment.wrap_text
+        # At least one 14-point line per 78 character widths (CJK counts double).
+        width = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+        assert sheet.row_dimensions[number].height >= min(409, (width // 79 + 1) * 14), text[:20]
+
+
+def test_a_text_too_long_for_one_row_prints_smaller_instead_of_cut(project):
+    """Excel rows are at most 409 pt: a longer text is written in a smaller font that fits."""
+    project.fund_use = "保障单位正常运转，" * 200  # 1,800 characters across six columns
+    project.save()
+    sheet = _sheet(project)
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == project.fund_use)
+    assert cell.font.name == "SimSun" and cell.font.sz < 10.5
+    assert sheet.row_dimensions[cell.row].height <= 409
+    # Other cells keep the body size.
+    assert sheet["A3"].font.sz == 10.5

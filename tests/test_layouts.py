@@ -95,3 +95,9 @@ def test_hebei_department_is_narrative(demo):
     table = DepartmentTable.objects.get(unit__name="秦皇岛市山海关区残疾人联合会本级")
     text = _text(render_html(department_document(table)))
     assert "一、总体绩效目标" in text and "二、分项绩效目标" in text and "三、工作保障措施" in text
+
+
+def test_project_code_cell_is_tight_and_only_that_one(project):
+    """The 21-character 项目编码 prints narrower rather than wrapping (print.css: .cell-tight)."""
+    html = render_html(project_document(project))
+    assert re.findall(r'<td class="[^"]*cell-tight[^"]*"[^>]*>([^<]*)</td>', html) == [project.code]

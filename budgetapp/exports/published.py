@@ -63,9 +63,9 @@ def published_book(unit: Unit, year: int) -> Book:
     )
 
 
-def _render(what: str, render) -> list[Export]:
+def _render(what: str, render, formats: Iterable[str] = FileFormat.values) -> list[Export]:
     try:
-        return [render(fmt) for fmt in FileFormat.values]
+        return [render(fmt) for fmt in formats]
     except Exception as error:
         logger.exception("Rendering the published files of %s failed", what)
         raise PublishFailed(
@@ -73,10 +73,12 @@ def _render(what: str, render) -> list[Export]:
         ) from error
 
 
-def _store(exports: list[Export], **fields) -> list[PublishedFile]:
+def _store(
+    exports: list[Export], formats: Iterable[str] = FileFormat.values, **fields
+) -> list[PublishedFile]:
     stored: list[PublishedFile] = []
     try:
-        for fmt, export in zip(FileFormat.values, exports, strict=True):
+        for fmt, export in zip(formats, exports, strict=True):
             record = PublishedFile(
                 fmt=fmt,
                 filename=export.filename,
@@ -94,11 +96,15 @@ def _store(exports: list[Export], **fields) -> list[PublishedFile]:
     return stored
 
 
-def store_table_files(*, table: TargetTable, user: User) -> list[PublishedFile]:
-    """Render a table just published (PDF and Excel) and keep the files."""
-    exports = _render(f"“{table.title}”", lambda fmt: export_table(table, fmt))
+def store_table_files(
+    *, table: TargetTable, user: User | None, formats: Iterable[str] = FileFormat.values
+) -> list[PublishedFile]:
+    """Render a table just published (PDF and Excel, or `formats`) and keep the files."""
+    formats = list(formats)
+    exports = _render(f"“{table.title}”", lambda fmt: export_table(table, fmt), formats)
     return _store(
         exports,
+        formats,
         kind=PublishedKind.TABLE,
         unit=table.unit,
         year=table.year,
@@ -108,13 +114,17 @@ def store_table_files(*, table: TargetTable, user: User) -> list[PublishedFile]:
     )
 
 
-def store_unit_book(*, unit: Unit, year: BudgetYear, user: User) -> list[PublishedFile]:
-    """Render the unit's book of its published tables of the year (PDF and Excel) and keep it."""
+def store_unit_book(
+    *, unit: Unit, year: BudgetYear, user: User | None, formats: Iterable[str] = FileFormat.values
+) -> list[PublishedFile]:
+    """Render the unit's book of its published tables of the year (PDF and Excel, or
+    `formats`) and keep it."""
+    formats = list(formats)
     book = published_book(unit, year.year)
-    if not book.entries():
+    if not book.entries() or not formats:
         return []
-    exports = _render(f"{unit.name}{year.year}年全本", lambda fmt: EXPORTERS[fmt](book))
-    return _store(exports, kind=PublishedKind.BOOK, unit=unit, year=year, created_by=user)
+    exports = _render(f"{unit.name}{year.year}年全本", lambda fmt: EXPORTERS[fmt](book), formats)
+    return _store(exports, formats, kind=PublishedKind.BOOK, unit=unit, year=year, created_by=user)
 
 
 @contextmanager

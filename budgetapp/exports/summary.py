@@ -22,6 +22,7 @@ from budgetapp.units.models import BudgetYear, Unit
 
 from .book import safe_filename
 from .registry import Export
+from .xlsx import LINE_HEIGHT, wrapped_lines
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WAN = Decimal("10000")
@@ -36,7 +37,7 @@ DETAIL_HEADERS = [
     ("单位名称", 28),
     ("所属区划", 10),
     ("表格", 36),
-    ("项目编码", 22),
+    ("项目编码", 24),
     ("状态", 9),
     ("金额单位", 9),
     ("预算数", 14),
@@ -62,6 +63,7 @@ BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 BOLD = Font(name="SimSun", size=10.5, bold=True)
 BODY = Font(name="SimSun", size=10.5)
 TITLE = Font(name="SimSun", size=16, bold=True)
+WRAPPED = Alignment(vertical="center", wrap_text=True)
 
 
 def to_wan(amount: Decimal | None, money_unit: str) -> Decimal:
@@ -188,6 +190,9 @@ def _heading(ws: Worksheet, title: str, headers: list[tuple[str, int]]) -> int:
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(column)].width = width
+    ws.row_dimensions[3].height = (
+        max(wrapped_lines(label, width) for label, width in headers) * LINE_HEIGHT + 4
+    )
     ws.freeze_panes = "A4"
     return 4
 
@@ -195,6 +200,7 @@ def _heading(ws: Worksheet, title: str, headers: list[tuple[str, int]]) -> int:
 def _line(ws: Worksheet, row: int, values: list, *, bold: bool = False) -> None:
     """One bordered row across the sheet's header columns; missing values are blank cells."""
     columns = ws.max_column
+    lines = 1
     for column, value in enumerate(values + [""] * (columns - len(values)), 1):
         cell = ws.cell(row=row, column=column)
         if isinstance(value, Decimal):
@@ -204,8 +210,14 @@ def _line(ws: Worksheet, row: int, values: list, *, bold: bool = False) -> None:
             cell.value = value
         elif value:
             _text(cell, str(value))
+            width = ws.column_dimensions[get_column_letter(column)].width
+            lines = max(lines, wrapped_lines(str(value), width))
         cell.font = BOLD if bold else BODY
         cell.border = BORDER
+        cell.alignment = WRAPPED
+    # Row heights are written, not left to the viewer: LibreOffice keeps the default height of
+    # a row whatever its wrapped text needs, cutting the text off.
+    ws.row_dimensions[row].height = lines * LINE_HEIGHT + 4
 
 
 def _text(cell, text: str) -> None:

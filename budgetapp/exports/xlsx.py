@@ -37,6 +37,16 @@ FONT_SIZE = 10.5
 TOTAL_WIDTH = 100  # characters across all columns
 LINE_HEIGHT = 14.0  # points per line of 10.5pt text
 TITLE_SIZE = 16
+HEADING_SIZE = 12
+# A document of paragraphs only (the Hebei narrative 部门整体绩效目标) has no grid to take its
+# columns from. One very wide column does not print: LibreOffice does not scale a single cell
+# down to the page, so its text is cut on both sides. Its paragraphs are merged across normal
+# columns instead, together about the printable width of A4 portrait with 20 mm margins
+# (170 mm, some 90 characters of the default font): 8 × 10 characters.
+NARRATIVE_COLUMNS = 8
+NARRATIVE_COLUMN_WIDTH = 10.0
+# The tallest row Excel allows, in points: a text needing more prints smaller (fitting_size).
+MAX_ROW_HEIGHT = 409.0
 
 NUMBER_FORMATS = {
     CellFormat.MONEY: "#,##0.00",
@@ -48,7 +58,7 @@ _THIN = Side(style="thin", color="000000")
 GRID_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 BODY_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
 TITLE_FONT = Font(name=FONT_NAME, size=TITLE_SIZE, bold=True)
-HEADING_FONT = Font(name=FONT_NAME, size=12, bold=True)
+HEADING_FONT = Font(name=FONT_NAME, size=HEADING_SIZE, bold=True)
 
 # A spreadsheet runs a cell starting with one of these as a formula when it is edited, or on
 # import; such text is stored as a string with Excel's quote prefix.
@@ -89,7 +99,10 @@ def sheet_title(label: str, taken: set[str]) -> str:
 
 def write_document(ws: Worksheet, document: Document) -> None:
     grids = document.grids()
-    widths = _column_widths(grids[0].widths if grids else [1])
+    if grids:
+        widths = _column_widths(grids[0].widths)
+    else:
+        widths = [NARRATIVE_COLUMN_WIDTH] * NARRATIVE_COLUMNS
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
     columns = len(widths)
@@ -107,12 +120,16 @@ def write_document(ws: Worksheet, document: Document) -> None:
                 font=TITLE_FONT if is_title else HEADING_FONT,
                 horizontal="center" if is_title else "left",
             )
-            heights[row] = (TITLE_SIZE + 10) if is_title else 20
+            size = TITLE_SIZE if is_title else HEADING_SIZE
+            # Wider letters than the body's: fewer fit on a line of the same width.
+            lines = wrapped_lines(block.text, sum(widths) * FONT_SIZE / size)
+            heights[row] = lines * (size + 4) + (6 if is_title else 4)  # 26 / 20 for one line
             row += 1
         elif isinstance(block, Paragraph):
             text = f"\u3000\u3000{block.text}" if block.indent else block.text
-            _merged_line(ws, row, columns, text, font=BODY_FONT, horizontal="left")
-            heights[row] = _lines(text, sum(widths)) * LINE_HEIGHT + 4
+            size, heights[row] = fitting_size(text, sum(widths))
+            font = BODY_FONT if size == FONT_SIZE else Font(name=FONT_NAME, size=size)
+            _merged_line(ws, row, columns, text, font=font, horizontal="left")
             row += 1
         elif isinstance(block, Caption):
             _caption(ws, row, columns, block)
@@ -125,7 +142,7 @@ def write_document(ws: Worksheet, document: Document) -> None:
             row += len(block.rows)
         previous = block
     for number, height in heights.items():
-        ws.row_dimensions[number].height = round(height, 1)
+        ws.row_dimensions[number].height = round(min(height, MAX_ROW_HEIGHT), 1)
     _print_setup(ws, last_row=row - 1, columns=columns)
 
 
@@ -232,8 +249,11 @@ def _grid(
                         covered = ws._cells[rr, cc] = MergedCell(ws, row=rr, column=cc)
                         styles.apply_border(covered)
         width = sum(widths[c : c + cell.colspan]) if c < len(widths) else TOTAL_WIDTH
-        needed = _lines(cell.text, width) * LINE_HEIGHT + 4
+        needed = wrapped_lines(cell.text, width) * LINE_HEIGHT + 4
         if cell.rowspan == 1:
+            if needed > MAX_ROW_HEIGHT:
+                size, needed = fitting_size(cell.text, width)
+                target.font = Font(name=FONT_NAME, size=size)
             heights[row] = max(heights.get(row, LINE_HEIGHT + 4), needed)
         else:
             spanning.append((row, cell.rowspan, needed))
@@ -281,7 +301,23 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _lines(text: str, width: float) -> int:
+def fitting_size(text: str, width: float) -> tuple[float, float]:
+    """The font size (FONT_SIZE, or smaller when that is too tall) at which `text` fits a row
+    of a cell `width` characters wide, and the row's height in points.
+
+    A row is at most MAX_ROW_HEIGHT tall (Excel's limit); a longer text (some 1,200 CJK
+    characters across the page) would be cut, so it is printed smaller instead.
+    """
+    size = FONT_SIZE
+    while True:
+        lines = wrapped_lines(text, width * FONT_SIZE / size)
+        height = lines * LINE_HEIGHT * size / FONT_SIZE + 4
+        if height <= MAX_ROW_HEIGHT or size <= 6:
+            return size, min(height, MAX_ROW_HEIGHT)
+        size -= 0.5
+
+
+def wrapped_lines(text: str, width: float) -> int:
     """About how many lines `text` wraps to in a cell `width` characters wide."""
     room = max(width - 1, 1)
     return max(1, sum(max(1, math.ceil(_display_width(line) / room)) for line in text.split("\n")))

@@ -17,9 +17,17 @@ def label(text: str, *, colspan: int = 1, rowspan: int = 1, header: bool = False
 
 
 def text(
-    value: str, *, colspan: int = 1, rowspan: int = 1, anchor: str = "", align: str = "left"
+    value: str,
+    *,
+    colspan: int = 1,
+    rowspan: int = 1,
+    anchor: str = "",
+    align: str = "left",
+    tight: bool = False,
 ) -> Cell:
-    return Cell(value or "", colspan=colspan, rowspan=rowspan, anchor=anchor, align=align)
+    return Cell(
+        value or "", colspan=colspan, rowspan=rowspan, anchor=anchor, align=align, tight=tight
+    )
 
 
 def money(value: Decimal | None, *, colspan: int = 1, rowspan: int = 1, anchor: str = "") -> Cell:

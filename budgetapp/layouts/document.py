@@ -39,6 +39,9 @@ class Cell:
     # checks point at a cell.
     anchor: str = ""
     header: bool = False
+    # An identifier that must print on one line (the 21-character 项目编码): printed a little
+    # narrower rather than wrapped mid-code.
+    tight: bool = False
 
 
 @dataclass

@@ -22,6 +22,8 @@ def _cell_html(cell: Cell, highlights: Mapping[str, str], *, in_head: bool = Fal
     if cell.anchor:
         attrs.append(format_html(' data-anchor="{}"', cell.anchor))
     classes = f"cell-{cell.role} align-{cell.align}"
+    if cell.tight:
+        classes += " cell-tight"
     if cell.anchor in highlights:
         classes += f" {highlights[cell.anchor]}"
     lines = cell.text.split("\n")

@@ -16,7 +16,7 @@ def project_grid(table: ProjectTable) -> Grid:
     grid = Grid(widths=PROJECT_WIDTHS)
     grid.add(
         label("项目编码"),
-        text(table.code, colspan=2, anchor="field:code"),
+        text(table.code, colspan=2, anchor="field:code", tight=True),
         label("项目名称"),
         text(table.name, colspan=3, anchor="field:name"),
     )
@@ -44,10 +44,9 @@ def project_grid(table: ProjectTable) -> Grid:
         percent(table.plan_december, colspan=2, anchor="field:plan_december"),
     )
     goals = list(table.goals.all())
-    numbered = len(goals) > 1
-    goal_text = "\n".join(
-        f"{i}.{goal.text}" if numbered else goal.text for i, goal in enumerate(goals, 1)
-    )
+    # Goals are numbered even when there is only one, as seed 001 prints them (seed 000 has
+    # no single-goal table).
+    goal_text = "\n".join(f"{i}.{goal.text}" for i, goal in enumerate(goals, 1))
     grid.add(label("绩效目标"), text(goal_text, colspan=6, anchor="field:goals"))
     return grid
 

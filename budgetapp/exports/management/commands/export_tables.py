@@ -10,32 +10,7 @@ from django.db.models import Q
 from budgetapp.exports.book import table_book, unit_book
 from budgetapp.exports.registry import EXPORTERS
 from budgetapp.targets.models import ProjectTable
-from budgetapp.units.models import Unit
-
-
-def find_unit(name_or_code: str) -> Unit:
-    """The unit with this name or code; a code used in several regions is refused."""
-    name_or_code = name_or_code.strip()
-    matches = (
-        list(
-            Unit.objects.filter(Q(name=name_or_code) | Q(code=name_or_code)).select_related(
-                "region"
-            )
-        )
-        if name_or_code
-        else []
-    )
-    if not matches:
-        raise CommandError(f"找不到单位“{name_or_code}”（请填写单位名称或单位编码）。")
-    if len(matches) > 1:
-        candidates = "\n".join(
-            f"  {unit.code or '（无编码）'} {unit.name}（{unit.region.name}）" for unit in matches
-        )
-        raise CommandError(
-            f"“{name_or_code}”对应多个单位（单位编码只在本区划内唯一），"
-            f"请用单位名称指定：\n{candidates}"
-        )
-    return matches[0]
+from budgetapp.units.lookup import unit_for_command
 
 
 class Command(BaseCommand):
@@ -60,7 +35,7 @@ class Command(BaseCommand):
         project: str | None = None,
         **options,
     ) -> None:
-        found = find_unit(unit)
+        found = unit_for_command(unit)
         if project:
             table = (
                 ProjectTable.objects.filter(unit=found, year__year=year)
