@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "library"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("proposals/", views.proposals, name="proposals"),
+    path("proposals/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+]

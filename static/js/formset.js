@@ -52,6 +52,7 @@
     row.querySelector("input:not([type=hidden]), select, textarea")?.focus();
     return row;
   }
+  window.Formset = { addRow }; // paste.js adds rows the same way
 
   function move(section, row, direction) {
     const rows = visibleRows(section);

@@ -1,0 +1,63 @@
+"""Reads of the library: what a filer is offered as they type."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from .categories import CategoryMap
+from .models import LibraryEntry
+from .ranking import rank
+
+SEARCH_LIMIT = 15
+_FIELDS = [
+    "pk",
+    "kind",
+    "level1_name",
+    "level2_name",
+    "name",
+    "description",
+    "comparator",
+    "measure_unit",
+    "basis",
+    "keywords",
+    "usage_count",
+]
+
+
+def search_entries(
+    user, *, q: str = "", project: str = "", limit: int = SEARCH_LIMIT
+) -> list[LibraryEntry]:
+    """Entries offered to `user` matching every term of `q` (三级 name, 描述 or 二级).
+
+    With an empty `q` these are suggestions for the project: entries sharing terms with its
+    name come first. The library holds hundreds of rows, so ranking happens in Python over one
+    query's result.
+    """
+    terms = q.split()
+    entries = LibraryEntry.objects.offered_to(user).only(*_FIELDS)
+    for term in terms:
+        entries = entries.filter(
+            Q(name__icontains=term)
+            | Q(description__icontains=term)
+            | Q(level2_name__icontains=term)
+        )
+    return rank(entries, terms=terms, project=project, limit=limit)
+
+
+def entry_as_json(entry: LibraryEntry, categories: CategoryMap) -> dict:
+    level1, level2 = categories.resolve(entry.level1_name, entry.level2_name)
+    return {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "kind_label": entry.get_kind_display(),
+        "name": entry.name,
+        "description": entry.description,
+        "basis": entry.basis,
+        "level1": entry.level1_name,
+        "level2": entry.level2_name,
+        "level1_id": level1.pk if level1 else None,
+        "level2_id": level2.pk if level2 else None,
+        "comparator": entry.comparator,
+        "unit": entry.measure_unit,
+        "hint": entry.hint,
+    }
