@@ -99,8 +99,9 @@ ACCOUNTS = [
 ADMIN_USERNAME = "admin"
 
 # Budget years and the framework each defaults to. The seeds all use the older framework; 2026,
-# the year open for new filing in the demo, uses the 2021 central one.
-YEARS = {2021: LEGACY, 2024: LEGACY, 2025: LEGACY, 2026: CENTRAL_2021}
+# the year open for new filing in the demo, uses the 2021 central one; 2022 starts empty so the
+# Hebei units can carry their 2021 tables forward (结转上年).
+YEARS = {2021: LEGACY, 2022: LEGACY, 2024: LEGACY, 2025: LEGACY, 2026: CENTRAL_2021}
 
 # Spellings in published tables that name a category of the framework differently.
 CATEGORY_ALIASES = {"可持续影响": "可持续影响指标"}

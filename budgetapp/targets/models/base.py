@@ -100,6 +100,17 @@ class TargetTable(models.Model):
         related_name="+",
         editable=False,
     )
+    # Set when the table was started from last year's (carry-forward, 结转上年): the editor
+    # reminds the filer what still holds last year's figures.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name="结转自",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        editable=False,
+    )
 
     objects = TargetTableQuerySet.as_manager()
 
