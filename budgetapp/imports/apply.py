@@ -1,0 +1,378 @@
+"""Import a parsed workbook into a unit's year: preview (dry run) or apply, in one transaction.
+
+The preview runs exactly what the confirmation runs — forms, formsets, the services of
+`targets.services` with their locking, version checks and revisions — inside a transaction
+that is then rolled back; so the preview shows every validation error, mapped back to its
+sheet, row and column, and the real diff of each table. Nothing is written unless the whole
+workbook goes through without an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import User
+from django.db import DatabaseError, transaction
+
+from budgetapp.targets import services
+from budgetapp.targets.models import DepartmentTable, ProjectTable, TargetTable
+from budgetapp.targets.snapshots import TableDiff, diff_snapshots, serialize_table
+from budgetapp.units.access import can_file_for
+from budgetapp.units.models import BudgetYear, Unit
+
+from .parsed import ParsedTable, ParsedWorkbook, Problem, Severity, Source
+from .plan import (
+    LAYOUT_LABELS,
+    FormData,
+    build_form_data,
+    find_existing,
+    formset_classes,
+    sort_key,
+    table_form_class,
+)
+
+
+class Action:
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+    LABELS = {CREATE: "新建", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "有错误，不能导入"}
+
+
+@dataclass
+class TableOutcome:
+    parsed: ParsedTable
+    action: str = Action.ERROR
+    existing_pk: int | None = None
+    existing_version: int | None = None
+    saved_pk: int | None = None
+    diff: TableDiff | None = None
+    after: dict | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.parsed.label
+
+    @property
+    def action_label(self) -> str:
+        return Action.LABELS[self.action]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def key(self) -> str:
+        return f"{self.parsed.sheet}#{self.parsed.first_row}"
+
+    @property
+    def row_counts(self) -> dict[str, int]:
+        return {k: len(v) for k, v in self.parsed.rows.items()}
+
+
+@dataclass
+class ImportResult:
+    outcomes: list[TableOutcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        return self.problems + [p for o in self.outcomes for p in o.problems]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.all_problems)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for p in self.all_problems if p.is_error)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for p in self.all_problems if not p.is_error)
+
+    def versions(self) -> dict[str, int | None]:
+        """What each matched table's version was: a confirmation must find it unchanged."""
+        return {o.key: o.existing_version for o in self.outcomes}
+
+    def summary(self) -> str:
+        parts = []
+        for action in (Action.CREATE, Action.UPDATE, Action.UNCHANGED):
+            names = [o.label for o in self.outcomes if o.action == action]
+            if names:
+                parts.append(f"{Action.LABELS[action]} {len(names)} 张：" + "、".join(names))
+        return "；".join(parts) or "没有可导入的表。"
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_workbook(
+    *,
+    user: User,
+    unit: Unit,
+    year: int,
+    parsed: ParsedWorkbook,
+    dry_run: bool,
+    expected_versions: dict[str, int | None] | None = None,
+) -> ImportResult:
+    """Preview (`dry_run`) or apply the import; nothing is written if any error is found."""
+    result = ImportResult(problems=list(parsed.problems))
+    budget_year = BudgetYear.objects.filter(year=year).select_related("framework").first()
+    if budget_year is None:
+        result.problems.append(Problem(f"预算年度 {year} 年尚未设置，请联系管理员。"))
+        return result
+    if not can_file_for(user, unit):
+        result.problems.append(Problem("只有本单位的填报人可以导入本单位的表。"))
+        return result
+    try:
+        with transaction.atomic():
+            _run(result, user, unit, budget_year, parsed, expected_versions)
+            if dry_run or result.has_errors:
+                raise _Rollback
+    except _Rollback:
+        result.applied = False
+    else:
+        result.applied = True
+    return result
+
+
+def _run(result, user, unit, budget_year, parsed, expected_versions) -> None:
+    lifetimes = {
+        p["name"]: p["total"]
+        for t in parsed.tables
+        if t.kind == "department"
+        for p in t.facts.get("projects", [])
+        if p.get("total")
+    }
+    seen: dict[tuple, str] = {}
+    next_sequence = ProjectTable.objects.filter(unit=unit, year=budget_year).count() + 1
+    for table in sorted(parsed.tables, key=sort_key):
+        outcome = TableOutcome(parsed=table, problems=list(table.problems))
+        result.outcomes.append(outcome)
+        _check_facts(outcome, unit, budget_year)
+        duplicate = _duplicate(table, seen)
+        if duplicate:
+            outcome.problems.append(Problem(duplicate, Source(table.sheet, table.first_row)))
+        if table.kind == "department" and table.layout != unit.layout:
+            outcome.problems.append(
+                Problem(
+                    f"此工作表是{LAYOUT_LABELS.get(table.layout, table.layout)}版式的部门整体绩效目标，"
+                    f"而本单位使用{LAYOUT_LABELS.get(unit.layout, unit.layout)}版式，不能导入。",
+                    Source(table.sheet, table.first_row),
+                )
+            )
+        if outcome.errors and table.kind == "department" and table.layout != unit.layout:
+            continue
+        existing = find_existing(table, unit, budget_year)
+        if existing is not None:
+            outcome.existing_pk, outcome.existing_version = existing.pk, existing.version
+            if not existing.is_editable:
+                outcome.problems.append(
+                    Problem(
+                        f"此表当前状态为“{existing.get_status_display()}”，不能通过导入修改。"
+                        "如需修改，请先由审核人退回。",
+                        Source(table.sheet, table.first_row),
+                    )
+                )
+                continue
+        if expected_versions is not None and expected_versions.get(outcome.key) != (
+            existing.version if existing else None
+        ):
+            outcome.problems.append(
+                Problem(
+                    "预览之后，此表已被修改（或新建）。请重新上传文件，核对新的预览后再确认。",
+                    Source(table.sheet, table.first_row),
+                )
+            )
+            continue
+        overrides = _overrides(table, existing, lifetimes, outcome)
+        if table.kind == "project" and existing is None and "sequence" not in table.fields:
+            overrides["sequence"] = str(next_sequence)
+        if table.kind == "project" and existing is None:
+            next_sequence += 1
+        # A table with errors from reading is still validated, so every problem shows at once.
+        _save(outcome, table, existing, user, unit, budget_year, overrides)
+
+
+def _duplicate(table: ParsedTable, seen: dict[tuple, str]) -> str:
+    keys = []
+    if table.kind == "department":
+        keys.append(("department",))
+    else:
+        if table.fields.get("code"):
+            keys.append(("code", table.fields["code"]))
+        if table.fields.get("name"):
+            keys.append(("name", table.fields["name"]))
+    for key in keys:
+        if key in seen:
+            return (
+                f"与工作表“{seen[key]}”是同一张表（项目编码或名称重复），同一文件中只能出现一次。"
+            )
+    for key in keys:
+        seen[key] = table.sheet
+    return ""
+
+
+def _check_facts(outcome: TableOutcome, unit: Unit, budget_year: BudgetYear) -> None:
+    table = outcome.parsed
+    where = Source(table.sheet, table.first_row)
+    stated_year = table.facts.get("year")
+    if stated_year and stated_year != budget_year.year:
+        outcome.problems.append(
+            Problem(
+                f"表头写的是 {stated_year} 年，而导入的是 {budget_year.year} 年，请确认年度。",
+                where,
+                Severity.WARNING,
+            )
+        )
+    stated_unit = table.facts.get("unit_name") or table.facts.get("unit_caption") or ""
+    if stated_unit and unit.name not in stated_unit and stated_unit not in unit.name:
+        outcome.problems.append(
+            Problem(
+                f"表中的单位为“{stated_unit}”，与导入的单位“{unit.name}”不一致，请确认。",
+                where,
+                Severity.WARNING,
+            )
+        )
+
+
+def _overrides(
+    table: ParsedTable, existing: TargetTable | None, lifetimes: dict[str, str], outcome
+) -> dict[str, str]:
+    overrides: dict[str, str] = {}
+    if not table.fields.get("money_unit"):
+        if existing is None:
+            overrides["money_unit"] = "万元"
+            outcome.problems.append(
+                Problem(
+                    "未找到金额单位（如“单位：万元”），按万元导入。",
+                    Source(table.sheet, table.first_row),
+                    Severity.WARNING,
+                )
+            )
+        else:
+            overrides["money_unit"] = existing.money_unit
+    if table.kind == "project" and table.fields.get("name") in lifetimes:
+        # 项目总预算 from the Hubei 项目支出情况 list; equal to 预算数 it is what a blank prints.
+        total = _decimal(lifetimes[table.fields["name"]])
+        budget = _decimal(table.fields.get("budget_total", ""))
+        stored = existing.lifetime_budget if isinstance(existing, ProjectTable) else None
+        if total is not None and (total != budget or stored is not None):
+            overrides["lifetime_budget"] = format(total, "f")
+    return overrides
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(str(text).replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _bind(table, existing, unit, budget_year, overrides):
+    if existing is not None:
+        instance = existing
+    elif table.kind == "project":
+        instance = ProjectTable(unit=unit, year=budget_year, framework=budget_year.framework)
+    else:
+        instance = DepartmentTable(unit=unit, year=budget_year, framework=budget_year.framework)
+    built = build_form_data(
+        table,
+        existing=existing,
+        instance=instance,
+        unit=unit,
+        framework=instance.framework,
+        overrides=overrides,
+    )
+    form = table_form_class(table, unit)(built.data, instance=instance)
+    formsets = {
+        prefix: cls(built.data, instance=instance, prefix=prefix, framework=instance.framework)
+        for prefix, cls in formset_classes(table, unit).items()
+    }
+    return built, form, formsets
+
+
+def _save(outcome, table, existing, user, unit, budget_year, overrides) -> None:
+    # Before binding: a bound ModelForm writes the cleaned values onto its instance.
+    before = serialize_table(existing) if existing is not None else None
+    built, form, formsets = _bind(table, existing, unit, budget_year, overrides)
+    outcome.problems += built.problems
+    valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+    if not valid or built.problems:
+        _map_errors(outcome, table, built, form, formsets)
+        if not outcome.errors:
+            outcome.problems.append(Problem("此表未通过校验。", Source(table.sheet)))
+        return
+    if outcome.errors:
+        return  # errors found while reading: validated, never saved
+    try:
+        with transaction.atomic():
+            saved = _call_service(table, existing, user, unit, budget_year, form, formsets)
+            after = serialize_table(saved)
+            diff = diff_snapshots(before, after) if before is not None else None
+            if before is not None and not diff:
+                raise _Rollback  # nothing changed: no new version, no revision
+    except _Rollback:
+        outcome.action = Action.UNCHANGED
+        outcome.saved_pk = existing.pk
+        return
+    except services.TableError as error:
+        outcome.problems.append(Problem(str(error), Source(table.sheet, table.first_row)))
+        return
+    except DatabaseError:
+        outcome.problems.append(
+            Problem("保存此表时数据库出错，请稍后再试。", Source(table.sheet, table.first_row))
+        )
+        return
+    outcome.action = Action.UPDATE if existing is not None else Action.CREATE
+    outcome.saved_pk, outcome.diff, outcome.after = saved.pk, diff, after
+
+
+def _call_service(table, existing, user, unit, budget_year, form, formsets) -> TargetTable:
+    rows = list(formsets.values())
+    if table.kind == "project":
+        if existing is None:
+            return services.create_project_table(
+                user=user, unit=unit, year=budget_year, form=form, formsets=rows
+            )
+        return services.update_project_table(user=user, table=existing, form=form, formsets=rows)
+    if existing is None:
+        return services.create_department_table(
+            user=user, unit=unit, year=budget_year, form=form, formsets=rows
+        )
+    return services.update_department_table(user=user, table=existing, form=form, formsets=rows)
+
+
+def _map_errors(outcome: TableOutcome, table: ParsedTable, built: FormData, form, formsets) -> None:
+    """Form errors → problems at the cell each field came from."""
+    fallback = Source(table.sheet, table.first_row)
+    for name, messages in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label}：" if field is not None and field.label else ""
+        for message in messages:
+            outcome.problems.append(Problem(f"{label}{message}", built.sources.get(name, fallback)))
+    for prefix, formset in formsets.items():
+        rows = built.row_index.get(prefix, [])
+        for message in formset.non_form_errors():
+            outcome.problems.append(Problem(message, fallback))
+        for index, form_errors in enumerate(formset.errors):
+            row = rows[index] if index < len(rows) else None
+            for name, messages in form_errors.items():
+                field = formset.forms[index].fields.get(name)
+                label = f"{field.label}：" if field is not None and field.label else ""
+                where = (row.sources.get(name) or row.row_source) if row else None
+                if name in ("level1", "level2") and any(p.source == where for p in built.problems):
+                    continue  # already said: the category is not in the framework
+                for message in messages:
+                    outcome.problems.append(Problem(f"{label}{message}", where or fallback))

@@ -1,0 +1,87 @@
+"""Writes of the import feature: store an upload as a pending batch, confirm a batch."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from budgetapp.units.access import can_file_for
+from budgetapp.units.models import Unit
+
+from .apply import ImportResult, import_workbook
+from .models import BatchStatus, ImportBatch
+from .parsed import ParsedWorkbook
+from .reader import UnreadableWorkbook, read_workbook
+from .safety import UnsafeFile, check_upload
+
+
+class ImportRefused(Exception):
+    """The upload or confirmation is refused; the message is for the filer."""
+
+
+def read_upload(data: bytes, filename: str) -> ParsedWorkbook:
+    """Check the file's safety, then read it; any refusal is one ImportRefused message."""
+    try:
+        check_upload(data, filename)
+        return read_workbook(data)
+    except (UnsafeFile, UnreadableWorkbook) as error:
+        raise ImportRefused(str(error)) from None
+
+
+@transaction.atomic
+def create_batch(
+    *, user: User, unit: Unit, year: int, filename: str, data: bytes
+) -> tuple[ImportBatch, ImportResult]:
+    if not can_file_for(user, unit):
+        raise ImportRefused("只有本单位的填报人可以导入本单位的表。")
+    parsed = read_upload(data, filename)
+    preview = import_workbook(user=user, unit=unit, year=year, parsed=parsed, dry_run=True)
+    batch = ImportBatch.objects.create(
+        user=user,
+        unit=unit,
+        year=year,
+        filename=filename[:255],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        parsed=parsed.to_dict(),
+        versions=preview.versions(),
+    )
+    return batch, preview
+
+
+def preview_batch(*, batch: ImportBatch, user: User) -> ImportResult:
+    return import_workbook(
+        user=user,
+        unit=batch.unit,
+        year=batch.year,
+        parsed=ParsedWorkbook.from_dict(batch.parsed),
+        dry_run=True,
+        expected_versions=batch.versions if batch.status == BatchStatus.PENDING else None,
+    )
+
+
+@transaction.atomic
+def confirm_batch(*, batch: ImportBatch, user: User) -> ImportResult:
+    """Apply a pending batch; all of it or, on any error, nothing."""
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != BatchStatus.PENDING:
+        raise ImportRefused("此文件已经导入过，不能重复导入。")
+    if not can_file_for(user, locked.unit):
+        raise ImportRefused("只有本单位的填报人可以导入本单位的表。")
+    result = import_workbook(
+        user=user,
+        unit=locked.unit,
+        year=locked.year,
+        parsed=ParsedWorkbook.from_dict(locked.parsed),
+        dry_run=False,
+        expected_versions=locked.versions,
+    )
+    if result.applied:
+        locked.status = BatchStatus.APPLIED
+        locked.applied_at = timezone.now()
+        locked.summary = result.summary()
+        locked.save(update_fields=["status", "applied_at", "summary"])
+    return result
