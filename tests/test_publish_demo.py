@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from budgetapp.review.models import Transition
+from budgetapp.review.models import Submission, Transition
 from budgetapp.targets.models import ProjectTable, Status
+
+# The seed has real mistakes: the demo publishes it with every 智能审核 rule switched on.
+pytestmark = pytest.mark.usefixtures("checks_on")
 
 
 def test_publish_demo_publishes_zhangjiakou_once_and_the_portal_serves_it(db, client):
@@ -16,6 +20,9 @@ def test_publish_demo_publishes_zhangjiakou_once_and_the_portal_serves_it(db, cl
     assert set(tables.values_list("status", flat=True)) == {Status.PUBLISHED}
     # 13 projects + 1 department table, each: submit, approve, publish.
     assert Transition.objects.count() == 14 * 3
+    # The seed's errors (a 成本指标 given as ≥95%, a repeated name) went in acknowledged.
+    recorded = [item for s in Submission.objects.all() for item in s.explanations]
+    assert {"cost_is_money", "duplicate_names", "copied_block"} <= {i["rule"] for i in recorded}
     # Idempotent: a second run changes nothing.
     call_command("publish_demo", verbosity=0)
     assert Transition.objects.count() == 14 * 3

@@ -71,6 +71,10 @@ class Submission(TableRecord):
         settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    # The 智能审核 findings at submission and the filer's explanation of each warning:
+    # [{"key", "rule", "rule_name", "severity", "message", "explanation"}]. Errors appear here
+    # only when a command submitted a published document as it is (`acknowledge`).
+    explanations = models.JSONField("审核提示说明", default=list, blank=True)
 
     class Meta(TableRecord.Meta):
         verbose_name = "提交快照"

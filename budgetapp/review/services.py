@@ -8,13 +8,15 @@ Publishing also renders and stores the published files (`exports.published`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from budgetapp.checks.engine import check_table
+from budgetapp.checks.gate import ChecksFailed, attention_reason, gate
 from budgetapp.exports import published
 from budgetapp.exports.models import PublishedFile
 from budgetapp.targets.models import (
@@ -99,11 +101,22 @@ def has_touched(user: User, table: TargetTable) -> bool:
 
 
 @transaction.atomic
-def submit_table(*, table: TargetTable, user: User, ip: str | None = None) -> Submission:
+def submit_table(
+    *,
+    table: TargetTable,
+    user: User,
+    ip: str | None = None,
+    explanations: Mapping[str, str] | None = None,
+    acknowledge: str = "",
+) -> Submission:
+    """Submit for review. 智能审核 errors refuse it (`ChecksFailed`); every warning needs an
+    explanation in `explanations` (finding key → text) or it is refused (`ExplanationsMissing`).
+    `acknowledge` is for commands loading a published document as it is (see checks.gate)."""
     table = _lock(table)
     if not can_file_for(user, table.unit):
         raise NotAllowed("只有本单位的填报人可以提交此表。")
     _require(table, Status.DRAFT, Status.RETURNED, doing="提交")
+    records = gate(table, explanations=explanations, acknowledge=acknowledge)
     number = _records_of(Submission, table).count() + 1
     submission = Submission.objects.create(
         content_type=ContentType.objects.get_for_model(table),
@@ -113,6 +126,7 @@ def submit_table(*, table: TargetTable, user: User, ip: str | None = None) -> Su
         version=table.version,
         data=serialize_table(table),
         submitted_by=user,
+        explanations=records,
     )
     _record(table, action=Action.SUBMIT, to_status=Status.SUBMITTED, actor=user, ip=ip)
     table.submitted_at = timezone.now()
@@ -133,16 +147,44 @@ def ready_tables(unit: Unit, year: BudgetYear) -> list[TargetTable]:
     return tables
 
 
+class SubmittedTables(list):
+    """The submissions made by `submit_all`, plus the tables it left for the filer (`held`)."""
+
+    def __init__(self, submissions: Iterable[Submission], held: list[tuple[TargetTable, str]]):
+        super().__init__(submissions)
+        self.held = held
+
+
 @transaction.atomic
 def submit_all(
     *, unit: Unit, year: BudgetYear, user: User, ip: str | None = None
-) -> list[Submission]:
+) -> SubmittedTables:
+    """Submit every ready table that is clean: no 智能审核 error and no warning to explain.
+
+    Tables with findings are left in draft (`held`, with the reason) because a warning needs
+    the filer's own words on the table page; if no table could go, nothing is submitted and
+    the refusal lists what needs attention.
+    """
     if not can_file_for(user, unit):
         raise NotAllowed("只有本单位的填报人可以提交本单位的表。")
     tables = ready_tables(unit, year)
     if not tables:
         raise WrongState("没有可提交的表（草稿或已退回的表）。")
-    return [submit_table(table=table, user=user, ip=ip) for table in tables]
+    clean, held = [], []
+    for table in tables:
+        report = check_table(table)
+        if report.findings:
+            held.append((table, attention_reason(report)))
+        else:
+            clean.append(table)
+    if not clean:
+        listing = "\n".join(f"{n}. {t.title}：{why}" for n, (t, why) in enumerate(held, 1))
+        raise ChecksFailed(
+            f"没有可以直接提交的表：以下 {len(held)} 张表需要先修改错误或在表格页面逐条说明"
+            f"警告后单独提交：\n{listing}",
+            [],
+        )
+    return SubmittedTables([submit_table(table=t, user=user, ip=ip) for t in clean], held)
 
 
 @transaction.atomic

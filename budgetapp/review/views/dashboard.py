@@ -159,14 +159,31 @@ def publish_unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     )
 
 
+def _submit_all(*, unit: Unit, year: BudgetYear, user, ip: str | None, request: HttpRequest):
+    submitted = services.submit_all(unit=unit, year=year, user=user, ip=ip)
+    if submitted.held:
+        listing = "；".join(f"{table.title}（{why}）" for table, why in submitted.held)
+        messages.warning(
+            request,
+            f"以下 {len(submitted.held)} 张表有智能审核提示，未随“全部提交”提交，"
+            f"请打开各表修改错误或逐条说明警告后单独提交：{listing}",
+        )
+    return submitted
+
+
 @login_required
 @require_POST
 def submit_unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    """Submit the unit's clean tables; the ones with findings are named for the filer."""
+
+    def step(**kwargs):
+        return _submit_all(request=request, **kwargs)
+
     return _unit_step(
         request,
         unit_pk,
         year,
-        services.submit_all,
+        step,
         "已提交 {count} 张表，等待审核。",
         "targets:home",
     )

@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from budgetapp.checks.engine import Report, check_table
+from budgetapp.checks.gate import ChecksFailed, ExplanationsMissing
 from budgetapp.core.http import client_ip
 from budgetapp.layouts import document_for
 from budgetapp.layouts.html import render_html
@@ -47,9 +49,24 @@ def changes_to_show(table: TargetTable) -> tuple[str, TableDiff | None]:
     return "", None
 
 
+def _submit_checks(table: TargetTable, typed: dict[str, str]) -> dict:
+    """The submit form's 智能审核 part: errors that block it, warnings each with a textarea."""
+    report: Report = check_table(table)
+    return {
+        "submit_errors": report.errors,
+        "submit_warnings": [(f, typed.get(f.key, "")) for f in report.warnings],
+    }
+
+
 @login_required
 def table_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     table = get_table_for_user(request.user, kind, pk)
+    return render(request, "review/table.html", _page_context(request, table, kind))
+
+
+def _page_context(
+    request: HttpRequest, table: TargetTable, kind: str, typed: dict[str, str] | None = None
+) -> dict:
     user = request.user
     comments = list(_records(Comment, table).select_related("author", "submission"))
     diff_title, diff = changes_to_show(table)
@@ -84,7 +101,9 @@ def table_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         ],
         "return_grades": [(Grade.FAIR, "中（修改后重新提交）"), (Grade.POOR, "差（不予通过）")],
     }
-    return render(request, "review/table.html", context)
+    if context["can_submit"]:
+        context |= _submit_checks(table, typed or {})
+    return context
 
 
 def _run(
@@ -101,11 +120,38 @@ def _run(
     return redirect(table.get_absolute_url())
 
 
+EXPLAIN_PREFIX = "explain-"
+
+
+def _typed_explanations(request: HttpRequest) -> dict[str, str]:
+    return {
+        key[len(EXPLAIN_PREFIX) :]: value
+        for key, value in request.POST.items()
+        if key.startswith(EXPLAIN_PREFIX)
+    }
+
+
+def _submit(request: HttpRequest, table: TargetTable, kind: str) -> HttpResponse:
+    """Submit with the filer's explanations; a refusal re-shows the page with what was typed."""
+    typed = _typed_explanations(request)
+    try:
+        services.submit_table(
+            table=table, user=request.user, ip=client_ip(request), explanations=typed
+        )
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except (ChecksFailed, ExplanationsMissing) as error:
+        messages.error(request, str(error))
+        table.refresh_from_db()
+        return render(request, "review/table.html", _page_context(request, table, kind, typed))
+    except TableError as error:
+        messages.error(request, str(error))
+        return redirect(table.get_absolute_url())
+    messages.success(request, "已提交，等待审核。")
+    return redirect(table.get_absolute_url())
+
+
 ACTIONS = {
-    "submit": (
-        lambda r, t, ip: services.submit_table(table=t, user=r.user, ip=ip),
-        "已提交，等待审核。",
-    ),
     "withdraw": (
         lambda r, t, ip: services.withdraw_table(table=t, user=r.user, ip=ip),
         "已撤回，可以继续修改。",
@@ -143,9 +189,11 @@ ACTIONS = {
 @login_required
 @require_POST
 def table_action(request: HttpRequest, kind: str, pk: int, action: str) -> HttpResponse:
-    if action not in ACTIONS:
+    if action not in ACTIONS and action != "submit":
         raise Http404("没有这个操作。")
     table = get_table_for_user(request.user, kind, pk)
+    if action == "submit":
+        return _submit(request, table, kind)
     step, done = ACTIONS[action]
     return _run(request, table, lambda: step(request, table, client_ip(request)), done)
 

@@ -1,0 +1,186 @@
+"""Run the enabled rules on a table and collect their findings.
+
+A rule is a function `(table, params, context) -> Iterable[Hit]` registered by code in
+`registry.RULES`; its severity, switch and params come from the `CheckRule` row of the same
+code, so administrators tune them without a deploy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from budgetapp.targets.models import MoneyUnit, ProjectTable
+
+from .data import RowData, TableData, from_table
+from .models import CheckRule, Severity
+
+_WAN = Decimal("10000")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found, before the engine adds the rule's code and severity."""
+
+    message: str
+    row: RowData | None = None
+    field: str = ""  # a table field (`budget_total`) or a row field (`target`)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    rule_name: str
+    severity: str
+    message: str
+    row: int | None = None  # 1-based indicator row number
+    anchor: str = ""  # `field:<name>` or `indicator:<pk>`, as the review page marks cells
+    input: str = ""  # the editor input to highlight: `budget_total`, `indicators-3-target`
+    key: str = ""  # stable identity for the filer's explanation of a warning
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == Severity.ERROR
+
+    @property
+    def severity_label(self) -> str:
+        return Severity(self.severity).label
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "rule_name": self.rule_name,
+            "severity": self.severity,
+            "severity_label": self.severity_label,
+            "message": self.message,
+            "row": self.row,
+            "anchor": self.anchor,
+            "input": self.input,
+            "key": self.key,
+        }
+
+
+@dataclass
+class CheckContext:
+    """What cross-table rules need from the database: the unit's other tables."""
+
+    unit_id: int | None
+    year: int | None
+    exclude_pk: int | None = None
+    exclude_kind: str = ""
+    _cache: dict = field(default_factory=dict)
+
+    @classmethod
+    def for_table(cls, data: TableData) -> CheckContext:
+        return cls(unit_id=data.unit_id, year=data.year, exclude_pk=data.pk, exclude_kind=data.kind)
+
+    def _projects(self, year: int | None) -> list[TableData]:
+        if self.unit_id is None or year is None:
+            return []
+        if year not in self._cache:
+            tables = ProjectTable.objects.filter(unit_id=self.unit_id, year__year=year)
+            tables = tables.select_related("unit", "year").order_by("sequence", "pk")
+            self._cache[year] = [from_table(t) for t in tables]
+        return self._cache[year]
+
+    def other_projects(self) -> list[TableData]:
+        """The unit's other project tables of the same year, as saved."""
+        return [
+            t
+            for t in self._projects(self.year)
+            if not (self.exclude_kind == "project" and t.pk == self.exclude_pk)
+        ]
+
+    def all_projects(self) -> list[TableData]:
+        return self._projects(self.year)
+
+    def last_year_project(self, code: str, name: str) -> TableData | None:
+        if self.year is None:
+            return None
+        previous = self._projects(self.year - 1)
+        for table in previous:
+            if code and table.code == code:
+                return table
+        for table in previous:
+            if name and table.name == name:
+                return table
+        return None
+
+
+def in_yuan(amount: Decimal, money_unit: str) -> Decimal:
+    return amount * _WAN if money_unit == MoneyUnit.WAN_YUAN else amount
+
+
+Rule = Callable[[TableData, dict, CheckContext], Iterable[Hit]]
+
+
+def _finding(rule: CheckRule, hit: Hit) -> Finding:
+    row = hit.row
+    if row is not None:
+        anchor = row.anchor
+        input_name = row.input_name(hit.field or "name")
+    else:
+        anchor = f"field:{hit.field}" if hit.field else ""
+        input_name = hit.field
+    location = anchor or (f"row:{row.number}" if row else "table")
+    return Finding(
+        rule=rule.code,
+        rule_name=rule.name,
+        severity=rule.severity,
+        message=hit.message,
+        row=row.number if row else None,
+        anchor=anchor,
+        input=input_name,
+        key=f"{rule.code}@{location}",
+    )
+
+
+def run_checks(
+    table: TableData, *, context: CheckContext | None = None, rules: list[CheckRule] | None = None
+) -> list[Finding]:
+    """Every finding of the enabled rules, errors first, then by row."""
+    from .registry import RULES
+
+    context = context or CheckContext.for_table(table)
+    if rules is None:
+        rules = list(CheckRule.objects.filter(enabled=True))
+    findings: list[Finding] = []
+    for rule in rules:
+        function = RULES.get(rule.code)
+        if function is None or not rule.enabled:
+            continue
+        for hit in function(table, rule.params or {}, context):
+            findings.append(_finding(rule, hit))
+    # Two findings of one rule at one place (a block copied into two projects) get keys told
+    # apart by their message, so an explanation stays with its finding when others change.
+    seen: set[str] = set()
+    unique = []
+    for finding in findings:
+        if finding.key in seen:
+            digest = hashlib.sha1(finding.message.encode()).hexdigest()[:8]
+            finding = Finding(**{**finding.__dict__, "key": f"{finding.key}#{digest}"})
+        seen.add(finding.key)
+        unique.append(finding)
+    unique.sort(key=lambda f: (not f.is_error, f.row or 0))
+    return unique
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+
+    @cached_property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @cached_property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+
+def check_table(table) -> Report:
+    """The findings for a saved table (project or department)."""
+    return Report(run_checks(from_table(table)))
