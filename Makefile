@@ -20,7 +20,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SE_OFFLINE := true
 export SE_AVOID_STATS := true
 
-.PHONY: help setup system-packages deps run test lint format bench clean
+.PHONY: help setup system-packages deps fonts run test lint format bench clean
 
 help:
 	@echo "make setup   - install system packages, create $(VENV), install requirements"
@@ -31,7 +31,12 @@ help:
 	@echo "make bench   - export benchmark vs targets and LibreOffice (ARGS=\"--runs 9\")"
 	@echo "make clean   - remove $(VENV), caches and collected static files"
 
-setup: deps
+setup: deps fonts
+
+# The print font of the PDF exports (a GB2312 cut of Noto Serif CJK SC, exports/print_fonts.py):
+# built once (about a minute), then a no-op until the installed fonts or the character set change.
+fonts: deps
+	@DEBUG=true $(PY) manage.py build_print_fonts
 
 system-packages:
 	@PYTHON="$(PYTHON)" bash scripts/install-system-packages.sh

@@ -143,6 +143,9 @@ CACHES = {
 }
 # Processes printing the tables of a book in parallel; 0 = one per CPU, 1 = no extra process.
 EXPORT_PDF_WORKERS = env_int("EXPORT_PDF_WORKERS", 0)
+# The print font (a GB2312 cut of Noto Serif CJK SC, exports/print_fonts.py), built once per
+# installation by `manage.py build_print_fonts`; without it exports use the full font, slower.
+EXPORT_FONT_DIR = Path(env_str("EXPORT_FONT_DIR", default=str(BASE_DIR / "var" / "print-fonts")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -39,3 +39,11 @@ class ExportsConfig(AppConfig):
                 "HarfBuzz subset library (libharfbuzz-subset) not found: PDF exports will be "
                 "slow (about 3 s per table). Install it, e.g. apt-get install libharfbuzz-subset0."
             )
+        from . import print_fonts
+
+        if not print_fonts.installed():
+            logger.warning(
+                "Print fonts not built in %s: PDF exports use the full Noto Serif CJK fonts and "
+                "are slower. Run `python manage.py build_print_fonts` (make setup does).",
+                print_fonts.font_dir(),
+            )

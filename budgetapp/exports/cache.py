@@ -38,9 +38,13 @@ def renderer_version() -> str:
     import pikepdf
     import weasyprint
 
+    from . import print_fonts
+
     stylesheet = hashlib.sha256(PRINT_CSS.read_bytes()).hexdigest()[:16]
+    fonts = "print" if print_fonts.installed() else "full"
     return (
         f"v{FORMAT_VERSION}/weasyprint {weasyprint.__version__}/pikepdf {pikepdf.__version__}/"
+        f"fonts {fonts}/"
         f"css {stylesheet}/{PART_CSS}/{CONTINUED_PART_CSS}/{PAGE_FOOTER}/{sorted(PDF_OPTIONS.items())}"
     )
 

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
+from . import print_fonts
+
 logger = logging.getLogger(__name__)
 
 PRINT_CSS = Path(__file__).resolve().parent / "print.css"
@@ -96,7 +98,9 @@ def font_config():
     from weasyprint.text.fonts import FontConfiguration
 
     if getattr(_local, "font_config", None) is None:
-        _local.font_config = FontConfiguration()
+        configuration = FontConfiguration()
+        print_fonts.register(configuration)
+        _local.font_config = configuration
     return _local.font_config
 
 

@@ -1,0 +1,81 @@
+"""The print font: a GB2312 cut of Noto Serif CJK SC, built once, with Noto as fallback."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from budgetapp.exports import print_fonts
+from budgetapp.exports.registry import export_table
+
+from .test_exports import pdffonts, pdftotext
+
+needs_print_fonts = pytest.mark.skipif(
+    not print_fonts.installed(), reason="print fonts not built (manage.py build_print_fonts)"
+)
+
+
+def test_ci_builds_the_print_fonts():
+    """`make setup` builds them; in CI their absence would silently test the slow path."""
+    if not os.environ.get("CI"):
+        pytest.skip("checked in CI only")
+    assert print_fonts.installed(), "run `python manage.py build_print_fonts` (make setup does)"
+
+
+def test_the_character_set_covers_gb2312_and_the_signs_of_target_values():
+    characters = print_fonts.character_set()
+    hanzi = [c for c in characters if 0x4E00 <= c <= 0x9FFF]
+    assert len(hanzi) == 6763  # GB2312 levels 1 and 2
+    for text in "≥≤＞＜＝％×÷℃№①、，。：；（）《》“”—…￥0123456789ABCabc":
+        assert ord(text) in characters, text
+    assert ord("堃") not in characters  # GBK, not GB2312: printed by the fallback font
+
+
+def test_an_outdated_or_partial_build_does_not_count(settings, tmp_path):
+    settings.EXPORT_FONT_DIR = tmp_path
+    assert print_fonts.installed() == []
+    for path in print_fonts.font_files().values():
+        path.write_bytes(b"font")
+    assert print_fonts.installed() == []  # no stamp: the build did not finish
+    stamp = tmp_path / print_fonts.STAMP
+    stamp.write_text(json.dumps(print_fonts._wanted_stamp()), encoding="utf-8")
+    assert len(print_fonts.installed()) == 2
+    stamp.write_text(json.dumps({"charset": 0}), encoding="utf-8")
+    assert print_fonts.installed() == []  # another character set: rebuild
+
+
+def test_start_up_warns_when_the_print_fonts_are_missing(settings, tmp_path, caplog):
+    settings.EXPORT_FONT_DIR = tmp_path
+    with caplog.at_level(logging.WARNING, logger="budgetapp.exports.apps"):
+        apps.get_app_config("exports").ready()
+    assert "build_print_fonts" in caplog.text
+
+
+def test_the_command_says_when_the_fonts_are_up_to_date(capsys):
+    if not print_fonts.installed():
+        pytest.skip("print fonts not built")
+    call_command("build_print_fonts")
+    assert "已是最新" in capsys.readouterr().out
+
+
+@needs_print_fonts
+def test_tables_print_in_the_print_font_and_rare_characters_fall_back_to_noto(project):
+    project.name = "残疾人就业服务中心运转经费"
+    project.fund_use = "保障单位正常运转"
+    project.save()
+    _, _, pdf = export_table(project, "pdf")
+    names = {line.split()[0].split("+", 1)[1] for line in pdffonts(pdf).splitlines()[2:]}
+    assert names == {"BudgetApp-Serif-SC", "BudgetApp-Serif-SC-Bold"}, names
+
+    project.fund_use = "保障单位正常运转，联系人王堃"  # 堃 is outside GB2312
+    project.save()
+    _, _, pdf = export_table(project, "pdf")
+    assert "联系人王堃" in pdftotext(pdf)
+    names = {line.split()[0].split("+", 1)[1] for line in pdffonts(pdf).splitlines()[2:]}
+    assert "BudgetApp-Serif-SC" in names
+    assert any(name.startswith("Noto-Serif-CJK-SC") for name in names), names
