@@ -56,6 +56,16 @@ def test_start_up_warns_when_the_print_fonts_are_missing(settings, tmp_path, cap
     assert "build_print_fonts" in caplog.text
 
 
+def test_no_start_up_warning_while_the_fonts_are_being_built(
+    settings, tmp_path, caplog, monkeypatch
+):
+    settings.EXPORT_FONT_DIR = tmp_path
+    monkeypatch.setattr("sys.argv", ["manage.py", "build_print_fonts"])
+    with caplog.at_level(logging.WARNING, logger="budgetapp.exports.apps"):
+        apps.get_app_config("exports").ready()
+    assert "build_print_fonts" not in caplog.text
+
+
 def test_the_command_says_when_the_fonts_are_up_to_date(capsys):
     if not print_fonts.installed():
         pytest.skip("print fonts not built")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+import sys
 
 from django.apps import AppConfig
 
@@ -41,7 +42,8 @@ class ExportsConfig(AppConfig):
             )
         from . import print_fonts
 
-        if not print_fonts.installed():
+        # Not while the fonts are being built: that command says what it does itself.
+        if not print_fonts.installed() and "build_print_fonts" not in sys.argv[1:2]:
             logger.warning(
                 "Print fonts not built in %s: PDF exports use the full Noto Serif CJK fonts and "
                 "are slower. Run `python manage.py build_print_fonts` (make setup does).",
