@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from budgetapp.indicators.frameworks import CENTRAL_2021, LEGACY
+from budgetapp.indicators.lookup import CategoryIndex
 from budgetapp.indicators.models import Category, Framework
 from budgetapp.targets.models import (
     DepartmentIndicator,
@@ -103,9 +104,6 @@ ADMIN_USERNAME = "admin"
 # Hebei units can carry their 2021 tables forward (结转上年).
 YEARS = {2021: LEGACY, 2022: LEGACY, 2024: LEGACY, 2025: LEGACY, 2026: CENTRAL_2021}
 
-# Spellings in published tables that name a category of the framework differently.
-CATEGORY_ALIASES = {"可持续影响": "可持续影响指标"}
-
 
 @dataclass
 class LoadReport:
@@ -117,21 +115,18 @@ class CategoryResolver:
     """Finds the category rows for the 一级/二级 names of a published table, as published."""
 
     def __init__(self, framework: Framework) -> None:
-        self.level1 = {c.name: c for c in Category.objects.filter(framework=framework, parent=None)}
-        self.level2 = {
-            (c.parent_id, c.name): c
-            for c in Category.objects.filter(framework=framework, parent__isnull=False)
-        }
-        self.level2_any = {name: c for (_, name), c in self.level2.items()}
+        self.index = CategoryIndex(framework.pk)
 
     def resolve(self, level1_name: str, level2_name: str) -> tuple[Category, Category | None]:
-        level1 = self.level1[CATEGORY_ALIASES.get(level1_name, level1_name)]
-        name = CATEGORY_ALIASES.get(level2_name, level2_name)
-        if not name:
+        level1 = self.index.level1(level1_name)
+        if level1 is None:
+            raise KeyError(level1_name)
+        if not level2_name:
             return level1, None
-        # A published table may put a 二级 under the wrong 一级 (seed 004): keep it as
-        # published; the checks flag it.
-        return level1, self.level2.get((level1.pk, name)) or self.level2_any[name]
+        level2 = self.index.level2(level2_name, under=level1)
+        if level2 is None:
+            raise KeyError(level2_name)
+        return level1, level2
 
 
 def _money(value: str | None) -> Decimal | None:

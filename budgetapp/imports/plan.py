@@ -15,7 +15,8 @@ from typing import Any
 from django.db import models
 from django.forms import BaseFormSet, ModelForm
 
-from budgetapp.indicators.models import Category, Framework
+from budgetapp.indicators.lookup import CategoryIndex
+from budgetapp.indicators.models import Framework
 from budgetapp.targets.forms import (
     DEPARTMENT_FORMSETS,
     DepartmentIndicatorFormSet,
@@ -30,7 +31,6 @@ from budgetapp.targets.forms import (
 from budgetapp.targets.models import DepartmentTable, ProjectTable, TargetTable
 
 from .parsed import ParsedRow, ParsedTable, Problem, Source
-from .sheets import norm
 
 PROJECT_FORMSETS: dict[str, type[BaseFormSet]] = {
     "goals": ProjectGoalFormSet,
@@ -51,7 +51,6 @@ ROW_KEYS = {
     "tasks": "name",
 }
 LAYOUT_LABELS = {"hebei": "河北（文字）", "guangdong": "广东（表格）", "hubei": "湖北（表格）"}
-_CATEGORY_ALIASES = {"可持续影响": "可持续影响指标", "满意度": "满意度指标"}
 
 
 def find_existing(parsed: ParsedTable, unit, year) -> TargetTable | None:
@@ -71,33 +70,11 @@ def find_existing(parsed: ParsedTable, unit, year) -> TargetTable | None:
 
 
 class CategoryResolver:
-    """一级/二级 names as printed → the framework's categories (tolerating 指标 left off)."""
+    """一级/二级 names as printed → the framework's categories (indicators.lookup)."""
 
     def __init__(self, framework: Framework) -> None:
         self.framework = framework
-        categories = list(Category.objects.filter(framework=framework))
-        self.level1 = {norm(c.name): c for c in categories if c.parent_id is None}
-        self.level2 = {(c.parent_id, norm(c.name)): c for c in categories if c.parent_id}
-        self.level2_any = {norm(c.name): c for c in categories if c.parent_id}
-
-    @staticmethod
-    def _candidates(name: str) -> list[str]:
-        key = norm(name)
-        key = _CATEGORY_ALIASES.get(key, key)
-        return [key, f"{key}指标", key.removesuffix("指标")]
-
-    def resolve_level1(self, name: str) -> Category | None:
-        return next((self.level1[k] for k in self._candidates(name) if k in self.level1), None)
-
-    def resolve_level2(self, level1: Category | None, name: str) -> Category | None:
-        for key in self._candidates(name):
-            if level1 is not None and (level1.pk, key) in self.level2:
-                return self.level2[level1.pk, key]
-        # Published tables put a 二级 under another 一级 (seed 004): kept as published; the
-        # checks flag it.
-        return next(
-            (self.level2_any[k] for k in self._candidates(name) if k in self.level2_any), None
-        )
+        self.index = CategoryIndex(framework.pk)
 
 
 def _post_value(instance: models.Model | None, name: str) -> str:
@@ -237,12 +214,12 @@ def _category_pk(out: FormData, row: ParsedRow, name: str, value: str, resolver)
     if not value:
         return ""
     if name == "level1":
-        category = resolver.resolve_level1(value)
+        category = resolver.index.level1(value)
         row.values["_level1_pk"] = str(category.pk) if category else ""
     else:
         level1_pk = row.values.get("_level1_pk")
-        level1 = next((c for c in resolver.level1.values() if str(c.pk) == level1_pk), None)
-        category = resolver.resolve_level2(level1, value)
+        level1 = resolver.index.by_pk.get(int(level1_pk)) if level1_pk else None
+        category = resolver.index.level2(value, under=level1)
     if category is None:
         level = "一级" if name == "level1" else "二级"
         out.problems.append(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
+from budgetapp.indicators.lookup import CategoryIndex
 from budgetapp.indicators.models import Category, Framework
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, LayoutFamily, Unit
@@ -55,12 +56,7 @@ class CategoryMap:
 
     def __init__(self, source: Framework, target: Framework) -> None:
         self.same = source.pk == target.pk
-        categories = list(Category.objects.filter(framework=target).select_related("parent"))
-        self.level1 = {c.name: c for c in categories if c.parent_id is None}
-        self.level2: dict[str, list[Category]] = {}
-        for c in categories:
-            if c.parent_id is not None:
-                self.level2.setdefault(c.name, []).append(c)
+        self.index = CategoryIndex(target.pk)
 
     def place(
         self, level1: Category, level2: Category | None
@@ -68,23 +64,22 @@ class CategoryMap:
         """(一级, 二级, note for the filer or ""); None when the row has no place at all."""
         if self.same:
             return level1, level2, ""
-        new1 = self.level1.get(level1.name)
+        new1 = self.index.level1(level1.name)
         if level2 is None:
             return (new1, None, "") if new1 else None
-        same_name = self.level2.get(level2.name, [])
         if new1 is not None:
-            under = [c for c in same_name if c.parent_id == new1.pk]
-            if under or same_name:
-                # A 二级 published under another 一级 stays as published; the checks flag it.
-                return new1, (under or same_name)[0], ""
-            if level2.name in self.level1:
-                moved = self.level1[level2.name]
+            # A 二级 published under another 一级 stays as published; the checks flag it.
+            same_name = self.index.level2(level2.name, under=new1)
+            if same_name is not None:
+                return new1, same_name, ""
+            moved = self.index.level1(level2.name)
+            if moved is not None:
                 return moved, None, f"“{level2.name}”在新指标体系中是一级指标，请选择二级指标"
             return new1, None, f"新指标体系没有二级指标“{level2.name}”，请重新选择"
-        as_level2 = self.level2.get(level1.name, [])
-        if len(as_level2) == 1:
-            moved = as_level2[0]
-            return moved.parent, moved, f"“{level1.name}”在新指标体系中归入“{moved.parent.name}”"
+        as_level2 = self.index.level2(level1.name)
+        if as_level2 is not None:
+            parent = as_level2.parent
+            return parent, as_level2, f"“{level1.name}”在新指标体系中归入“{parent.name}”"
         return None
 
 
