@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from . import services
-from .models import EntryStatus, LibraryEntry
+from .models import CONTENT_FIELDS, EntryStatus, LibraryEntry
 
 
 def _report(modeladmin, request, verb: str, result: tuple[int, int]) -> None:
@@ -73,19 +73,7 @@ class LibraryEntryAdmin(admin.ModelAdmin):
         (None, {"fields": ["kind", "unit", "status"]}),
         (
             "指标",
-            {
-                "fields": [
-                    "level1_name",
-                    "level2_name",
-                    "name",
-                    "description",
-                    "comparator",
-                    "measure_unit",
-                    "basis",
-                    "keywords",
-                    "usage_count",
-                ]
-            },
+            {"fields": [*CONTENT_FIELDS, "usage_count"]},
         ),
         ("审核", {"fields": ["review_note", "proposed_by", "reviewed_by", "reviewed_at"]}),
         ("记录", {"fields": ["created_at", "updated_at"]}),

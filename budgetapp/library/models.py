@@ -29,6 +29,20 @@ class EntryStatus(models.TextChoices):
     RETIRED = "retired", "已停用"
 
 
+# What an entry says about an indicator: what a unit proposes, the admin edits and the search
+# returns.
+CONTENT_FIELDS = [
+    "level1_name",
+    "level2_name",
+    "name",
+    "description",
+    "comparator",
+    "measure_unit",
+    "basis",
+    "keywords",
+]
+
+
 class LibraryEntryQuerySet(models.QuerySet):
     def offered_to(self, user) -> LibraryEntryQuerySet:
         """Approved entries the user may pick: every 共性指标 and their units' 个性指标."""

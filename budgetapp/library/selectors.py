@@ -5,23 +5,11 @@ from __future__ import annotations
 from django.db.models import Q
 
 from .categories import CategoryMap
-from .models import LibraryEntry
+from .models import CONTENT_FIELDS, LibraryEntry
 from .ranking import rank
 
 SEARCH_LIMIT = 15
-_FIELDS = [
-    "pk",
-    "kind",
-    "level1_name",
-    "level2_name",
-    "name",
-    "description",
-    "comparator",
-    "measure_unit",
-    "basis",
-    "keywords",
-    "usage_count",
-]
+_FIELDS = ["pk", "kind", *CONTENT_FIELDS, "usage_count"]
 
 
 def search_entries(

@@ -15,18 +15,9 @@ from django.utils import timezone
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import Unit
 
-from .models import EntryKind, EntryStatus, LibraryEntry
+from .models import CONTENT_FIELDS, EntryKind, EntryStatus, LibraryEntry
 
-PROPOSAL_FIELDS = [
-    "level1_name",
-    "level2_name",
-    "name",
-    "description",
-    "comparator",
-    "measure_unit",
-    "basis",
-    "keywords",
-]
+PROPOSAL_FIELDS = CONTENT_FIELDS
 
 
 class LibraryError(Exception):
