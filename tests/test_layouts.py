@@ -101,3 +101,34 @@ def test_project_code_cell_is_tight_and_only_that_one(project):
     """The 21-character 项目编码 prints narrower rather than wrapping (print.css: .cell-tight)."""
     html = render_html(project_document(project))
     assert re.findall(r'<td class="[^"]*cell-tight[^"]*"[^>]*>([^<]*)</td>', html) == [project.code]
+
+
+def test_every_typed_text_and_highlight_is_escaped_in_cells_headings_and_captions():
+    from budgetapp.layouts.document import Caption, Document, Heading, Paragraph
+
+    typed = "<b>\"引号\" & 'x'</b>"
+    document = Document(
+        title=typed,
+        blocks=[
+            Heading(typed, level=2),
+            Paragraph(typed, indent=True),
+            Caption(left=typed, right=typed),
+            Grid(widths=[1, 1], rows=[[Cell(f"{typed}\n第二行", colspan=2, anchor='a"b')]]),
+        ],
+    )
+    html = render_html(document, {'a"b': "cell-changed"})
+    assert "<b>" not in html and "'x'" not in html
+    assert html.count("&lt;b&gt;&quot;引号&quot; &amp; &#x27;x&#x27;&lt;/b&gt;") == 5
+    assert 'data-anchor="a&quot;b"' in html and "cell-changed" in html
+    assert "&lt;/b&gt;<br>第二行" in html
+
+
+def test_print_html_has_no_cell_anchors_and_is_otherwise_the_same(demo):
+    """Print leaves out the table page's data-anchor attributes, and nothing else."""
+    for table in [*DepartmentTable.objects.all(), *ProjectTable.objects.all()]:
+        document = (
+            project_document(table) if table.kind == "project" else department_document(table)
+        )
+        page, printed = render_html(document), render_html(document, anchors=False)
+        assert "data-anchor" not in printed
+        assert re.sub(r' data-anchor="[^"]*"', "", page) == printed

@@ -14,11 +14,10 @@ table only, and a large book prints in parallel.
 from __future__ import annotations
 
 import logging
-import re
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from budgetapp.layouts.html import render_html
 
@@ -28,14 +27,10 @@ from .book import Book, BookEntry
 logger = logging.getLogger(__name__)
 
 
-# The cell anchors of the table page (`data-anchor="indicator:12"`) mean nothing on paper;
-# WeasyPrint would still parse one per cell.
-_ANCHOR = re.compile(r' data-anchor="[^"]*"')
-
-
 def _printable(document) -> SafeString:
-    # Safe: only whole attributes go, and typed text cannot hold a quote (it is escaped).
-    return mark_safe(_ANCHOR.sub("", render_html(document)))
+    # The cell anchors of the table page (`data-anchor="indicator:12"`) mean nothing on paper;
+    # WeasyPrint would still parse one per cell.
+    return render_html(document, anchors=False)
 
 
 def book_html(book: Book) -> str:
