@@ -89,3 +89,45 @@ def test_tables_print_in_the_print_font_and_rare_characters_fall_back_to_noto(pr
     names = {line.split()[0].split("+", 1)[1] for line in pdffonts(pdf).splitlines()[2:]}
     assert "BudgetApp-Serif-SC" in names
     assert any(name.startswith("Noto-Serif-CJK-SC") for name in names), names
+
+
+@needs_print_fonts
+def test_the_print_font_shapes_zh_cn_text_as_noto_does():
+    """The copy keeps only the zh-CN language system of Noto's layout tables; text set in it
+    takes exactly the room and the glyphs it takes in Noto Serif CJK SC (Latin included)."""
+    from weasyprint import CSS
+
+    from budgetapp.exports import pdf_parts
+
+    text = "项目编码13070021F97VGKGDY9NNO，预算数1,273.72万元；满意度≥95%（省设定）“好”—Ab fi"
+
+    def printed(family: str) -> tuple[str, bytes]:
+        html = (
+            '<html lang="zh-CN"><body>'
+            f'<p style="font-family: &quot;{family}&quot;">{text}</p>'
+            f'<p style="font-family: &quot;{family}&quot;; font-weight: bold">{text}</p>'
+            "</body></html>"
+        )
+        pdf = pdf_parts.render_document(html, CSS(string="@page { size: A4 }")).write_pdf()
+        return pdftotext(pdf, "-bbox"), pdf
+
+    ours, ours_pdf = printed(print_fonts.PRINT_FAMILY)
+    noto, noto_pdf = printed(print_fonts.SOURCE_FAMILY)
+    assert "BudgetApp-Serif-SC" in pdffonts(ours_pdf) and "BudgetApp" not in pdffonts(noto_pdf)
+    assert text.split("，")[0] in ours
+    assert ours.split("<body>")[1] == noto.split("<body>")[1]  # every word box, to the point
+
+
+def test_the_print_font_keeps_only_the_zh_cn_language_system():
+    if not print_fonts.installed():
+        pytest.skip("print fonts not built")
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(print_fonts.font_files()["regular"]), lazy=True)
+    systems = {
+        system.LangSysTag
+        for record in font["GSUB"].table.ScriptList.ScriptRecord
+        for system in record.Script.LangSysRecord
+    }
+    assert systems == {print_fonts.PRINT_LANGUAGE_SYSTEM}
+    assert len(font.getGlyphOrder()) < 9000  # GB2312 and the signs, no other locales' forms

@@ -41,7 +41,7 @@ def renderer_version() -> str:
     from . import print_fonts
 
     stylesheet = hashlib.sha256(PRINT_CSS.read_bytes()).hexdigest()[:16]
-    fonts = "print" if print_fonts.installed() else "full"
+    fonts = f"print {print_fonts.CHARSET_VERSION}" if print_fonts.installed() else "full"
     return (
         f"v{FORMAT_VERSION}/weasyprint {weasyprint.__version__}/pikepdf {pikepdf.__version__}/"
         f"fonts {fonts}/"
