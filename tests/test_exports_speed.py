@@ -387,3 +387,77 @@ def test_the_footer_font_comes_from_the_probe_when_no_table_uses_it(demo, monkey
     pdf = _book(ZHANGJIAKOU)
     assert len(pdffonts(pdf).splitlines()[2:]) == 3
     assert re.sub(r"\s+", "", pdftotext(pdf, "-f", "23", "-l", "23")).endswith("第23页共23页")
+
+
+def _tree(element, depth=0, out=None):
+    out = [] if out is None else out
+    out.append((depth, element.tag, sorted(element.attrib.items()), element.text, element.tail))
+    for child in element:
+        _tree(child, depth + 1, out)
+    return out
+
+
+def test_expat_parses_every_export_into_the_tree_tinyhtml5_builds(demo):
+    """The fast parser of the print vocabulary gives WeasyPrint exactly what its own would."""
+    import tinyhtml5
+
+    from budgetapp.exports.book import table_book
+    from budgetapp.exports.pdf import book_html, part_html
+    from budgetapp.targets.models import DepartmentTable
+
+    documents = [
+        book_html(table_book(table))
+        for table in [*DepartmentTable.objects.all(), *ProjectTable.objects.all()]
+    ]
+    for department in DepartmentTable.objects.select_related("unit", "year"):
+        book = unit_book(department.unit, department.year.year)
+        documents.append(book_html(book))
+        documents += [
+            part_html(book, part.heading if index == 0 else "", entry)
+            for part in book.parts
+            for index, entry in enumerate(part.entries)
+        ]
+    assert len(documents) > 60
+    for html in documents:
+        tree = pdf_parts.parse_print_html(html)
+        assert tree is not None
+        assert _tree(tree) == _tree(tinyhtml5.parse(html, namespace_html_elements=False))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>a&nbsp;b</p>",  # an HTML entity XML does not know
+        "<table><tr><td>x</td></tr></table>",  # HTML5 adds a <tbody>
+        "<table>text<tbody></tbody></table>",  # HTML5 moves the text before the table
+        "<p>a<div>b</div></p>",  # HTML5 closes the <p>
+        "<h2>a<h3>b</h3></h2>",  # and the heading
+        "<p>a\x0cb</p>",  # a character XML refuses
+        '<p class="a\nb">x</p>',  # XML turns the line break into a space
+        "<P>x</P>",  # HTML is case-insensitive, XML is not
+        "<p>x",  # not well formed
+    ],
+)
+def test_expat_gives_up_where_html5_builds_another_tree(body):
+    html = f'<!DOCTYPE html>\n<html lang="zh-CN"><head><title>t</title></head><body>{body}</body></html>'
+    assert pdf_parts.parse_print_html(html) is None
+    assert pdf_parts.parse_print_html("<p>no document</p>") is None
+
+
+def test_white_space_after_the_body_goes_into_it_as_html5_has_it():
+    import tinyhtml5
+
+    html = '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<title>t</title>\n</head>\n<body><p>x</p>\n</body>\n</html>\n'
+    assert _tree(pdf_parts.parse_print_html(html)) == _tree(
+        tinyhtml5.parse(html, namespace_html_elements=False)
+    )
+
+
+def test_a_book_is_fetched_in_the_same_few_queries_whatever_its_size(
+    demo, django_assert_max_num_queries
+):
+    small, large = make_big_unit(5, 2021), make_big_unit(40, 2021)
+    for unit in (small, large):
+        with django_assert_max_num_queries(8):
+            book = unit_book(unit, 2021)
+        assert len(book.entries()) in (5, 40)

@@ -160,17 +160,121 @@ def uses_print_vocabulary(html: str) -> bool:
 
 @cache
 def _print_html_class():
+    import cssselect2
+    import weasyprint
     from weasyprint import HTML
 
     sheet = _print_user_agent_stylesheet()
     if sheet is None or not hasattr(HTML, "_ua_stylesheets"):
         return HTML
+    find_base_url = getattr(weasyprint, "_find_base_url", None)
 
     class PrintHTML(HTML):
+        def __init__(self, *, string: str, url_fetcher, **kwargs) -> None:
+            tree = parse_print_html(string) if find_base_url and not kwargs else None
+            if tree is None:
+                super().__init__(string=string, url_fetcher=url_fetcher, **kwargs)
+                return
+            # What HTML.__init__ does after parsing.
+            self.base_url = find_base_url(tree, None)
+            self.url_fetcher = url_fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+                tree, content_language=None
+            )
+            self.etree_element = self.wrapper_element.etree_element
+
         def _ua_stylesheets(self, forms=False):
             return [sheet]
 
     return PrintHTML
+
+
+# Parsing the print vocabulary -----------------------------------------------------------------
+#
+# WeasyPrint parses HTML with tinyhtml5, a pure-Python HTML5 parser: about a tenth of the time
+# of a table. The exports' markup is generated, well formed and closed (see above), so expat
+# (C) parses it, once the void elements are closed, into the very tree tinyhtml5 builds. The
+# few places where an HTML5 parser builds something else than the markup says (implied or
+# moved elements, named entities, white space outside <body>) are either repaired the way
+# HTML5 does it or make this parser give up, and tinyhtml5 parses the document as usual.
+# tests/test_exports_speed.py compares both trees for every layout.
+
+_VOID = re.compile(r"<(meta|br|col)(\s[^<>]*)?>")
+_DOCUMENT = re.compile(
+    r"\A<!DOCTYPE html>\s*(<html[\s>].*</body>)(\s*)</html>(\s*)\Z", re.DOTALL | re.IGNORECASE
+)
+_BREAK_IN_TAG = re.compile(r"<[^<>]*[\t\n\r][^<>]*>")
+_PHRASING = frozenset({"span", "br"})
+_CONTAINS = {  # element -> the only children HTML5 leaves where the markup puts them
+    "html": {"head", "body"},
+    "head": {"meta", "title"},
+    "table": {"caption", "colgroup", "thead", "tbody", "tfoot"},
+    "colgroup": {"col"},
+    "thead": {"tr"},
+    "tbody": {"tr"},
+    "tfoot": {"tr"},
+    "tr": {"th", "td"},
+    "p": _PHRASING,
+    "span": _PHRASING,
+    "title": set(),
+    "meta": set(),
+    "col": set(),
+    "br": set(),
+    **{f"h{level}": _PHRASING for level in range(1, 7)},
+}
+# Text (not only white space) is moved out of these by HTML5.
+_NO_TEXT = frozenset({"html", "head", "table", "colgroup", "thead", "tbody", "tfoot", "tr"})
+
+
+def parse_print_html(html: str):
+    """The element tree of a document of the print vocabulary, as tinyhtml5 would build it
+    (without namespaces), or None when only an HTML5 parser can tell."""
+    import xml.etree.ElementTree as ElementTree
+
+    match = _DOCUMENT.match(html)
+    if match is None:
+        return None
+    markup, after_body, after_html = match.groups()
+    if _BREAK_IN_TAG.search(markup):  # XML would turn a line break in an attribute into a space
+        return None
+    markup = _VOID.sub(lambda m: f"<{m[1]}{(m[2] or '').rstrip('/')}/>", markup) + "</html>"
+    try:
+        root = ElementTree.fromstring(markup)
+    except ElementTree.ParseError:  # an HTML entity, a control character, stray markup
+        return None
+    if root.tag != "html" or [child.tag for child in root] != ["head", "body"]:
+        return None
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or tag != tag.lower() or tag not in PRINT_ELEMENTS:
+            return None
+        allowed = _CONTAINS.get(tag)
+        if allowed is not None and any(child.tag not in allowed for child in element):
+            return None
+        if tag in _NO_TEXT and (
+            (element.text or "").strip(_HTML_SPACE)
+            or any((child.tail or "").strip(_HTML_SPACE) for child in element)
+        ):
+            return None
+        if tag == "p" and any(child.tag == "p" for child in element.iter() if child is not element):
+            return None
+    head, body = root
+    # HTML5 drops the white space before <head> and appends what follows </body> to the body.
+    if (root.text or "").strip(_HTML_SPACE) or (head.text or "").strip(_HTML_SPACE):
+        return None
+    root.text = None
+    trailing = (body.tail or "") + after_body + after_html
+    body.tail = None
+    if trailing:
+        if len(body):
+            body[-1].tail = (body[-1].tail or "") + trailing
+        else:
+            body.text = (body.text or "") + trailing
+    return root
+
+
+_HTML_SPACE = " \t\n\f\r"
 
 
 @cache
