@@ -147,6 +147,10 @@ EXPORT_PDF_WORKERS = env_int("EXPORT_PDF_WORKERS", 0)
 # installation by `manage.py build_print_fonts`; without it exports use the full font, slower.
 EXPORT_FONT_DIR = Path(env_str("EXPORT_FONT_DIR", default=str(BASE_DIR / "var" / "print-fonts")))
 
+# An uploaded Excel file waiting for its filer's confirmation (imports.ImportBatch) is deleted
+# after this many days; each new upload clears the expired ones, `purge_imports` does it too.
+IMPORT_PENDING_DAYS = env_int("IMPORT_PENDING_DAYS", 7)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -600,3 +600,48 @@ def test_preview_lists_the_changes_of_an_update_and_confirm_reports_them(client,
     page = client.post(reverse("imports:confirm", args=[batch.pk]), follow=True).content.decode()
     assert "更新 1 张：残疾人就业服务中心运转经费" in page
     assert project.indicators.get(order=1).target == "17人"
+
+
+# --- Pending uploads expire -------------------------------------------------------------------
+
+
+def _aged(batch: ImportBatch, days: float) -> ImportBatch:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(days=days))
+    return batch
+
+
+def test_a_new_upload_deletes_expired_pending_batches_and_keeps_imported_ones(
+    client, project, users, tolerant_file, settings
+):
+    settings.IMPORT_PENDING_DAYS = 7
+    expired = _aged(_batch_for(project, users, tolerant_file), 8)
+    recent = _aged(_batch_for(project, users, tolerant_file), 6)
+    imported = _aged(_batch_for(project, users, tolerant_file), 30)
+    ImportBatch.objects.filter(pk=imported.pk).update(status=BatchStatus.APPLIED)
+
+    login(client, users["owner"])
+    response = _upload(client, tolerant_file)
+    assert response.status_code == 302
+
+    remaining = set(ImportBatch.objects.values_list("pk", flat=True))
+    assert expired.pk not in remaining
+    assert {recent.pk, imported.pk} <= remaining and len(remaining) == 3
+    # The expired batch's page is gone for its owner too, as any unknown batch.
+    assert client.get(reverse("imports:preview", args=[expired.pk])).status_code == 404
+
+
+def test_purge_imports_command(project, users, tolerant_file, settings, capsys):
+    settings.IMPORT_PENDING_DAYS = 7
+    _aged(_batch_for(project, users, tolerant_file), 3)
+    _aged(_batch_for(project, users, tolerant_file), 10)
+    call_command("purge_imports")
+    assert "已删除 1 个超过 7 天未确认的导入" in capsys.readouterr().out
+    call_command("purge_imports", "--days", "2")
+    assert "已删除 1 个超过 2 天" in capsys.readouterr().out
+    assert not ImportBatch.objects.exists()
+    with pytest.raises(CommandError, match="负数"):
+        call_command("purge_imports", "--days", "-1")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +33,21 @@ def read_upload(data: bytes, filename: str) -> ParsedWorkbook:
         raise ImportRefused(str(error)) from None
 
 
+def purge_stale_batches(*, days: int | None = None) -> int:
+    """Delete the pending batches older than `days` (IMPORT_PENDING_DAYS); their count.
+
+    A pending batch holds a parsed upload nobody confirmed: after a week its preview is stale
+    anyway (the tables will have changed). Imported batches stay: they record what was
+    imported, by whom and when.
+    """
+    days = settings.IMPORT_PENDING_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = ImportBatch.objects.filter(
+        status=BatchStatus.PENDING, created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 @transaction.atomic
 def create_batch(
     *, user: User, unit: Unit, year: int, filename: str, data: bytes
@@ -38,6 +55,7 @@ def create_batch(
     if not can_file_for(user, unit):
         raise ImportRefused("只有本单位的填报人可以导入本单位的表。")
     parsed = read_upload(data, filename)
+    purge_stale_batches()
     preview = import_workbook(user=user, unit=unit, year=year, parsed=parsed, dry_run=True)
     batch = ImportBatch.objects.create(
         user=user,
