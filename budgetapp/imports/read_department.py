@@ -31,6 +31,16 @@ def _indented(raw: object) -> bool:
     return isinstance(raw, str) and raw[:1] in ("\u3000", " ", "\t")
 
 
+def _next_point(item: ParsedRow) -> int | None:
+    """The number the next of an item's own numbered paragraphs would have, if it has any."""
+    numbers = [
+        int(match.group(1))
+        for line in item.values.get("text", "").split("\n")
+        if (match := _ITEM.match(line))
+    ]
+    return numbers[-1] + 1 if numbers else None
+
+
 def read_hebei(grid: SheetGrid, rows: list[int]) -> ParsedTable:
     table = ParsedTable(kind="department", sheet=grid.title, layout="hebei", first_row=rows[0])
     table.printed_row_fields = {"sub_goals": ["title", "text"], "measures": ["title", "text"]}
@@ -83,9 +93,15 @@ def read_hebei(grid: SheetGrid, rows: list[int]) -> ParsedTable:
         if (
             numbered
             and int(numbered.group(1)) == len(items) + 1
-            and (item is None or not item.values.get("title"))
+            and (
+                item is None
+                or not item.values.get("title")
+                or _next_point(item) != int(numbered.group(1))
+            )
         ):
-            # `1、first line` as an indented paragraph: an item without a title.
+            # `1、first line` as an indented paragraph: an item without a title. After a
+            # titled item, `N、` with the next item's number starts an untitled item, unless
+            # N is also the next of the titled item's own numbered points (`1、… 2、…`).
             item = ParsedRow(row_source=source)
             item.set("title", "", source)
             item.set("text", numbered.group(2).strip(), source)
