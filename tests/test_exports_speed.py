@@ -461,3 +461,27 @@ def test_a_book_is_fetched_in_the_same_few_queries_whatever_its_size(
         with django_assert_max_num_queries(8):
             book = unit_book(unit, 2021)
         assert len(book.entries()) in (5, 40)
+
+
+def test_printing_an_export_does_not_run_the_html5_parser(demo, monkeypatch):
+    """The fast parser is really used (a WeasyPrint without `_find_base_url` would quietly
+    parse as before), and markup it cannot take still prints, through tinyhtml5."""
+    import tinyhtml5
+
+    from budgetapp.exports.book import table_book
+    from budgetapp.exports.pdf import book_html
+
+    calls = []
+    original = tinyhtml5.parse
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tinyhtml5, "parse", counting)
+    table = ProjectTable.objects.filter(unit__name=ZHANGJIAKOU).first()
+    pdf_parts.render_document(book_html(table_book(table)))
+    assert calls == []
+    html = '<!DOCTYPE html><html lang="zh-CN"><head></head><body><p>a&nbsp;b</p></body></html>'
+    assert "ab" in re.sub(r"\s", "", pdftotext(pdf_parts.render_document(html).write_pdf()))
+    assert len(calls) == 1
