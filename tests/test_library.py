@@ -6,13 +6,20 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 
 from budgetapp.indicators.frameworks import CENTRAL_2021, LEGACY
 from budgetapp.indicators.models import Category, Framework
 from budgetapp.library import services
 from budgetapp.library.categories import CategoryMap
-from budgetapp.library.models import EntryKind, EntryStatus, LibraryEntry
+from budgetapp.library.models import (
+    CONTENT_FIELDS,
+    EntryKind,
+    EntryStatus,
+    LibraryDecision,
+    LibraryEntry,
+)
 from budgetapp.library.ranking import bigrams
 from budgetapp.library.seeding import read_common_indicators
 
@@ -389,6 +396,76 @@ def test_admin_actions_only_move_entries_from_the_right_state(users, tree):
     assert services.retire_entries(user=users["admin"], entries=[proposed, approved]) == (1, 1)
     approved.refresh_from_db()
     assert approved.status == EntryStatus.RETIRED
+    log = [
+        (d.entry_name, d.from_status, d.to_status, d.actor, d.note)
+        for d in LibraryDecision.objects.order_by("pk")
+    ]
+    assert log == [
+        ("待审核", "proposed", "rejected", users["admin"], "与共性指标重复"),
+        ("已启用", "approved", "retired", users["admin"], ""),
+    ]
+    with pytest.raises(services.LibraryError, match="驳回理由"):
+        services.reject_entries(user=users["admin"], entries=[proposed], note="  ")
+
+
+def test_admin_rejects_with_a_reason_the_unit_sees_and_the_log_keeps(client, users, tree):
+    entry = unit_entry(tree["own"], "盲人按摩培训人数", status=EntryStatus.PROPOSED)
+    login(client, users["admin"])
+    changelist = reverse("admin:library_libraryentry_changelist")
+    chosen = {"action": "reject", "_selected_action": [entry.pk]}
+
+    page = client.post(changelist, chosen)  # the action asks for the reason first
+    assert page.status_code == 200 and "驳回理由" in page.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.PROPOSED
+
+    page = client.post(changelist, {**chosen, "apply": "1", "note": ""})
+    assert "请填写驳回理由" in page.content.decode()
+    assert entry.status == EntryStatus.PROPOSED and not LibraryDecision.objects.exists()
+
+    response = client.post(
+        changelist, {**chosen, "apply": "1", "note": "与共性指标“培训人数”重复"}, follow=True
+    )
+    assert "已驳回 1 条指标。" in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.status, entry.review_note) == (EntryStatus.REJECTED, "与共性指标“培训人数”重复")
+    change = client.get(reverse("admin:library_libraryentry_change", args=[entry.pk]))
+    assert "与共性指标“培训人数”重复" in change.content.decode()  # the decisions inline
+
+    login(client, users["owner"])
+    assert "与共性指标“培训人数”重复" in client.get(PROPOSALS).content.decode()
+
+
+def test_a_decision_in_the_edit_form_is_logged_and_the_log_cannot_be_edited(client, users, tree):
+    entry = unit_entry(tree["own"], "家庭医生签约人数", status=EntryStatus.PROPOSED)
+    login(client, users["admin"])
+    url = reverse("admin:library_libraryentry_change", args=[entry.pk])
+    form = {
+        "kind": "unit",
+        "unit": tree["own"].pk,
+        "status": "approved",
+        **{name: getattr(entry, name) for name in CONTENT_FIELDS},
+        "usage_count": "0",
+        "review_note": "",
+        "decisions-TOTAL_FORMS": "0",
+        "decisions-INITIAL_FORMS": "0",
+    }
+    assert client.post(url, form).status_code == 302
+    decision = LibraryDecision.objects.get()
+    assert (decision.entry, decision.from_status, decision.to_status, decision.actor) == (
+        entry,
+        "proposed",
+        "approved",
+        users["admin"],
+    )
+    log = reverse("admin:library_librarydecision_change", args=[decision.pk])
+    assert client.post(log, {"note": "改掉"}).status_code == 403
+    assert client.get(reverse("admin:library_librarydecision_add")).status_code == 403
+    assert client.get(reverse("admin:library_librarydecision_changelist")).status_code == 200
+
+    entry.delete()  # a withdrawn or deleted entry keeps its history
+    decision.refresh_from_db()
+    assert decision.entry is None and decision.entry_name == "家庭医生签约人数"
 
 
 def test_admin_adds_edits_and_retires_entries(client, users):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 
 from . import services
-from .models import CONTENT_FIELDS, EntryStatus, LibraryEntry
+from .models import CONTENT_FIELDS, EntryStatus, LibraryDecision, LibraryEntry
 
 
 def _report(modeladmin, request, verb: str, result: tuple[int, int]) -> None:
@@ -23,10 +26,41 @@ def approve(modeladmin, request, queryset) -> None:
     )
 
 
-@admin.action(description="驳回所选申请")
-def reject(modeladmin, request, queryset) -> None:
-    _report(
-        modeladmin, request, "驳回", services.reject_entries(user=request.user, entries=queryset)
+class RejectForm(forms.Form):
+    note = forms.CharField(
+        label="驳回理由",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="提出单位会在“我的个性指标”中看到这段话，最多 200 字。",
+        error_messages={"required": "请填写驳回理由，提出单位会看到它。"},
+    )
+
+
+@admin.action(description="驳回所选申请（需填写理由）")
+def reject(modeladmin, request, queryset) -> TemplateResponse | None:
+    """Asks for the reason first (a page like Django's delete confirmation), then rejects."""
+    form = RejectForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        _report(
+            modeladmin,
+            request,
+            "驳回",
+            services.reject_entries(
+                user=request.user, entries=queryset, note=form.cleaned_data["note"]
+            ),
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/library/reject.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": "驳回个性指标申请",
+            "opts": modeladmin.model._meta,
+            "entries": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
     )
 
 
@@ -42,6 +76,37 @@ def reinstate(modeladmin, request, queryset) -> None:
     _report(
         modeladmin, request, "启用", services.reinstate_entries(user=request.user, entries=queryset)
     )
+
+
+class _ReadOnly:
+    """Decisions are written by the library's services only, and never changed."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LibraryDecisionInline(_ReadOnly, admin.TabularInline):
+    model = LibraryDecision
+    fields = ["at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(LibraryDecision)
+class LibraryDecisionAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["at", "entry_name", "from_status", "to_status", "actor", "note"]
+    list_filter = ["to_status"]
+    search_fields = ["entry_name", "note", "actor__username"]
+    list_select_related = ["actor"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff
 
 
 @admin.register(LibraryEntry)
@@ -62,6 +127,10 @@ class LibraryEntryAdmin(admin.ModelAdmin):
     autocomplete_fields = []
     raw_id_fields = ["unit"]
     actions = [approve, reject, retire, reinstate]
+    inlines = [LibraryDecisionInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # a new entry has no history
     readonly_fields = [
         "proposed_by",
         "reviewed_by",
@@ -82,10 +151,17 @@ class LibraryEntryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if not change and obj.proposed_by_id is None:
             obj.proposed_by = request.user
-        if change and "status" in form.changed_data and obj.status != EntryStatus.PROPOSED:
+        decided = change and "status" in form.changed_data and obj.status != EntryStatus.PROPOSED
+        if decided:
             # A decision taken in the edit form is recorded like one taken by an action.
             from django.utils import timezone
 
             obj.reviewed_by = request.user
             obj.reviewed_at = timezone.now()
         super().save_model(request, obj, form, change)
+        if decided:
+            record = services.decision(
+                obj, user=request.user, to_status=obj.status, note=obj.review_note
+            )
+            record.from_status = form.initial.get("status", "")
+            record.save()

@@ -138,3 +138,39 @@ class LibraryEntry(models.Model):
         if not (self.comparator or self.measure_unit):
             return ""
         return " ".join(part for part in (self.comparator, "数值", self.measure_unit) if part)
+
+
+class LibraryDecision(models.Model):
+    """One administrator's decision on an entry (approve, reject, retire, reinstate): who, when,
+    from which status to which, and why. Kept when the entry itself goes (a withdrawn proposal),
+    with the entry's name."""
+
+    entry = models.ForeignKey(
+        LibraryEntry,
+        verbose_name="指标",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+    )
+    entry_name = models.CharField("三级指标", max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField("原状态", max_length=10, choices=EntryStatus.choices)
+    to_status = models.CharField("新状态", max_length=10, choices=EntryStatus.choices)
+    note = models.CharField("审核意见", max_length=200, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "指标库审核记录"
+        verbose_name_plural = "指标库审核记录"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.entry_name}：{self.get_from_status_display()} → {self.get_to_status_display()}"
+        )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import Unit
 
-from .models import CONTENT_FIELDS, EntryKind, EntryStatus, LibraryEntry
+from .models import CONTENT_FIELDS, EntryKind, EntryStatus, LibraryDecision, LibraryEntry
 
 PROPOSAL_FIELDS = CONTENT_FIELDS
 
@@ -73,15 +73,31 @@ def _decide(
     locked = list(LibraryEntry.objects.select_for_update().filter(pk__in=pks))
     changed = [e for e in locked if e.status in allowed_from]
     now = timezone.now()
+    decisions = []
     for entry in changed:
+        decisions.append(decision(entry, user=user, to_status=to_status, note=note))
         entry.status = to_status
         entry.reviewed_by = user
         entry.reviewed_at = now
         entry.review_note = note[:200]
+        entry.updated_at = now
     LibraryEntry.objects.bulk_update(
         changed, ["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"]
     )
+    LibraryDecision.objects.bulk_create(decisions)
     return len(changed), len(locked) - len(changed)
+
+
+def decision(entry: LibraryEntry, *, user: User, to_status: str, note: str = "") -> LibraryDecision:
+    """The record (unsaved) of moving `entry` from its current status to `to_status`."""
+    return LibraryDecision(
+        entry=entry,
+        entry_name=entry.name,
+        actor=user,
+        from_status=entry.status,
+        to_status=to_status,
+        note=note[:200],
+    )
 
 
 @transaction.atomic
@@ -96,15 +112,16 @@ def approve_entries(*, user: User, entries: Iterable[LibraryEntry]) -> tuple[int
 
 
 @transaction.atomic
-def reject_entries(
-    *, user: User, entries: Iterable[LibraryEntry], note: str = ""
-) -> tuple[int, int]:
+def reject_entries(*, user: User, entries: Iterable[LibraryEntry], note: str) -> tuple[int, int]:
+    """Reject proposals, saying why: the proposing unit sees the reason on its proposals page."""
+    if not note.strip():
+        raise LibraryError("请填写驳回理由，提出单位会看到它。")
     return _decide(
         user=user,
         entries=entries,
         allowed_from=(EntryStatus.PROPOSED,),
         to_status=EntryStatus.REJECTED,
-        note=note,
+        note=note.strip(),
     )
 
 
