@@ -83,17 +83,25 @@ class TableData:
         return self.name or "（未命名项目）"
 
 
-def framework_tree(framework_id: int | None) -> dict[str, list[str]]:
+def framework_tree(framework_id: int | None, trees: dict | None = None) -> dict[str, list[str]]:
+    """一级 name -> its 二级 names, in order (one query; `trees` keeps them by framework)."""
+    if trees is not None and framework_id in trees:
+        return trees[framework_id]
     tree: dict[str, list[str]] = {}
-    if framework_id is None:
-        return tree
-    categories = Category.objects.filter(framework_id=framework_id).select_related("parent")
-    for category in categories.order_by("parent_id", "order", "pk"):
-        if category.parent_id is None:
-            tree.setdefault(category.name, [])
-    for category in categories:
-        if category.parent_id is not None:
-            tree.setdefault(category.parent.name, []).append(category.name)
+    if framework_id is not None:
+        categories = list(
+            Category.objects.filter(framework_id=framework_id)
+            .select_related("parent")
+            .order_by("parent_id", "order", "pk")
+        )
+        for category in categories:
+            if category.parent_id is None:
+                tree.setdefault(category.name, [])
+        for category in sorted(categories, key=lambda c: (c.order, c.pk)):
+            if category.parent_id is not None:
+                tree.setdefault(category.parent.name, []).append(category.name)
+    if trees is not None:
+        trees[framework_id] = tree
     return tree
 
 
@@ -105,7 +113,7 @@ def _names(level1: Category | None, level2: Category | None) -> dict[str, str]:
     }
 
 
-def _base(table: TargetTable, **values) -> TableData:
+def _base(table: TargetTable, trees: dict | None = None, **values) -> TableData:
     return TableData(
         kind=table.kind,
         pk=table.pk,
@@ -114,13 +122,14 @@ def _base(table: TargetTable, **values) -> TableData:
         money_unit=values.pop("money_unit", table.money_unit),
         framework_id=table.framework_id,
         layout=table.unit.layout if table.kind == "department" and table.unit_id else "",
-        tree=framework_tree(table.framework_id),
+        tree=framework_tree(table.framework_id, trees),
         **values,
     )
 
 
-def from_table(table: TargetTable) -> TableData:
-    """The saved table as the rules see it."""
+def from_table(table: TargetTable, trees: dict | None = None) -> TableData:
+    """The saved table as the rules see it (its rows prefetched with it are used as they are;
+    `trees` shares the frameworks' category trees between tables)."""
     values: dict = {}
     if table.kind == "project":
         values = {
@@ -133,8 +142,10 @@ def from_table(table: TargetTable) -> TableData:
         }
     else:
         values = {"expense_project": table.expense_project}
-    data = _base(table, **values)
-    rows = table.indicators.select_related("level1", "level2__parent")
+    data = _base(table, trees, **values)
+    rows = getattr(table, "_prefetched_objects_cache", {}).get("indicators")
+    if rows is None:
+        rows = table.indicators.select_related("level1", "level2__parent")
     for index, row in enumerate(rows):
         data.rows.append(
             RowData(

@@ -131,6 +131,7 @@ class LibraryEntryAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []  # a new entry has no history
+
     readonly_fields = [
         "proposed_by",
         "reviewed_by",

@@ -103,6 +103,21 @@ class BaseRowFormSet(BaseInlineFormSet):
             kwargs["framework"] = self.framework
         return kwargs
 
+    def _construct_form(self, i, **kwargs):
+        return self._share_choices(super()._construct_form(i, **kwargs))
+
+    def _share_choices(self, form):
+        """Every row offers the same 一级/二级 options: read them once for the formset, not
+        once per row and select (a table of 20 rows made 40 queries to show its editor)."""
+        if isinstance(form, IndicatorRowForm):
+            shared = self.__dict__.setdefault("_shared_choices", {})
+            for name in ("level1", "level2"):
+                field = form.fields[name]
+                if name not in shared:
+                    shared[name] = list(field.choices)
+                field.widget.choices = shared[name]
+        return form
+
     @property
     def empty_form(self):
         form = self.form(
@@ -114,7 +129,7 @@ class BaseRowFormSet(BaseInlineFormSet):
             renderer=self.renderer,
         )
         self.add_fields(form, None)
-        return form
+        return self._share_choices(form)
 
 
 def _formset(parent, model, form, fields, widgets=None, field_classes=None):
