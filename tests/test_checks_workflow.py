@@ -351,3 +351,61 @@ def test_a_failed_save_shows_the_findings_of_what_was_typed(client, users, proje
     assert "第 1 行“工资及保险发放准确率”是“率”，指标值应为百分比，现为“14人”。" in html
     project.refresh_from_db()
     assert project.indicators.get(order=1).name == "保障正常办公人数"
+
+
+# --- the whole workflow with every rule on ------------------------------------------------------
+
+
+def test_the_whole_workflow_passes_the_gate_each_time_it_is_met(client, users, project, category):
+    """Submit (a warning explained) → return → fix in the editor → resubmit (nothing left to
+    explain) → approve → publish → the public page, all through the pages, every rule on."""
+    with_warning(make_clean(project, category))
+    submit = reverse("review:action", args=["project", project.pk, "submit"])
+    key = f"quantity_upper_bound@indicator:{project.indicators.get(order=1).pk}"
+
+    login(client, users["owner"])
+    assert client.post(submit, {f"explain-{key}": "编制数即上限"}).status_code == 302
+    assert submission_of(project).explanations[0]["explanation"] == "编制数即上限"
+
+    login(client, users["reviewer"])
+    returned = client.post(
+        reverse("review:action", args=["project", project.pk, "return"]),
+        {"reason": "请按下限填写数量指标", "grade": "fair"},
+    )
+    assert returned.status_code == 302
+    project.refresh_from_db()
+    assert project.status == Status.RETURNED
+
+    login(client, users["owner"])
+    rows = existing_rows(project, category)
+    rows[0]["target"] = "≥17人"
+    saved = client.post(
+        reverse("targets:project_edit", args=[project.pk]),
+        project_post(
+            table=project,
+            indicators=rows,
+            goals=[{"id": g.pk, "table": project.pk, "text": g.text} for g in project.goals.all()],
+            name=project.name,
+            code=project.code,
+            budget_total="110000",
+            budget_fiscal="110000",
+            fund_use=project.fund_use,
+        ),
+    )
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    assert client.post(submit).status_code == 302  # clean now: no explanation asked
+    project.refresh_from_db()
+    assert project.status == Status.SUBMITTED
+    assert submission_of(project).explanations == []
+
+    login(client, users["reviewer"])
+    for action in ("approve", "publish"):
+        response = client.post(
+            reverse("review:action", args=["project", project.pk, action]), {"grade": "good"}
+        )
+        assert response.status_code == 302, action
+    project.refresh_from_db()
+    assert project.status == Status.PUBLISHED
+    client.logout()
+    public = client.get(reverse("portal:table", args=["project", project.pk]))
+    assert public.status_code == 200 and "≥17人" in public.content.decode()
