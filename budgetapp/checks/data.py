@@ -143,10 +143,7 @@ def from_table(table: TargetTable, trees: dict | None = None) -> TableData:
     else:
         values = {"expense_project": table.expense_project}
     data = _base(table, trees, **values)
-    rows = getattr(table, "_prefetched_objects_cache", {}).get("indicators")
-    if rows is None:
-        rows = table.indicators.select_related("level1", "level2__parent")
-    for index, row in enumerate(rows):
+    for index, row in enumerate(table.indicator_rows()):
         data.rows.append(
             RowData(
                 number=index + 1,

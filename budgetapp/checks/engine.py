@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Prefetch
-
-from budgetapp.targets.models import MoneyUnit, ProjectIndicator, ProjectTable
+from budgetapp.targets.models import MoneyUnit, ProjectTable
 
 from .data import RowData, TableData, from_table
 from .models import CheckRule, Severity
@@ -85,8 +83,7 @@ class CheckContext:
         if year not in self._cache:
             tables = ProjectTable.objects.filter(unit_id=self.unit_id, year__year=year)
             tables = tables.select_related("unit", "year").order_by("sequence", "pk")
-            rows = ProjectIndicator.objects.select_related("level1", "level2__parent")
-            tables = tables.prefetch_related(Prefetch("indicators", queryset=rows))
+            tables = tables.with_indicator_rows()
             trees = self._cache.setdefault("trees", {})
             self._cache[year] = [from_table(t, trees) for t in tables]
         return self._cache[year]

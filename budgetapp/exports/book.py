@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
 from budgetapp.layouts import document_for
 from budgetapp.layouts.document import Document
-from budgetapp.targets.models import DepartmentTable, ProjectIndicator, ProjectTable, TargetTable
+from budgetapp.targets.models import DepartmentTable, ProjectTable, TargetTable
 from budgetapp.units.models import Unit
 
 DEPARTMENT_PART = "第一部分 部门整体绩效目标"
@@ -91,12 +89,8 @@ def unit_book(unit: Unit, year: int) -> Book:
         ProjectTable.objects.filter(unit=unit, year__year=year)
         .select_related("unit__region", "year")
         # One query for every table's goals and one for their indicator rows, not one per table.
-        .prefetch_related(
-            "goals",
-            Prefetch(
-                "indicators", queryset=ProjectIndicator.objects.select_related("level1", "level2")
-            ),
-        )
+        .prefetch_related("goals")
+        .with_indicator_rows()
     )
     parts = []
     if department is not None:

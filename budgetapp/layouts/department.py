@@ -102,7 +102,7 @@ def guangdong_department_document(table: DepartmentTable) -> Document:
         )
         _task_rows(grid, other_tasks[1:], start=2)
 
-    indicators = list(table.indicators.select_related("level1", "level2"))
+    indicators = table.indicator_rows()
     grid.add(
         label("绩效指标", rowspan=1 + len(indicators)),
         label("一级指标", header=True),
@@ -191,7 +191,7 @@ def hubei_department_document(table: DepartmentTable) -> Document:
             money(project.budget_total, anchor=anchor),
             text(project.fund_use, colspan=3, anchor=anchor),
         )
-    indicators = list(table.indicators.select_related("level1", "level2"))
+    indicators = table.indicator_rows()
     for goal_no, group in groupby(indicators, key=lambda r: r.goal_no):
         rows = list(group)
         grid.add(text(f"年度目标{goal_no}：", colspan=8))

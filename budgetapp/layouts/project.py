@@ -51,15 +51,6 @@ def project_grid(table: ProjectTable) -> Grid:
     return grid
 
 
-def indicator_rows(table) -> list:
-    """A table's indicator rows with their categories: those prefetched with the table (a
-    book fetches every table's rows in one query, see exports/book.py), else one query."""
-    prefetched = getattr(table, "_prefetched_objects_cache", {}).get("indicators")
-    if prefetched is not None:
-        return list(prefetched)
-    return list(table.indicators.select_related("level1", "level2"))
-
-
 def indicator_grid(table: ProjectTable) -> Grid:
     """The indicator table, joined under the top block; its header row repeats on every page."""
     grid = Grid(widths=PROJECT_WIDTHS, header_rows=1, joined=True)
@@ -71,7 +62,7 @@ def indicator_grid(table: ProjectTable) -> Grid:
         label("指标值", header=True),
         label("指标值确定依据", header=True),
     )
-    indicators = indicator_rows(table)
+    indicators = table.indicator_rows()
     for row, category_cells in zip(
         indicators, indicator_category_cells(indicators, merge_level2=False), strict=True
     ):

@@ -58,7 +58,18 @@ def percent_field(verbose_name: str) -> models.DecimalField:
     )
 
 
+# What showing or checking an indicator row reads besides the row.
+INDICATOR_RELATED = ("level1", "level2__parent")
+
+
 class TargetTableQuerySet(models.QuerySet):
+    def with_indicator_rows(self) -> TargetTableQuerySet:
+        """Every table's indicator rows in one more query (see `TargetTable.indicator_rows`)."""
+        rows = self.model._meta.get_field("indicators").related_model.objects
+        return self.prefetch_related(
+            models.Prefetch("indicators", queryset=rows.select_related(*INDICATOR_RELATED))
+        )
+
     def visible_to(self, user) -> TargetTableQuerySet:
         from budgetapp.units.access import units_visible_to
 
@@ -123,6 +134,14 @@ class TargetTable(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in Status.editable()
+
+    def indicator_rows(self) -> list:
+        """The indicator rows with their 一级/二级 (and the 二级's parent) loaded: the rows
+        prefetched with the table (`with_indicator_rows`), else one query."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("indicators")
+        if prefetched is not None:
+            return list(prefetched)
+        return list(self.indicators.select_related(*INDICATOR_RELATED))
 
 
 class IndicatorRow(models.Model):
