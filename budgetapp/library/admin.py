@@ -105,9 +105,6 @@ class LibraryDecisionAdmin(_ReadOnly, admin.ModelAdmin):
     search_fields = ["entry_name", "note", "actor__username"]
     list_select_related = ["actor"]
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_staff
-
 
 @admin.register(LibraryEntry)
 class LibraryEntryAdmin(admin.ModelAdmin):
