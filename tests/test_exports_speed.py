@@ -436,6 +436,10 @@ def test_expat_parses_every_export_into_the_tree_tinyhtml5_builds(demo):
         '<p class="a\nb">x</p>',  # XML turns the line break into a space
         "<P>x</P>",  # HTML is case-insensitive, XML is not
         "<p>x",  # not well formed
+        "<td>x</td>",  # a cell outside a row: HTML5 drops the tag
+        "<div><tr><td>x</td></tr></div>",  # a row outside a table
+        "<div><col></div>",  # a column outside a table
+        "<table><caption><table></table></caption></table>",  # HTML5 closes the caption
     ],
 )
 def test_expat_gives_up_where_html5_builds_another_tree(body):
@@ -485,3 +489,40 @@ def test_printing_an_export_does_not_run_the_html5_parser(demo, monkeypatch):
     html = '<!DOCTYPE html><html lang="zh-CN"><head></head><body><p>a&nbsp;b</p></body></html>'
     assert "ab" in re.sub(r"\s", "", pdftotext(pdf_parts.render_document(html).write_pdf()))
     assert len(calls) == 1
+
+
+def test_random_documents_of_the_vocabulary_parse_as_tinyhtml5_parses_them():
+    """Nested at random (tables inside paragraphs, cells outside rows …): wherever the fast
+    parser answers, its tree is tinyhtml5's."""
+    import random
+
+    import tinyhtml5
+
+    tags = ["section", "article", "div", "p", "span", "h2", "h3", "table", "caption"]
+    tags += ["colgroup", "thead", "tbody", "tfoot", "tr", "th", "td"]
+    texts = ["", "x", " ", "\n", "文字", "a &amp; b", "\t"]
+    rng = random.Random(20261202)
+
+    def content(depth: int) -> str:
+        out = rng.choice(texts)
+        for _ in range(rng.randint(0, 3)):
+            if depth > 4 or rng.random() < 0.2:
+                out += f"<{rng.choice(['br', 'col', 'meta'])}>"
+            else:
+                tag = rng.choice(tags)
+                attribute = rng.choice(["", ' class="a"', ' colspan="2"'])
+                out += f"<{tag}{attribute}>{content(depth + 1)}</{tag}>"
+            out += rng.choice(texts)
+        return out
+
+    fast = 0
+    for _ in range(3000):
+        html = (
+            '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<title>t</title>\n</head>\n'
+            f"<body>{content(0)}</body>\n</html>\n"
+        )
+        tree = pdf_parts.parse_print_html(html)
+        if tree is not None:
+            fast += 1
+            assert _tree(tree) == _tree(tinyhtml5.parse(html, namespace_html_elements=False))
+    assert fast > 500  # the comparison really ran

@@ -216,12 +216,27 @@ _CONTAINS = {  # element -> the only children HTML5 leaves where the markup puts
     "tfoot": {"tr"},
     "tr": {"th", "td"},
     "p": _PHRASING,
+    "caption": _PHRASING | {"p", "div"},
     "span": _PHRASING,
     "title": set(),
     "meta": set(),
     "col": set(),
     "br": set(),
     **{f"h{level}": _PHRASING for level in range(1, 7)},
+}
+# Elements HTML5 keeps only inside these parents (elsewhere it drops or moves them).
+_PARENTS = {
+    "head": {"html"},
+    "body": {"html"},
+    "caption": {"table"},
+    "colgroup": {"table"},
+    "thead": {"table"},
+    "tbody": {"table"},
+    "tfoot": {"table"},
+    "col": {"colgroup"},
+    "tr": {"thead", "tbody", "tfoot"},
+    "th": {"tr"},
+    "td": {"tr"},
 }
 # Text (not only white space) is moved out of these by HTML5.
 _NO_TEXT = frozenset({"html", "head", "table", "colgroup", "thead", "tbody", "tfoot", "tr"})
@@ -251,6 +266,8 @@ def parse_print_html(html: str):
             return None
         allowed = _CONTAINS.get(tag)
         if allowed is not None and any(child.tag not in allowed for child in element):
+            return None
+        if any(tag not in _PARENTS.get(child.tag, (tag,)) for child in element):
             return None
         if tag in _NO_TEXT and (
             (element.text or "").strip(_HTML_SPACE)
