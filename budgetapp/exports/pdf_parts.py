@@ -274,12 +274,8 @@ def parse_print_html(html: str):
             or any((child.tail or "").strip(_HTML_SPACE) for child in element)
         ):
             return None
-        if tag == "p" and any(child.tag == "p" for child in element.iter() if child is not element):
-            return None
     head, body = root
     # HTML5 drops the white space before <head> and appends what follows </body> to the body.
-    if (root.text or "").strip(_HTML_SPACE) or (head.text or "").strip(_HTML_SPACE):
-        return None
     root.text = None
     trailing = (body.tail or "") + after_body + after_html
     body.tail = None
