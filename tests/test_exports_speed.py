@@ -526,3 +526,70 @@ def test_random_documents_of_the_vocabulary_parse_as_tinyhtml5_parses_them():
             fast += 1
             assert _tree(tree) == _tree(tinyhtml5.parse(html, namespace_html_elements=False))
     assert fast > 500  # the comparison really ran
+
+
+# The grids' lines and the caption, printed without CSS borders and without flex -------------
+
+# What print.css said before exports/grid_lines.py drew the grids' lines: collapsed 0.5 pt
+# CSS borders, and a flex caption.
+BORDERS_AND_FLEX_CSS = """
+.official-grid { border-collapse: collapse; padding: 0; }
+.official-grid th, .official-grid td { border: 0.5pt solid #000; padding: 2pt 3pt; }
+.official-caption { display: flex; justify-content: space-between; }
+.official-caption > span:first-child { min-height: auto; padding-right: 0; }
+.official-caption > span:last-child { margin-top: 0; text-align: start; }
+"""
+
+
+def _rasterised(pdf: bytes) -> bytes:
+    return subprocess.run(
+        ["pdftoppm", "-r", "100", "-gray", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+
+
+@pytest.mark.parametrize(
+    ("unit", "year"),
+    [
+        (ZHANGJIAKOU, 2021),  # Hebei: a 一级指标 spanning rows runs over a page
+        ("秦皇岛市山海关区残疾人联合会本级", 2021),  # Hebei narrative, money in 元
+        ("廉江市残疾人联合会", 2024),  # Guangdong: a cell spanning rows over a page, no header
+        (CAIDIAN, 2025),  # Hubei
+    ],
+)
+def test_drawn_grid_lines_and_the_caption_print_as_css_borders_and_flex_did(
+    demo, monkeypatch, unit, year
+):
+    from weasyprint import CSS
+
+    from budgetapp.exports import grid_lines
+    from budgetapp.exports.pdf import book_html
+
+    html = book_html(unit_book(Unit.objects.get(name=unit), year))
+    ours = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
+    pages = pdf_parts.render_document(html).pages
+    assert any(grid_lines.grid_lines(page._page_box) for page in pages)  # grids to compare
+
+    monkeypatch.setattr(grid_lines, "draw_grid_lines", lambda document: None)
+    reference_css = CSS(string=pdf_parts.PRINT_CSS.read_text() + BORDERS_AND_FLEX_CSS)
+    reference = pdf_parts.render_document(html, reference_css).write_pdf(**pdf_parts.PDF_OPTIONS)
+
+    assert pdftotext(ours, "-bbox") == pdftotext(reference, "-bbox")
+    assert pdftotext(ours, "-raw") == pdftotext(reference, "-raw")  # the reading order
+    assert _rasterised(ours) == _rasterised(reference)
+
+
+def test_each_pages_grid_lines_are_one_stroke_marked_as_an_artifact(demo):
+    from budgetapp.exports.book import table_book
+
+    table = ProjectTable.objects.get(unit__name=ZHANGJIAKOU, name="残疾人康复")  # two pages
+    with pikepdf.open(BytesIO(render_pdf(table_book(table)))) as pdf:
+        assert len(pdf.pages) == 2
+        for page in pdf.pages:
+            operators = [str(operator) for _, operator in pikepdf.parse_content_stream(page)]
+            assert operators.count("S") == 1  # WeasyPrint's borders were one stroke per edge
+            stroke = operators.index("S")
+            opened = [index for index, op in enumerate(operators[:stroke]) if op in ("BMC", "BDC")]
+            closed = operators[opened[-1] : stroke].count("EMC")
+            assert closed == 0
+            operands = pikepdf.parse_content_stream(page)[opened[-1]][0]
+            assert [str(operand) for operand in operands] == ["/Artifact"]

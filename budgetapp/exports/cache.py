@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 CACHE_ALIAS = "exports"
 # Bump when the layout code, the HTML renderer or the entries' format change in a way the HTML
 # itself does not show.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: grid lines drawn by grid_lines.py
 
 
 @cache

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
-from . import print_fonts
+from . import grid_lines, print_fonts
 
 logger = logging.getLogger(__name__)
 
@@ -118,11 +118,13 @@ def render_document(html: str, *stylesheets):
 
     install_font_deferral()
     html_class = _print_html_class() if uses_print_vocabulary(html) else HTML
-    return html_class(string=html, url_fetcher=url_fetcher()).render(
+    document = html_class(string=html, url_fetcher=url_fetcher()).render(
         stylesheets=list(stylesheets or [stylesheet()]),
         font_config=font_config(),
         **PDF_OPTIONS,
     )
+    grid_lines.draw_grid_lines(document)  # print.css leaves the grids' lines to us
+    return document
 
 
 # The user-agent stylesheet -----------------------------------------------------------------
