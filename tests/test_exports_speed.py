@@ -593,3 +593,18 @@ def test_each_pages_grid_lines_are_one_stroke_marked_as_an_artifact(demo):
             assert closed == 0
             operands = pikepdf.parse_content_stream(page)[opened[-1]][0]
             assert [str(operand) for operand in operands] == ["/Artifact"]
+
+
+def test_the_url_fetcher_is_kept_per_thread_and_refuses_every_url():
+    import threading
+
+    fetcher = pdf_parts.url_fetcher()
+    assert pdf_parts.url_fetcher() is fetcher
+    other = []
+    thread = threading.Thread(target=lambda: other.append(pdf_parts.url_fetcher()))
+    thread.start()
+    thread.join()
+    assert other[0] is not fetcher
+    for url in ["file:///etc/hostname", "http://127.0.0.1/", "data:text/plain,x"]:
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            fetcher.fetch(url)
