@@ -528,7 +528,7 @@ def test_random_documents_of_the_vocabulary_parse_as_tinyhtml5_parses_them():
     assert fast > 500  # the comparison really ran
 
 
-# The grids' lines and the caption, printed without CSS borders and without flex -------------
+# Printing faster, printing the same: grid lines, caption, line breaks between tags ----------
 
 # What print.css said before exports/grid_lines.py drew the grids' lines: collapsed 0.5 pt
 # CSS borders, and a flex caption.
@@ -556,26 +556,41 @@ def _rasterised(pdf: bytes) -> bytes:
         (CAIDIAN, 2025),  # Hubei
     ],
 )
-def test_drawn_grid_lines_and_the_caption_print_as_css_borders_and_flex_did(
+def test_books_print_as_with_css_borders_a_flex_caption_and_line_breaks(
     demo, monkeypatch, unit, year
 ):
     from weasyprint import CSS
 
     from budgetapp.exports import grid_lines
-    from budgetapp.exports.pdf import book_html
+    from budgetapp.exports import pdf as export_pdf
 
-    html = book_html(unit_book(Unit.objects.get(name=unit), year))
+    book = unit_book(Unit.objects.get(name=unit), year)
+    html = export_pdf.book_html(book)
+    assert ">\n<" not in html
     ours = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
     pages = pdf_parts.render_document(html).pages
     assert any(grid_lines.grid_lines(page._page_box) for page in pages)  # grids to compare
 
     monkeypatch.setattr(grid_lines, "draw_grid_lines", lambda document: None)
+    monkeypatch.setattr(export_pdf, "_compact", lambda html: html)
+    html_before = export_pdf.book_html(book)
+    assert ">\n<" in html_before
     reference_css = CSS(string=pdf_parts.PRINT_CSS.read_text() + BORDERS_AND_FLEX_CSS)
-    reference = pdf_parts.render_document(html, reference_css).write_pdf(**pdf_parts.PDF_OPTIONS)
+    before = pdf_parts.render_document(html_before, reference_css).write_pdf(
+        **pdf_parts.PDF_OPTIONS
+    )
 
-    assert pdftotext(ours, "-bbox") == pdftotext(reference, "-bbox")
-    assert pdftotext(ours, "-raw") == pdftotext(reference, "-raw")  # the reading order
-    assert _rasterised(ours) == _rasterised(reference)
+    assert pdftotext(ours, "-bbox") == pdftotext(before, "-bbox")
+    assert pdftotext(ours, "-raw") == pdftotext(before, "-raw")  # the reading order
+    assert _rasterised(ours) == _rasterised(before)
+
+
+def test_compacting_keeps_white_space_inside_text():
+    from budgetapp.exports.pdf import _compact
+
+    assert _compact("<td>a  b</td>\n<td> c </td>\n  <td>&lt;b&gt; d &lt;/b&gt;</td>") == (
+        "<td>a  b</td><td> c </td><td>&lt;b&gt; d &lt;/b&gt;</td>"
+    )
 
 
 def test_each_pages_grid_lines_are_one_stroke_marked_as_an_artifact(demo):
