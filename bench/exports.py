@@ -13,9 +13,10 @@ measurement, after one warm-up run, in this one warm process:
 - the 100-table book to PDF, cold                                         target ≤ 4 s
 - the 100-table book to XLSX                                              target ≤ 1 s
 
-and, side by side, LibreOffice (`soffice --headless --convert-to pdf`, started for each file,
-as a script would) converting our XLSX of one table and of a 10-sheet book to PDF, against our
-PDF of the same tables. LibreOffice is a test package of scripts/install-system-packages.sh
+then one more cold run of the 100-table book with the CPU time it took in this process and in
+each PDF worker (read from /proc: how busy the cores were), and, side by side, LibreOffice
+(`soffice --headless --convert-to pdf`, started for each file, as a script would) converting
+our XLSX of one table and of a 10-sheet book to PDF, against our PDF of the same tables. LibreOffice is a test package of scripts/install-system-packages.sh
 (bench/setup.sh runs that installer);
 without `soffice` that comparison is skipped. LibreOffice also shows how fast the machine ran: the
 report ends with our medians scaled to the speed of the machine the targets were set on
@@ -166,6 +167,7 @@ def run(options, workdir: Path) -> None:
         before=cold,
         target=4.0,
     )
+    cpu_use = _cpu_use(lambda: export_unit_book(big, YEAR, "pdf"), before=cold)
     measure("100-table book → XLSX", lambda: export_unit_book(big, YEAR, "xlsx"), target=1.0)
     ten_pdf = measure(
         "10-table book → PDF, cold", lambda: EXPORTERS["pdf"](ten), before=cold, target=None
@@ -213,6 +215,37 @@ def run(options, workdir: Path) -> None:
             libreoffice.append((label, times, ours))
 
     report(results, libreoffice, options.runs, export_pdf.workers(), soffice)
+    if cpu_use:
+        wall, own, workers = cpu_use
+        print(
+            f"100-table book, one more cold run: {wall:.2f} s, using {own + sum(workers):.2f} s "
+            f"of CPU: {' + '.join(f'{w:.2f}' for w in workers)} in the PDF workers and "
+            f"{own:.2f} in this process ({(own + sum(workers)) / wall:.2f} CPUs busy on average)."
+        )
+
+
+def _cpu_use(action: Callable[[], object], *, before) -> tuple[float, float, list[float]] | None:
+    """Wall time, this process's CPU time and each worker process's, of one run of `action`
+    (Linux: worker CPU is read from /proc); None where that cannot be read."""
+    import multiprocessing
+
+    def worker_cpu() -> dict[int, float]:
+        ticks = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for child in multiprocessing.active_children():
+            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used[child.pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        return used
+
+    try:
+        before()
+        start_workers, start_own, start = worker_cpu(), time.process_time(), time.perf_counter()
+        action()
+        wall, own = time.perf_counter() - start, time.process_time() - start_own
+        workers = [cpu - start_workers.get(pid, 0.0) for pid, cpu in worker_cpu().items()]
+    except (OSError, ValueError, IndexError):
+        return None
+    return wall, own, workers
 
 
 def _width(text: str) -> int:

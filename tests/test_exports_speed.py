@@ -623,3 +623,13 @@ def test_the_url_fetcher_is_kept_per_thread_and_refuses_every_url():
     for url in ["file:///etc/hostname", "http://127.0.0.1/", "data:text/plain,x"]:
         with pytest.raises(ValueError, match="disallowed protocol"):
             fetcher.fetch(url)
+
+
+def test_the_benchmark_reads_the_cpu_time_of_this_process_and_of_the_pdf_workers():
+    from bench.exports import _cpu_use
+
+    pool = pdf_parts._executor(1)
+    pool.submit(sum, range(10)).result()  # the worker exists
+    wall, own, workers = _cpu_use(lambda: sum(range(3 * 10**6)), before=lambda: None)
+    assert wall > 0 and own > 0
+    assert len(workers) >= 1 and all(cpu >= 0 for cpu in workers)
