@@ -15,8 +15,9 @@ a side, running half a line past where another line meets it, as collapsed borde
 drawn. A cell spanning rows across a page break stays open at the break, as it did.
 
 Not reproduced: WeasyPrint leaves the line open where a cell's own content breaks over a page;
-rows do not break inside (print.css), so that happens only to a row taller than a page, and
-its cells are drawn closed on each page.
+rows do not break inside (print.css), so that happens only to a row taller than a page. Its
+cells are drawn closed on each page, and the rest of their text sits 0.25 pt higher on the
+next page (checked with a 3,200-character description running over six pages).
 
 Also not reproduced: a cell spanning both rows and columns that runs over a page is drawn on
 the next page as one cell per column (WeasyPrint lays out no cell there, and two cells side by
