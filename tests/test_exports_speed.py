@@ -633,3 +633,123 @@ def test_the_benchmark_reads_the_cpu_time_of_this_process_and_of_the_pdf_workers
     wall, own, workers = _cpu_use(lambda: sum(range(3 * 10**6)), before=lambda: None)
     assert wall > 0 and own > 0
     assert len(workers) >= 1 and all(cpu >= 0 for cpu in workers)
+
+
+@pytest.mark.parametrize(("unit", "year"), [(ZHANGJIAKOU, 2021), ("廉江市残疾人联合会", 2024)])
+def test_reused_line_breaks_print_every_part_byte_for_byte_as_without(
+    demo, monkeypatch, unit, year
+):
+    import contextlib
+
+    from budgetapp.exports import line_breaks
+
+    sources = [
+        pdf_parts.PartSource(html, continued=number > 0)
+        for number, html in enumerate(_part_htmls(unit_book(Unit.objects.get(name=unit), year)))
+    ]
+    line_breaks.forget()
+    reused = [pdf_parts.render_part(source).pdf for source in sources]
+    kept, reuses = line_breaks.stats()
+    assert kept and reuses
+    if unit == ZHANGJIAKOU:  # 13 project tables: their header cells repeat, table after table
+        assert reuses > kept / 2
+    again = [pdf_parts.render_part(source).pdf for source in sources]
+    assert line_breaks.stats() == (kept, reuses + kept + reuses)  # all of it from the first
+
+    monkeypatch.setattr(line_breaks, "reused", lambda active=True: contextlib.nullcontext())
+    line_breaks.forget()
+    without = [pdf_parts.render_part(source).pdf for source in sources]
+    assert line_breaks.stats() == (0, 0)
+    assert reused == without
+    assert again == without
+
+
+def test_line_breaks_are_kept_by_every_text_property_weasyprint_reads():
+    """A property WeasyPrint's text module reads and the key leaves out would hand one box the
+    lines of another printed differently; this fails when a WeasyPrint upgrade reads another."""
+    from pathlib import Path
+
+    import weasyprint
+
+    from budgetapp.exports import line_breaks
+
+    text_module = Path(weasyprint.__file__).parent / "text"
+    read = set()
+    for name in ("line_break.py", "fonts.py"):
+        read |= set(re.findall(r"style\[['\"](\w+)['\"]\]", (text_module / name).read_text()))
+    assert read and set(line_breaks.STYLE_PROPERTIES) == read
+
+
+def test_print_css_draws_no_ellipsis_the_one_thing_that_changes_a_shared_line():
+    css = pdf_parts.PRINT_CSS.read_text()
+    for name in ("text-overflow", "block-ellipsis", "ellipsis"):
+        assert name not in css
+
+
+def test_one_text_in_other_widths_and_fonts_keeps_its_own_line_breaks(demo, monkeypatch):
+    import contextlib
+
+    from budgetapp.exports import line_breaks
+
+    text = "康复体育进家庭服务受益残疾人数量" * 3
+    cell = f"<td>{text}</td>"
+    html = (
+        '<html lang="zh-CN"><body><table class="official-grid"><colgroup>'
+        '<col style="width:60%"><col style="width:40%"></colgroup><tbody>'
+        f"<tr>{cell}{cell}</tr><tr>{cell}{cell}</tr>"  # the same text, the same width: reused
+        f'<tr><td class="cell-tight">{text}</td><th>{text}</th></tr>'  # smaller font, a <th>
+        "</tbody></table><h2>" + text + "</h2></body></html>"  # 15pt bold, the page's width
+    )
+
+    def lines(document):
+        found = []
+        for page in document.pages:
+            for box in _boxes(page._page_box):
+                if type(box).__name__ == "LineBox":
+                    found.append(("".join(t.text for t in box.children), round(box.width, 3)))
+        return found
+
+    line_breaks.forget()
+    reused_document = pdf_parts.render_document(html)
+    kept, reuses = line_breaks.stats()
+    assert reuses >= 2 * len(text) // 20  # the second row, line by line, at least
+    monkeypatch.setattr(line_breaks, "reused", lambda active=True: contextlib.nullcontext())
+    own_document = pdf_parts.render_document(html)
+    assert lines(reused_document) == lines(own_document)
+    assert len({width for _, width in lines(own_document)}) >= 3  # really other widths
+    options = pdf_parts.PDF_OPTIONS
+    assert reused_document.write_pdf(**options) == own_document.write_pdf(**options)
+
+
+def test_only_print_markup_keeps_line_breaks(demo, monkeypatch):
+    from budgetapp.exports import line_breaks
+
+    html = '<html lang="zh-CN"><body><p>省级标准</p><p>省级标准</p></body></html>'
+    line_breaks.forget()
+    pdf_parts.render_document(html)
+    kept, reuses = line_breaks.stats()
+    assert reuses == 1 and kept >= 1  # (the page footer is a text too)
+    line_breaks.forget()
+    monkeypatch.setattr(pdf_parts, "uses_print_vocabulary", lambda html: False)
+    pdf_parts.render_document(html)
+    assert line_breaks.stats() == (0, 0)  # other markup: WeasyPrint breaks every line itself
+
+
+def test_the_kept_line_breaks_are_bounded(demo, monkeypatch):
+    from budgetapp.exports import line_breaks
+
+    monkeypatch.setattr(line_breaks, "MAX_ENTRIES", 10)
+    line_breaks.forget()
+    table = ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=1)
+    from budgetapp.exports.book import table_book
+    from budgetapp.exports.pdf import book_html
+
+    pdf_parts.render_document(book_html(table_book(table)))
+    kept, _ = line_breaks.stats()
+    assert 0 < kept <= 10
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)

@@ -1,0 +1,165 @@
+"""Line breaking of a repeated text done once per print process, not once per cell.
+
+WeasyPrint breaks every text of a document into lines with Pango (`split_first_line`): for
+each line it builds a Pango layout, shapes the text and measures it, a fifth of a table's print
+time. The official tables repeat their texts: every project table has the same 二十-odd header
+cells (项目编码, 一级指标, 指标值确定依据 …), and values such as 省级标准 or ≥95% recur in table
+after table. The answer depends only on the text, the width it must fit, and the font and
+text properties of the box (the properties WeasyPrint's text module reads: `STYLE_PROPERTIES`),
+so while `reused()` is active each answer is kept, per thread, and handed out again.
+
+What is handed out again is WeasyPrint's own answer, the same objects: its layout object holds
+no Pango state between uses (WeasyPrint deactivates it after measuring and rebuilds the Pango
+layout when it draws the text), so boxes can share it. The one thing that would change a shared
+layout is drawing an ellipsis (`text-overflow: ellipsis`, `block-ellipsis`), which print.css
+never asks for (tests/test_exports_speed.py checks both, and that the PDFs are byte for byte
+those printed without the reuse).
+
+This module must not use Django: the PDF worker processes import it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["STYLE_PROPERTIES", "install", "reused", "stats"]
+
+# Every computed property that weasyprint/text/line_break.py and weasyprint/text/fonts.py read
+# from a box's style (a test compares this list with the installed WeasyPrint's source).
+STYLE_PROPERTIES = (
+    "direction",
+    "font_family",
+    "font_feature_settings",
+    "font_kerning",
+    "font_language_override",
+    "font_size",
+    "font_stretch",
+    "font_style",
+    "font_variant_alternates",
+    "font_variant_caps",
+    "font_variant_east_asian",
+    "font_variant_ligatures",
+    "font_variant_numeric",
+    "font_variant_position",
+    "font_variation_settings",
+    "font_weight",
+    "hyphenate_character",
+    "hyphenate_limit_chars",
+    "hyphenate_limit_zone",
+    "hyphens",
+    "lang",
+    "letter_spacing",
+    "line_height",
+    "overflow_wrap",
+    "tab_size",
+    "text_decoration_line",
+    "white_space",
+    "word_break",
+    "word_spacing",
+)
+# Answers kept per thread; the oldest half is dropped beyond this (a 100-table book of the
+# benchmark needs about 1,500).
+MAX_ENTRIES = 20_000
+
+_local = threading.local()
+_install_lock = threading.Lock()
+
+
+class _Document:
+    """The text signature of each style object of one document (styles die with it)."""
+
+    def __init__(self, signatures: dict) -> None:
+        self.signatures = signatures  # the thread's: property values -> small number
+        self.styles: dict[int, tuple[object, int]] = {}  # id(style) -> (style, number)
+
+    def signature(self, style) -> int:
+        known = self.styles.get(id(style))
+        if known is not None:
+            return known[1]
+        values = tuple(style[name] for name in STYLE_PROPERTIES)
+        try:
+            number = self.signatures.setdefault(values, len(self.signatures))
+        except TypeError:  # a value WeasyPrint keeps in a list: compare its text instead
+            number = self.signatures.setdefault(repr(values), len(self.signatures))
+        self.styles[id(style)] = (style, number)  # the style is kept, so its id stays its own
+        return number
+
+
+def install() -> None:
+    """Route WeasyPrint's line breaking through the reuse (idempotent; inactive outside
+    `reused()`)."""
+    from weasyprint.layout import inline
+
+    with _install_lock:
+        if getattr(inline.split_first_line, "budgetapp_reuse", False):
+            return
+        original = inline.split_first_line
+
+        def split_first_line(
+            text,
+            style,
+            context,
+            max_width,
+            justification_spacing,
+            is_line_start=True,
+            minimum=False,
+        ):
+            document = getattr(_local, "document", None)
+            if document is None:
+                return original(
+                    text, style, context, max_width, justification_spacing, is_line_start, minimum
+                )
+            key = (
+                document.signature(style),
+                text,
+                max_width,
+                justification_spacing,
+                is_line_start,
+                minimum,
+            )
+            lines = _local.lines
+            answer = lines.get(key)
+            if answer is not None:
+                _local.reuses += 1
+            else:
+                answer = original(
+                    text, style, context, max_width, justification_spacing, is_line_start, minimum
+                )
+                if len(lines) >= MAX_ENTRIES:
+                    for old in list(lines)[: MAX_ENTRIES // 2]:
+                        del lines[old]
+                lines[key] = answer
+            return answer
+
+        split_first_line.budgetapp_reuse = True
+        split_first_line.__wrapped__ = original
+        inline.split_first_line = split_first_line
+
+
+@contextmanager
+def reused(active: bool = True) -> Iterator[None]:
+    """Reuse line breaks while laying out one document in this thread (when `active`)."""
+    if not active:
+        yield
+        return
+    install()
+    if not hasattr(_local, "lines"):
+        forget()
+    outer = getattr(_local, "document", None)
+    _local.document = _Document(_local.signatures)
+    try:
+        yield
+    finally:
+        _local.document = outer
+
+
+def stats() -> tuple[int, int]:
+    """(answers kept, answers handed out again) in this thread since `forget()`."""
+    return len(getattr(_local, "lines", ())), getattr(_local, "reuses", 0)
+
+
+def forget() -> None:
+    """Drop this thread's kept answers."""
+    _local.lines, _local.signatures, _local.reuses = {}, {}, 0
