@@ -13,7 +13,7 @@ measurement, after one warm-up run, in this one warm process:
 - the 100-table book to PDF, cold                                         target ≤ 4 s
 
 ("Cold" and "not cached": the export cache and the line breaks each printing process keeps,
-exports/line_breaks.py, are emptied before each run, so nothing of an earlier print of these
+exports/layout_reuse.py, are emptied before each run, so nothing of an earlier print of these
 tables is reused, only what one table or book repeats within itself.)
 - the 100-table book to XLSX                                              target ≤ 1 s
 
@@ -233,9 +233,9 @@ def run(options, workdir: Path) -> None:
 
 def _forget_line_breaks(workers: int) -> None:
     """Empty the line breaks kept by this process and by every PDF worker."""
-    from budgetapp.exports import line_breaks, pdf_parts
+    from budgetapp.exports import layout_reuse, pdf_parts
 
-    line_breaks.forget()
+    layout_reuse.forget()
     if workers < 2:
         return
     pool = pdf_parts._executor(workers)
@@ -248,9 +248,9 @@ def _forget_line_breaks(workers: int) -> None:
 
 
 def _forget_here() -> int:
-    from budgetapp.exports import line_breaks
+    from budgetapp.exports import layout_reuse
 
-    line_breaks.forget()
+    layout_reuse.forget()
     time.sleep(0.2)
     return os.getpid()
 

@@ -641,25 +641,25 @@ def test_reused_line_breaks_print_every_part_byte_for_byte_as_without(
 ):
     import contextlib
 
-    from budgetapp.exports import line_breaks
+    from budgetapp.exports import layout_reuse
 
     sources = [
         pdf_parts.PartSource(html, continued=number > 0)
         for number, html in enumerate(_part_htmls(unit_book(Unit.objects.get(name=unit), year)))
     ]
-    line_breaks.forget()
+    layout_reuse.forget()
     reused = [pdf_parts.render_part(source).pdf for source in sources]
-    kept, reuses = line_breaks.stats()
+    kept, reuses = layout_reuse.stats()
     assert kept and reuses
     if unit == ZHANGJIAKOU:  # 13 project tables: their header cells repeat, table after table
         assert reuses > kept / 2
     again = [pdf_parts.render_part(source).pdf for source in sources]
-    assert line_breaks.stats() == (kept, reuses + kept + reuses)  # all of it from the first
+    assert layout_reuse.stats() == (kept, reuses + kept + reuses)  # all of it from the first
 
-    monkeypatch.setattr(line_breaks, "reused", lambda active=True: contextlib.nullcontext())
-    line_breaks.forget()
+    monkeypatch.setattr(layout_reuse, "reused", lambda active=True: contextlib.nullcontext())
+    layout_reuse.forget()
     without = [pdf_parts.render_part(source).pdf for source in sources]
-    assert line_breaks.stats() == (0, 0)
+    assert layout_reuse.stats() == (0, 0)
     assert reused == without
     assert again == without
 
@@ -671,13 +671,13 @@ def test_line_breaks_are_kept_by_every_text_property_weasyprint_reads():
 
     import weasyprint
 
-    from budgetapp.exports import line_breaks
+    from budgetapp.exports import layout_reuse
 
     text_module = Path(weasyprint.__file__).parent / "text"
     read = set()
     for name in ("line_break.py", "fonts.py"):
         read |= set(re.findall(r"style\[['\"](\w+)['\"]\]", (text_module / name).read_text()))
-    assert read and set(line_breaks.STYLE_PROPERTIES) == read
+    assert read and set(layout_reuse.STYLE_PROPERTIES) == read
 
 
 def test_print_css_draws_no_ellipsis_the_one_thing_that_changes_a_shared_line():
@@ -689,7 +689,7 @@ def test_print_css_draws_no_ellipsis_the_one_thing_that_changes_a_shared_line():
 def test_one_text_in_other_widths_and_fonts_keeps_its_own_line_breaks(demo, monkeypatch):
     import contextlib
 
-    from budgetapp.exports import line_breaks
+    from budgetapp.exports import layout_reuse
 
     text = "康复体育进家庭服务受益残疾人数量" * 3
     cell = f"<td>{text}</td>"
@@ -709,11 +709,11 @@ def test_one_text_in_other_widths_and_fonts_keeps_its_own_line_breaks(demo, monk
                     found.append(("".join(t.text for t in box.children), round(box.width, 3)))
         return found
 
-    line_breaks.forget()
+    layout_reuse.forget()
     reused_document = pdf_parts.render_document(html)
-    kept, reuses = line_breaks.stats()
+    kept, reuses = layout_reuse.stats()
     assert reuses >= 2 * len(text) // 20  # the second row, line by line, at least
-    monkeypatch.setattr(line_breaks, "reused", lambda active=True: contextlib.nullcontext())
+    monkeypatch.setattr(layout_reuse, "reused", lambda active=True: contextlib.nullcontext())
     own_document = pdf_parts.render_document(html)
     assert lines(reused_document) == lines(own_document)
     assert len({width for _, width in lines(own_document)}) >= 3  # really other widths
@@ -722,30 +722,30 @@ def test_one_text_in_other_widths_and_fonts_keeps_its_own_line_breaks(demo, monk
 
 
 def test_only_print_markup_keeps_line_breaks(demo, monkeypatch):
-    from budgetapp.exports import line_breaks
+    from budgetapp.exports import layout_reuse
 
     html = '<html lang="zh-CN"><body><p>省级标准</p><p>省级标准</p></body></html>'
-    line_breaks.forget()
+    layout_reuse.forget()
     pdf_parts.render_document(html)
-    kept, reuses = line_breaks.stats()
+    kept, reuses = layout_reuse.stats()
     assert reuses == 1 and kept >= 1  # (the page footer is a text too)
-    line_breaks.forget()
+    layout_reuse.forget()
     monkeypatch.setattr(pdf_parts, "uses_print_vocabulary", lambda html: False)
     pdf_parts.render_document(html)
-    assert line_breaks.stats() == (0, 0)  # other markup: WeasyPrint breaks every line itself
+    assert layout_reuse.stats() == (0, 0)  # other markup: WeasyPrint breaks every line itself
 
 
 def test_the_kept_line_breaks_are_bounded(demo, monkeypatch):
-    from budgetapp.exports import line_breaks
+    from budgetapp.exports import layout_reuse
 
-    monkeypatch.setattr(line_breaks, "MAX_ENTRIES", 10)
-    line_breaks.forget()
+    monkeypatch.setattr(layout_reuse, "MAX_ENTRIES", 10)
+    layout_reuse.forget()
     table = ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=1)
     from budgetapp.exports.book import table_book
     from budgetapp.exports.pdf import book_html
 
     pdf_parts.render_document(book_html(table_book(table)))
-    kept, _ = line_breaks.stats()
+    kept, _ = layout_reuse.stats()
     assert 0 < kept <= 10
 
 
@@ -753,3 +753,27 @@ def _boxes(box):
     yield box
     for child in getattr(box, "children", ()):
         yield from _boxes(child)
+
+
+def test_a_documents_struts_are_worked_out_once_per_style(demo, monkeypatch):
+    import contextlib
+
+    from weasyprint.text import line_break
+
+    from budgetapp.exports import layout_reuse
+    from budgetapp.exports.book import table_book
+    from budgetapp.exports.pdf import book_html
+
+    html = book_html(table_book(ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=1)))
+    keys = []
+    original = line_break._font_style_cache_key
+    monkeypatch.setattr(
+        line_break, "_font_style_cache_key", lambda *a, **k: keys.append(1) or original(*a, **k)
+    )
+    reused = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
+    with_reuse = len(keys)
+    keys.clear()
+    monkeypatch.setattr(layout_reuse, "reused", lambda active=True: contextlib.nullcontext())
+    plain = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
+    assert 0 < with_reuse < len(keys) / 3  # WeasyPrint built its text key for every line
+    assert reused == plain

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
-from . import grid_lines, line_breaks, print_fonts
+from . import grid_lines, layout_reuse, print_fonts
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def render_document(html: str, *stylesheets):
     ours = uses_print_vocabulary(html)
     html_class = _print_html_class() if ours else HTML
     # Our markup with our stylesheet: the line breaks of repeated texts are reused.
-    with line_breaks.reused(active=ours):
+    with layout_reuse.reused(active=ours):
         document = html_class(string=html, url_fetcher=url_fetcher()).render(
             stylesheets=list(stylesheets or [stylesheet()]),
             font_config=font_config(),

@@ -1,19 +1,30 @@
-"""Line breaking of a repeated text done once per print process, not once per cell.
+"""What WeasyPrint works out again and again for the same input while laying out our tables,
+worked out once (two wrappers, active only inside `reused()`).
 
-WeasyPrint breaks every text of a document into lines with Pango (`split_first_line`): for
-each line it builds a Pango layout, shapes the text and measures it, a fifth of a table's print
-time. The official tables repeat their texts: every project table has the same 二十-odd header
-cells (项目编码, 一级指标, 指标值确定依据 …), and values such as 省级标准 or ≥95% recur in table
-after table. The answer depends only on the text, the width it must fit, and the font and
-text properties of the box (the properties WeasyPrint's text module reads: `STYLE_PROPERTIES`),
-so while `reused()` is active each answer is kept, per thread, and handed out again.
+- **Line breaks.** WeasyPrint breaks every text into lines with Pango (`split_first_line`):
+  for each line it builds a Pango layout, shapes the text and measures it, a fifth of a table's
+  print time. The official tables repeat their texts: every project table has the same twenty
+  or so header cells (项目编码, 一级指标, 指标值确定依据 …), and values such as 省级标准 or ≥95%
+  recur in table after table (53 % of the line breaks of the 张家口 book were a repeat; 42 %
+  of those of 50 of the benchmark's tables, even with every value cell made unique). The answer depends only on the
+  text, the width it must fit and the font and text properties of the box (the properties
+  WeasyPrint's text module reads: `STYLE_PROPERTIES`), so each answer is kept per thread and
+  handed out again, across documents. What is handed out is WeasyPrint's own answer, the same
+  objects: its layout object holds no Pango state between uses (WeasyPrint deactivates it after
+  measuring and builds the Pango layout again when it draws the text), so boxes can share it.
+  The one thing that would change a shared layout is drawing an ellipsis (`text-overflow:
+  ellipsis`, `block-ellipsis`), which print.css never asks for.
+- **Struts** (a line's height and baseline for a style): WeasyPrint caches them by a text key
+  it builds from 16 properties on every call; here they are kept by style object for the
+  document.
 
-What is handed out again is WeasyPrint's own answer, the same objects: its layout object holds
-no Pango state between uses (WeasyPrint deactivates it after measuring and rebuilds the Pango
-layout when it draws the text), so boxes can share it. The one thing that would change a shared
-layout is drawing an ellipsis (`text-overflow: ellipsis`, `block-ellipsis`), which print.css
-never asks for (tests/test_exports_speed.py checks both, and that the PDFs are byte for byte
-those printed without the reuse).
+(Keeping `resolve_percentages`' used values by style and containing block was tried too: no
+faster, the containing blocks differ too often.)
+
+Styles are WeasyPrint's computed styles, shared by the boxes of elements that style alike and
+not changed once computed; the ones used are kept with the document so their ids stay theirs.
+tests/test_exports_speed.py prints the demo books with and without all this and compares the
+PDFs byte for byte, and checks `STYLE_PROPERTIES` against the installed WeasyPrint's source.
 
 This module must not use Django: the PDF worker processes import it.
 """
@@ -25,6 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 __all__ = ["STYLE_PROPERTIES", "install", "reused", "stats"]
+
 
 # Every computed property that weasyprint/text/line_break.py and weasyprint/text/fonts.py read
 # from a box's style (a test compares this list with the installed WeasyPrint's source).
@@ -73,6 +85,7 @@ class _Document:
     def __init__(self, signatures: dict) -> None:
         self.signatures = signatures  # the thread's: property values -> small number
         self.styles: dict[int, tuple[object, int]] = {}  # id(style) -> (style, number)
+        self.struts: dict[int, tuple[object, tuple]] = {}  # id(style) -> (style, strut)
 
     def signature(self, style) -> int:
         known = self.styles.get(id(style))
@@ -136,6 +149,20 @@ def install() -> None:
         split_first_line.budgetapp_reuse = True
         split_first_line.__wrapped__ = original
         inline.split_first_line = split_first_line
+
+        original_strut = inline.strut
+
+        def strut(style):
+            document = getattr(_local, "document", None)
+            if document is None:
+                return original_strut(style)
+            known = document.struts.get(id(style))
+            if known is None:
+                known = document.struts[id(style)] = (style, original_strut(style))
+            return known[1]
+
+        strut.__wrapped__ = original_strut
+        inline.strut = strut
 
 
 @contextmanager
