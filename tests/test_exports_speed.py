@@ -777,3 +777,31 @@ def test_a_documents_struts_are_worked_out_once_per_style(demo, monkeypatch):
     plain = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
     assert 0 < with_reuse < len(keys) / 3  # WeasyPrint built its text key for every line
     assert reused == plain
+
+
+def test_a_reused_line_is_drawn_with_the_pango_layout_of_its_first_drawing(demo, monkeypatch):
+    import contextlib
+
+    from weasyprint.text import line_break
+
+    from budgetapp.exports import layout_reuse
+    from budgetapp.exports.book import table_book
+    from budgetapp.exports.pdf import book_html
+
+    html = book_html(table_book(ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=1)))
+    options = pdf_parts.PDF_OPTIONS
+    layout_reuse.forget()
+    first = pdf_parts.render_document(html).write_pdf(**options)
+    built = []
+    original = line_break.Layout.setup
+    monkeypatch.setattr(
+        line_break.Layout, "setup", lambda self, style: built.append(1) or original(self, style)
+    )
+    again = pdf_parts.render_document(html).write_pdf(**options)  # every line kept, and drawn
+    reused = len(built)
+    built.clear()
+    monkeypatch.setattr(layout_reuse, "reused", lambda active=True: contextlib.nullcontext())
+    plain = pdf_parts.render_document(html).write_pdf(**options)
+    assert len(built) > 50  # WeasyPrint: a Pango layout to measure each line, one to draw it
+    assert reused < len(built) / 10
+    assert first == again == plain

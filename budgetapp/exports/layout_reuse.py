@@ -1,5 +1,5 @@
 """What WeasyPrint works out again and again for the same input while laying out our tables,
-worked out once (two wrappers, active only inside `reused()`).
+worked out once (wrappers, active for the documents laid out inside `reused()`).
 
 - **Line breaks.** WeasyPrint breaks every text into lines with Pango (`split_first_line`):
   for each line it builds a Pango layout, shapes the text and measures it, a fifth of a table's
@@ -14,6 +14,9 @@ worked out once (two wrappers, active only inside `reused()`).
   measuring and builds the Pango layout again when it draws the text), so boxes can share it.
   The one thing that would change a shared layout is drawing an ellipsis (`text-overflow:
   ellipsis`, `block-ellipsis`), which print.css never asks for.
+- **Drawn lines.** WeasyPrint builds a line's Pango layout again each time it draws it (and
+  shapes its text again). A kept line keeps the Pango layout of its first drawing and draws
+  with it wherever it is reused. About 5 kB each: at most `MAX_ENTRIES` per thread.
 - **Struts** (a line's height and baseline for a style): WeasyPrint caches them by a text key
   it builds from 16 properties on every call; here they are kept by style object for the
   document.
@@ -71,9 +74,9 @@ STYLE_PROPERTIES = (
     "word_break",
     "word_spacing",
 )
-# Answers kept per thread; the oldest half is dropped beyond this (a 100-table book of the
-# benchmark needs about 1,500).
-MAX_ENTRIES = 20_000
+# Answers kept per thread, each with its Pango layout once drawn (a few kB); the oldest half
+# is dropped beyond this. A worker printing half of the benchmark's 100 tables keeps 1,000-1,300.
+MAX_ENTRIES = 5_000
 
 _local = threading.local()
 _install_lock = threading.Lock()
@@ -140,6 +143,7 @@ def install() -> None:
                 answer = original(
                     text, style, context, max_width, justification_spacing, is_line_start, minimum
                 )
+                answer[0].budgetapp_kept = True  # its drawing is kept too
                 if len(lines) >= MAX_ENTRIES:
                     for old in list(lines)[: MAX_ENTRIES // 2]:
                         del lines[old]
@@ -163,6 +167,35 @@ def install() -> None:
 
         strut.__wrapped__ = original_strut
         inline.strut = strut
+        _keep_drawn_layouts()
+
+
+def _keep_drawn_layouts() -> None:
+    """A kept line is drawn wherever it is reused: WeasyPrint builds its Pango layout again
+    for each drawing (`reactivate`) and lets it go after (`deactivate`). For a kept line the
+    first drawing's Pango layout is kept with it and used again: the same text, style and
+    spacing (that is the key it was kept by), so the same glyphs."""
+    from weasyprint.text.line_break import Layout
+
+    original_reactivate, original_deactivate = Layout.reactivate, Layout.deactivate
+
+    def reactivate(self, style):
+        drawn = getattr(self, "budgetapp_drawn", None)
+        if drawn is not None:
+            self.layout, self.language = drawn
+            self.style = style
+            return
+        original_reactivate(self, style)
+        if getattr(self, "budgetapp_kept", False):
+            self.budgetapp_drawing = True
+
+    def deactivate(self):
+        if getattr(self, "budgetapp_drawing", False):
+            self.budgetapp_drawn = (self.layout, self.language)
+            self.budgetapp_drawing = False
+        original_deactivate(self)
+
+    Layout.reactivate, Layout.deactivate = reactivate, deactivate
 
 
 @contextmanager
