@@ -5,18 +5,20 @@ worked out once (wrappers, active for the documents laid out inside `reused()`).
   for each line it builds a Pango layout, shapes the text and measures it, a fifth of a table's
   print time. The official tables repeat their texts: every project table has the same twenty
   or so header cells (项目编码, 一级指标, 指标值确定依据 …), and values such as 省级标准 or ≥95%
-  recur in table after table (53 % of the line breaks of the 张家口 book were a repeat; 42 %
-  of those of 50 of the benchmark's tables, even with every value cell made unique). The answer depends only on the
-  text, the width it must fit and the font and text properties of the box (the properties
-  WeasyPrint's text module reads: `STYLE_PROPERTIES`), so each answer is kept per thread and
-  handed out again, across documents. What is handed out is WeasyPrint's own answer, the same
-  objects: its layout object holds no Pango state between uses (WeasyPrint deactivates it after
-  measuring and builds the Pango layout again when it draws the text), so boxes can share it.
+  recur in table after table (53 % of the line breaks of the 张家口 book are a repeat; 42 %
+  of those of 50 of the benchmark's tables, even with every value cell made unique). The
+  answer depends only on the text, the width it must fit and the font and text properties of
+  the box (the properties WeasyPrint's text module reads: `STYLE_PROPERTIES`), so each answer
+  is kept per thread and handed out again, across documents. What is handed out is
+  WeasyPrint's own answer, the same objects: its layout object holds no Pango state between
+  uses (WeasyPrint deactivates it after measuring and builds the Pango layout again when it
+  draws the text), so boxes can share it.
   The one thing that would change a shared layout is drawing an ellipsis (`text-overflow:
   ellipsis`, `block-ellipsis`), which print.css never asks for.
 - **Drawn lines.** WeasyPrint builds a line's Pango layout again each time it draws it (and
   shapes its text again). A kept line keeps the Pango layout of its first drawing and draws
-  with it wherever it is reused. About 5 kB each: at most `MAX_ENTRIES` per thread.
+  with it wherever it is reused. About 5 kB each: at most `MAX_ENTRIES` per thread (about
+  27 MB for a thread that has printed that many different lines).
 - **Struts** (a line's height and baseline for a style): WeasyPrint caches them by a text key
   it builds from 16 properties on every call; here they are kept by style object for the
   document.
@@ -200,7 +202,8 @@ def _keep_drawn_layouts() -> None:
 
 @contextmanager
 def reused(active: bool = True) -> Iterator[None]:
-    """Reuse line breaks while laying out one document in this thread (when `active`)."""
+    """Reuse line breaks and struts while laying out one document in this thread (when
+    `active`); its kept lines are drawn with their kept Pango layouts whenever it is drawn."""
     if not active:
         yield
         return
