@@ -231,28 +231,30 @@ def run(options, workdir: Path) -> None:
         )
 
 
-def _forget_line_breaks(workers: int) -> None:
-    """Empty the line breaks kept by this process and by every PDF worker."""
+def _forget_line_breaks(workers: int) -> dict[int, int]:
+    """Empty the line breaks kept by this process and by every PDF worker; how many each
+    worker had kept, by process id."""
     from budgetapp.exports import layout_reuse, pdf_parts
 
     layout_reuse.forget()
     if workers < 2:
-        return
+        return {}
     pool = pdf_parts._executor(workers)
     for _ in range(10):
         # Each job keeps its worker busy for a moment, so the next job goes to another one.
-        pids = {job.result() for job in [pool.submit(_forget_here) for _ in range(workers)]}
-        if len(pids) == workers:
-            return
+        kept = dict(job.result() for job in [pool.submit(_forget_here) for _ in range(workers)])
+        if len(kept) == workers:
+            return kept
     raise SystemExit("could not reach every PDF worker to empty its kept line breaks")
 
 
-def _forget_here() -> int:
+def _forget_here() -> tuple[int, int]:
     from budgetapp.exports import layout_reuse
 
+    kept, _ = layout_reuse.stats()
     layout_reuse.forget()
     time.sleep(0.2)
-    return os.getpid()
+    return os.getpid(), kept
 
 
 def _cpu_use(action: Callable[[], object], *, before) -> tuple[float, float, list[float]] | None:

@@ -805,3 +805,13 @@ def test_a_reused_line_is_drawn_with_the_pango_layout_of_its_first_drawing(demo,
     assert len(built) > 50  # WeasyPrint: a Pango layout to measure each line, one to draw it
     assert reused < len(built) / 10
     assert first == again == plain
+
+
+def test_the_benchmark_empties_the_line_breaks_kept_by_every_pdf_worker(demo):
+    from bench.exports import _forget_line_breaks
+
+    with override_settings(EXPORT_PDF_WORKERS=2):
+        _book(ZHANGJIAKOU)  # 14 parts, printed by the two workers
+    kept = _forget_line_breaks(2)
+    assert len(kept) == 2 and sum(kept.values()) > 0
+    assert set(_forget_line_breaks(2).values()) == {0}
