@@ -639,8 +639,6 @@ def test_the_benchmark_reads_the_cpu_time_of_this_process_and_of_the_pdf_workers
 def test_reused_line_breaks_print_every_part_byte_for_byte_as_without(
     demo, monkeypatch, unit, year
 ):
-    import contextlib
-
     from budgetapp.exports import layout_reuse
 
     sources = [
@@ -656,7 +654,7 @@ def test_reused_line_breaks_print_every_part_byte_for_byte_as_without(
     again = [pdf_parts.render_part(source).pdf for source in sources]
     assert layout_reuse.stats() == (kept, reuses + kept + reuses)  # all of it from the first
 
-    monkeypatch.setattr(layout_reuse, "reused", lambda active=True: contextlib.nullcontext())
+    _without_reuse(monkeypatch)
     layout_reuse.forget()
     without = [pdf_parts.render_part(source).pdf for source in sources]
     assert layout_reuse.stats() == (0, 0)
@@ -687,8 +685,6 @@ def test_print_css_draws_no_ellipsis_the_one_thing_that_changes_a_shared_line():
 
 
 def test_one_text_in_other_widths_and_fonts_keeps_its_own_line_breaks(demo, monkeypatch):
-    import contextlib
-
     from budgetapp.exports import layout_reuse
 
     text = "康复体育进家庭服务受益残疾人数量" * 3
@@ -713,7 +709,7 @@ def test_one_text_in_other_widths_and_fonts_keeps_its_own_line_breaks(demo, monk
     reused_document = pdf_parts.render_document(html)
     kept, reuses = layout_reuse.stats()
     assert reuses >= 2 * len(text) // 20  # the second row, line by line, at least
-    monkeypatch.setattr(layout_reuse, "reused", lambda active=True: contextlib.nullcontext())
+    _without_reuse(monkeypatch)
     own_document = pdf_parts.render_document(html)
     assert lines(reused_document) == lines(own_document)
     assert len({width for _, width in lines(own_document)}) >= 3  # really other widths
@@ -737,16 +733,24 @@ def test_only_print_markup_keeps_line_breaks(demo, monkeypatch):
 
 def test_the_kept_line_breaks_are_bounded(demo, monkeypatch):
     from budgetapp.exports import layout_reuse
+    from budgetapp.exports.book import table_book
+    from budgetapp.exports.pdf import book_html
 
     monkeypatch.setattr(layout_reuse, "MAX_ENTRIES", 10)
     layout_reuse.forget()
     table = ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=1)
-    from budgetapp.exports.book import table_book
-    from budgetapp.exports.pdf import book_html
-
     pdf_parts.render_document(book_html(table_book(table)))
     kept, _ = layout_reuse.stats()
     assert 0 < kept <= 10
+
+
+def _without_reuse(monkeypatch) -> None:
+    """Print as WeasyPrint alone does: nothing of layout_reuse is used."""
+    import contextlib
+
+    from budgetapp.exports import layout_reuse
+
+    monkeypatch.setattr(layout_reuse, "reused", lambda active=True: contextlib.nullcontext())
 
 
 def _boxes(box):
@@ -756,11 +760,8 @@ def _boxes(box):
 
 
 def test_a_documents_struts_are_worked_out_once_per_style(demo, monkeypatch):
-    import contextlib
-
     from weasyprint.text import line_break
 
-    from budgetapp.exports import layout_reuse
     from budgetapp.exports.book import table_book
     from budgetapp.exports.pdf import book_html
 
@@ -773,15 +774,13 @@ def test_a_documents_struts_are_worked_out_once_per_style(demo, monkeypatch):
     reused = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
     with_reuse = len(keys)
     keys.clear()
-    monkeypatch.setattr(layout_reuse, "reused", lambda active=True: contextlib.nullcontext())
+    _without_reuse(monkeypatch)
     plain = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
     assert 0 < with_reuse < len(keys) / 3  # WeasyPrint built its text key for every line
     assert reused == plain
 
 
 def test_a_reused_line_is_drawn_with_the_pango_layout_of_its_first_drawing(demo, monkeypatch):
-    import contextlib
-
     from weasyprint.text import line_break
 
     from budgetapp.exports import layout_reuse
@@ -800,7 +799,7 @@ def test_a_reused_line_is_drawn_with_the_pango_layout_of_its_first_drawing(demo,
     again = pdf_parts.render_document(html).write_pdf(**options)  # every line kept, and drawn
     reused = len(built)
     built.clear()
-    monkeypatch.setattr(layout_reuse, "reused", lambda active=True: contextlib.nullcontext())
+    _without_reuse(monkeypatch)
     plain = pdf_parts.render_document(html).write_pdf(**options)
     assert len(built) > 50  # WeasyPrint: a Pango layout to measure each line, one to draw it
     assert reused < len(built) / 10

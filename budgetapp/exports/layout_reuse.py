@@ -106,8 +106,8 @@ class _Document:
 
 
 def install() -> None:
-    """Route WeasyPrint's line breaking through the reuse (idempotent; inactive outside
-    `reused()`)."""
+    """Wrap WeasyPrint's line breaking, struts and line drawing (idempotent; the wrappers do
+    what WeasyPrint does outside `reused()`)."""
     from weasyprint.layout import inline
 
     with _install_lock:
