@@ -120,3 +120,75 @@ class Document:
 
     def grids(self) -> list[Grid]:
         return [block for block in self.blocks if isinstance(block, Grid)]
+
+
+# Frozen documents: a layout description kept as JSON (a published version, an old revision)
+# renders again exactly as it was, whatever the live rows say now.
+
+_BLOCK_TYPES: dict[str, type] = {
+    "heading": Heading,
+    "paragraph": Paragraph,
+    "caption": Caption,
+    "grid": Grid,
+}
+_BLOCK_NAMES = {cls: name for name, cls in _BLOCK_TYPES.items()}
+
+
+def _cell_to_json(cell: Cell) -> dict:
+    data = {
+        name: getattr(cell, name)
+        for name in ("text", "colspan", "rowspan", "align", "anchor", "header", "tight")
+    }
+    data["role"] = str(cell.role)
+    data["fmt"] = str(cell.fmt)
+    if isinstance(cell.number, Decimal):
+        data["number"] = {"decimal": str(cell.number)}
+    else:
+        data["number"] = cell.number
+    return data
+
+
+def _cell_from_json(data: dict) -> Cell:
+    number = data.get("number")
+    if isinstance(number, dict):
+        number = Decimal(number["decimal"])
+    return Cell(
+        text=data["text"],
+        colspan=data["colspan"],
+        rowspan=data["rowspan"],
+        role=CellRole(data["role"]),
+        align=data["align"],
+        number=number,
+        fmt=CellFormat(data["fmt"]),
+        anchor=data["anchor"],
+        header=data["header"],
+        tight=data["tight"],
+    )
+
+
+def document_to_json(document: Document) -> dict:
+    """The document as JSON-ready data; `document_from_json` gives back an equal Document."""
+    blocks = []
+    for block in document.blocks:
+        if isinstance(block, Grid):
+            data = {
+                "widths": list(block.widths),
+                "header_rows": block.header_rows,
+                "joined": block.joined,
+                "rows": [[_cell_to_json(cell) for cell in row] for row in block.rows],
+            }
+        else:
+            data = dict(vars(block))
+        blocks.append({"type": _BLOCK_NAMES[type(block)], **data})
+    return {"title": document.title, "blocks": blocks}
+
+
+def document_from_json(data: dict) -> Document:
+    blocks: list[Block] = []
+    for item in data["blocks"]:
+        fields = {k: v for k, v in item.items() if k != "type"}
+        cls = _BLOCK_TYPES[item["type"]]
+        if cls is Grid:
+            fields["rows"] = [[_cell_from_json(cell) for cell in row] for row in fields["rows"]]
+        blocks.append(cls(**fields))
+    return Document(title=data["title"], blocks=blocks)
