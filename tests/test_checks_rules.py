@@ -240,6 +240,16 @@ def test_rate_is_percent_passes_a_percentage_and_an_efficiency_word():
     assert hits("rate_is_percent", with_row(4, name="提高工作效率", target="有所提高")) == []
 
 
+BOUND_WORD_RATES = ["95%以上", "90%及以上", "不低于95%", "＞＝９５％", "≥９５％", "≧９０％"]
+
+
+@pytest.mark.parametrize("target", BOUND_WORD_RATES)
+def test_rates_written_with_bound_words_or_full_width_pass_every_rule(db, target):
+    """`95%以上` used to be read as unit “%以上”: an error that blocked submission."""
+    assert run_checks(with_row(1, target=target)) == []  # 康复服务覆盖率
+    assert run_checks(with_row(6, target=target)) == []  # 服务对象满意度
+
+
 def test_cost_is_money():
     assert hits("cost_is_money", with_row(3, name="预算", target="≥95%")) == [
         "第 4 行“预算”是成本指标，指标值应为金额（如“≤500元/人”“≤10万元”），现为“≥95%”。"

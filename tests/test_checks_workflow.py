@@ -151,6 +151,27 @@ def test_errors_block_submission(client, users, project):
     assert project.status == Status.DRAFT and submission_of(project) is None
 
 
+def test_a_rate_written_in_words_or_full_width_does_not_block_submission(users, project, category):
+    make_clean(project, category)
+    ProjectIndicator.objects.filter(table=project, order=2).update(target="９０％及以上")
+    ProjectIndicator.objects.create(
+        table=project,
+        order=4,
+        level1=category("产出指标"),
+        level2=category("产出指标", "质量指标"),
+        name="工资及保险发放准确率",
+        description="按时足额发放的工资及保险占应发总额的比例",
+        target="不低于95%",
+        basis="工作计划",
+    )
+    services.submit_table(table=project, user=users["owner"])
+    project.refresh_from_db()
+    assert project.status == Status.SUBMITTED
+    assert submission_of(project).explanations == []
+    # what the filer typed is what the table shows
+    assert project.indicators.get(order=2).target == "９０％及以上"
+
+
 def test_a_warning_needs_an_explanation_and_what_was_typed_is_kept(
     client, users, project, category
 ):
