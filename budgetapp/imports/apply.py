@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
 
 from budgetapp.targets import services
-from budgetapp.targets.models import DepartmentTable, ProjectTable, TargetTable
+from budgetapp.targets.models import DepartmentTable, ProjectTable, RevisionAction, TargetTable
 from budgetapp.targets.snapshots import TableDiff, diff_snapshots, serialize_table
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, Unit
@@ -125,8 +125,10 @@ def import_workbook(
     parsed: ParsedWorkbook,
     dry_run: bool,
     expected_versions: dict[str, int | None] | None = None,
+    ip: str | None = None,
 ) -> ImportResult:
-    """Preview (`dry_run`) or apply the import; nothing is written if any error is found."""
+    """Preview (`dry_run`) or apply the import; nothing is written if any error is found.
+    Each table is written by the services of `targets.services` (revision, old/new, `ip`)."""
     result = ImportResult(problems=list(parsed.problems))
     budget_year = BudgetYear.objects.filter(year=year).select_related("framework").first()
     if budget_year is None:
@@ -136,8 +138,13 @@ def import_workbook(
         result.problems.append(Problem("只有本单位的填报人可以导入本单位的表。"))
         return result
     try:
+        services.check_open_for_writing(unit=unit, year=budget_year)
+    except services.TableError as error:
+        result.problems.append(Problem(str(error)))
+        return result
+    try:
         with transaction.atomic():
-            _run(result, user, unit, budget_year, parsed, expected_versions)
+            _run(result, user, unit, budget_year, parsed, expected_versions, ip)
             if dry_run or result.has_errors:
                 raise _Rollback
     except _Rollback:
@@ -147,7 +154,7 @@ def import_workbook(
     return result
 
 
-def _run(result, user, unit, budget_year, parsed, expected_versions) -> None:
+def _run(result, user, unit, budget_year, parsed, expected_versions, ip) -> None:
     lifetimes = {
         p["name"]: p["total"]
         for t in parsed.tables
@@ -202,7 +209,7 @@ def _run(result, user, unit, budget_year, parsed, expected_versions) -> None:
         if table.kind == "project" and existing is None:
             next_sequence += 1
         # A table with errors from reading is still validated, so every problem shows at once.
-        _save(outcome, table, existing, user, unit, budget_year, overrides)
+        _save(outcome, table, existing, user, unit, budget_year, overrides, ip)
 
 
 def _duplicate(table: ParsedTable, seen: dict[tuple, str]) -> str:
@@ -303,7 +310,7 @@ def _bind(table, existing, unit, budget_year, overrides):
     return built, form, formsets
 
 
-def _save(outcome, table, existing, user, unit, budget_year, overrides) -> None:
+def _save(outcome, table, existing, user, unit, budget_year, overrides, ip) -> None:
     # Before binding: a bound ModelForm writes the cleaned values onto its instance.
     before = serialize_table(existing) if existing is not None else None
     built, form, formsets = _bind(table, existing, unit, budget_year, overrides)
@@ -318,7 +325,7 @@ def _save(outcome, table, existing, user, unit, budget_year, overrides) -> None:
         return  # errors found while reading: validated, never saved
     try:
         with transaction.atomic():
-            saved = _call_service(table, existing, user, unit, budget_year, form, formsets)
+            saved = _call_service(table, existing, user, unit, budget_year, form, formsets, ip)
             after = serialize_table(saved)
             diff = diff_snapshots(before, after) if before is not None else None
             if before is not None and not diff:
@@ -339,19 +346,22 @@ def _save(outcome, table, existing, user, unit, budget_year, overrides) -> None:
     outcome.saved_pk, outcome.diff, outcome.after = saved.pk, diff, after
 
 
-def _call_service(table, existing, user, unit, budget_year, form, formsets) -> TargetTable:
+def _call_service(table, existing, user, unit, budget_year, form, formsets, ip) -> TargetTable:
     rows = list(formsets.values())
+    on_record = {
+        "user": user,
+        "form": form,
+        "formsets": rows,
+        "ip": ip,
+        "action": RevisionAction.IMPORT,
+    }
     if table.kind == "project":
         if existing is None:
-            return services.create_project_table(
-                user=user, unit=unit, year=budget_year, form=form, formsets=rows
-            )
-        return services.update_project_table(user=user, table=existing, form=form, formsets=rows)
+            return services.create_project_table(unit=unit, year=budget_year, **on_record)
+        return services.update_project_table(table=existing, **on_record)
     if existing is None:
-        return services.create_department_table(
-            user=user, unit=unit, year=budget_year, form=form, formsets=rows
-        )
-    return services.update_department_table(user=user, table=existing, form=form, formsets=rows)
+        return services.create_department_table(unit=unit, year=budget_year, **on_record)
+    return services.update_department_table(table=existing, **on_record)
 
 
 def _map_errors(outcome: TableOutcome, table: ParsedTable, built: FormData, form, formsets) -> None:

@@ -82,7 +82,7 @@ def preview_batch(*, batch: ImportBatch, user: User) -> ImportResult:
 
 
 @transaction.atomic
-def confirm_batch(*, batch: ImportBatch, user: User) -> ImportResult:
+def confirm_batch(*, batch: ImportBatch, user: User, ip: str | None = None) -> ImportResult:
     """Apply a pending batch; all of it or, on any error, nothing."""
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status != BatchStatus.PENDING:
@@ -96,6 +96,7 @@ def confirm_batch(*, batch: ImportBatch, user: User) -> ImportResult:
         parsed=ParsedWorkbook.from_dict(locked.parsed),
         dry_run=False,
         expected_versions=locked.versions,
+        ip=ip,
     )
     if result.applied:
         locked.status = BatchStatus.APPLIED

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from budgetapp.core.http import client_ip
 from budgetapp.units.access import account_of, can_file_for
 
 from . import services
@@ -113,7 +114,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_batch_for_user(request.user, pk)
     try:
-        result = services.confirm_batch(batch=batch, user=request.user)
+        result = services.confirm_batch(batch=batch, user=request.user, ip=client_ip(request))
     except services.ImportRefused as error:
         messages.error(request, str(error))
         return redirect("imports:preview", pk=batch.pk)

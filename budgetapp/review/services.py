@@ -27,7 +27,7 @@ from budgetapp.targets.models import (
     Status,
     TargetTable,
 )
-from budgetapp.targets.services import NotAllowed, TableError
+from budgetapp.targets.services import NotAllowed, TableError, check_open_for_writing
 from budgetapp.targets.snapshots import serialize_table
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, Unit
@@ -116,6 +116,7 @@ def submit_table(
     if not can_file_for(user, table.unit):
         raise NotAllowed("只有本单位的填报人可以提交此表。")
     _require(table, Status.DRAFT, Status.RETURNED, doing="提交")
+    check_open_for_writing(unit=table.unit, year=table.year)
     records = gate(table, explanations=explanations, acknowledge=acknowledge)
     number = _records_of(Submission, table).count() + 1
     submission = Submission.objects.create(
@@ -167,6 +168,7 @@ def submit_all(
     """
     if not can_file_for(user, unit):
         raise NotAllowed("只有本单位的填报人可以提交本单位的表。")
+    check_open_for_writing(unit=unit, year=year)
     tables = ready_tables(unit, year)
     if not tables:
         raise WrongState("没有可提交的表（草稿或已退回的表）。")

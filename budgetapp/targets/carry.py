@@ -30,9 +30,9 @@ from budgetapp.indicators.models import Category, Framework
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, LayoutFamily, Unit
 
-from .models import DepartmentTable, ProjectTable, TargetTable
+from .models import DepartmentTable, ProjectTable, RevisionAction, TargetTable
 from .models.base import IndicatorRow
-from .services import NotAllowed, TableError, _ensure_revision
+from .services import NotAllowed, TableError, check_open_for_writing, record_revision
 from .snapshots import (
     DEPARTMENT_FIELDS,
     PROJECT_FIELDS,
@@ -315,6 +315,7 @@ def carry_forward(
     from_year: int,
     to_year: int,
     selection: set[str] | list[str] | None = None,
+    ip: str | None = None,
 ) -> CarryResult:
     """Copy the chosen tables (all by default) of `from_year` into `to_year` as new drafts."""
     if not can_file_for(user, unit):
@@ -324,6 +325,7 @@ def carry_forward(
     plan = plan_carry_forward(unit=unit, from_year=from_year, to_year=to_year)
     if plan.problem:
         raise TableError(plan.problem)
+    check_open_for_writing(unit=unit, year=plan.budget_year)
     chosen = set(selection) if selection is not None else None
     if chosen is not None and not chosen:
         raise TableError("请至少选择一张要结转的表。")
@@ -332,7 +334,7 @@ def carry_forward(
     chosen_items = [t for t in plan.tables if chosen is None or t.key in chosen]
     try:
         with transaction.atomic():
-            result.created = _copy_tables(chosen_items, unit=unit, year=year, user=user)
+            result.created = _copy_tables(chosen_items, unit=unit, year=year, user=user, ip=ip)
     except IntegrityError:
         # Someone saved a table of the same project in the new year at this very moment.
         raise TableError("结转时本单位有表被同时新建，请刷新页面后重新结转。") from None
@@ -340,7 +342,7 @@ def carry_forward(
 
 
 def _copy_tables(
-    items: list[TableCarry], *, unit: Unit, year: BudgetYear, user: User
+    items: list[TableCarry], *, unit: Unit, year: BudgetYear, user: User, ip: str | None
 ) -> list[tuple[TableCarry, TargetTable]]:
     created = []
     used = set(ProjectTable.objects.filter(unit=unit, year=year).values_list("sequence", flat=True))
@@ -355,8 +357,8 @@ def _copy_tables(
         else:
             table = _new_table(item.source, year, user, _department_values(item.source))
         _copy_rows(item.source, table, mapper)
-        # The table's first version, as if saved from the editor: the same revision record.
-        _ensure_revision(table)
+        # The table's first version on the record, as if saved from the editor.
+        record_revision(table, user=user, action=RevisionAction.CARRY, ip=ip)
         created.append((item, table))
     return created
 

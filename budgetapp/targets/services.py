@@ -1,8 +1,11 @@
 """Writes to the target tables: one typed, atomic service function each.
 
 Views validate forms and call these; they never change tables themselves. Every write locks
-the row, checks that the table may still be edited and by whom, and refuses a save made from a
-page loaded before someone else's save (optimistic locking on `version`).
+the row, checks that the table may still be edited and by whom, that its budget year is open and
+its unit active, and refuses a save made from a page loaded before someone else's save
+(optimistic locking on `version`). Every write leaves a `Revision`: the content after it, the
+old and new values, who, when, the client IP and the path (editor, import, carry-forward,
+admin, delete). Submitted, approved and published tables are frozen: no path here changes them.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from django.forms import BaseFormSet, ModelForm
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, Unit
 
-from .models import DepartmentTable, ProjectTable, Revision, TargetTable
-from .snapshots import TableDiff, diff_snapshots, serialize_table
+from .models import DepartmentTable, ProjectTable, Revision, RevisionAction, TargetTable
+from .snapshots import TableDiff, changes_as_json, diff_snapshots, serialize_table
 
 
 class TableError(Exception):
@@ -34,6 +37,10 @@ class TableLocked(TableError):
     pass
 
 
+class WritesClosed(TableError):
+    """The budget year is closed for filing, or the unit is deactivated."""
+
+
 class StaleEdit(TableError):
     """Someone saved the table after this page was loaded; `diff` is what they changed."""
 
@@ -45,9 +52,22 @@ class StaleEdit(TableError):
         self.diff = diff
 
 
+def check_open_for_writing(*, unit: Unit, year: BudgetYear) -> None:
+    """Refuse any write to a deactivated unit's tables or to a closed budget year."""
+    if not unit.is_active:
+        raise WritesClosed(f"单位“{unit.name}”已停用，不能新建、修改、导入、结转或提交其表。")
+    if not year.is_open:
+        raise WritesClosed(f"{year.year}年预算年度已关闭填报，不能新建、修改、导入、结转或提交。")
+
+
 def _check_may_edit(table: TargetTable, user: User) -> None:
     if not can_file_for(user, table.unit):
         raise NotAllowed("只有本单位的填报人可以修改此表。")
+    _check_not_frozen(table)
+    check_open_for_writing(unit=table.unit, year=table.year)
+
+
+def _check_not_frozen(table: TargetTable) -> None:
     if not table.is_editable:
         raise TableLocked(f"此表当前状态为“{table.get_status_display()}”，不能修改。")
 
@@ -73,30 +93,70 @@ def _check_version(table: TargetTable, loaded_version: int | None) -> None:
 _WORKFLOW_FIELDS = ("status", "version", "submitted_at", "approved_at", "published_at", "grade")
 
 
-def _prepare_update(locked: TargetTable, form: ModelForm, user: User) -> None:
+def _lock(table: TargetTable) -> TargetTable:
+    return type(table).objects.select_for_update().select_related("unit", "year").get(pk=table.pk)
+
+
+def _prepare_update(locked: TargetTable, form: ModelForm, user: User) -> dict:
+    """Checks before an update; returns the content before it (the "old" side)."""
     _check_may_edit(locked, user)
-    _ensure_revision(locked)
+    before = _ensure_revision(locked).data
     _check_version(locked, form.cleaned_data.get("loaded_version"))
     for name in _WORKFLOW_FIELDS:
         setattr(form.instance, name, getattr(locked, name))
+    return before
 
 
-def _ensure_revision(table: TargetTable) -> None:
-    """Tables loaded or changed outside the filing pages (demo loader, admin) have no revision
-    for their current version; record it before it is overwritten, so a stale save can still
-    list what changed."""
-    if not Revision.of(table).filter(version=table.version).exists():
-        Revision.objects.create(
-            content_type=ContentType.objects.get_for_model(table),
-            object_id=table.pk,
-            version=table.version,
-            data=serialize_table(table),
-            saved_by=table.updated_by,
-        )
+def _ensure_revision(table: TargetTable) -> Revision:
+    """The revision of the table's current version. Tables loaded or changed outside the
+    services (demo loader, older releases) have none; record it before it is overwritten, so the
+    next write has an "old" side and a stale save can still list what changed."""
+    existing = Revision.of(table).filter(version=table.version).first()
+    if existing is not None:
+        return existing
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(table),
+        object_id=table.pk,
+        version=table.version,
+        data=serialize_table(table),
+        saved_by=table.updated_by,
+        action=RevisionAction.BASELINE,
+    )
+
+
+def record_revision(
+    table: TargetTable,
+    *,
+    user: User | None,
+    action: str,
+    ip: str | None,
+    before: dict | None = None,
+    version: int | None = None,
+    data: dict | None = None,
+) -> Revision:
+    """Write the revision of a write: content now, old/new against `before`, who, IP, path."""
+    data = data if data is not None else serialize_table(table)
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(table),
+        object_id=table.pk,
+        version=version if version is not None else table.version,
+        data=data,
+        saved_by=user,
+        action=action,
+        client_ip=ip or None,
+        changes=changes_as_json(before, data) if before is not None else {},
+    )
 
 
 def _save_with_rows(
-    table: TargetTable, form: ModelForm, formsets: Sequence[BaseFormSet], user: User
+    table: TargetTable,
+    form: ModelForm,
+    formsets: Sequence[BaseFormSet],
+    user: User,
+    *,
+    action: str,
+    ip: str | None,
+    before: dict | None,
 ) -> None:
     table.updated_by = user
     if table.pk:
@@ -106,63 +166,175 @@ def _save_with_rows(
     for formset in formsets:
         formset.instance = table
         formset.save()
-    Revision.objects.create(
-        content_type=ContentType.objects.get_for_model(table),
-        object_id=table.pk,
-        version=table.version,
-        data=serialize_table(table),
-        saved_by=user,
-    )
+    record_revision(table, user=user, action=action, ip=ip, before=before)
+
+
+def _create(
+    *,
+    user: User,
+    unit: Unit,
+    year: BudgetYear,
+    form: ModelForm,
+    formsets: Sequence[BaseFormSet],
+    ip: str | None,
+    action: str,
+) -> TargetTable:
+    if not can_file_for(user, unit):
+        raise NotAllowed("只有本单位的填报人可以新建此单位的表。")
+    check_open_for_writing(unit=unit, year=year)
+    table: TargetTable = form.save(commit=False)
+    table.unit, table.year, table.framework = unit, year, year.framework
+    _save_with_rows(table, form, formsets, user, action=action, ip=ip, before=None)
+    return table
+
+
+def _update(
+    *,
+    model: type[TargetTable],
+    user: User,
+    table: TargetTable,
+    form: ModelForm,
+    formsets: Sequence[BaseFormSet],
+    ip: str | None,
+    action: str,
+) -> TargetTable:
+    locked = model.objects.select_for_update().select_related("unit", "year").get(pk=table.pk)
+    before = _prepare_update(locked, form, user)
+    _save_with_rows(form.instance, form, formsets, user, action=action, ip=ip, before=before)
+    return form.instance
 
 
 @transaction.atomic
 def create_project_table(
-    *, user: User, unit: Unit, year: BudgetYear, form: ModelForm, formsets: Sequence[BaseFormSet]
+    *,
+    user: User,
+    unit: Unit,
+    year: BudgetYear,
+    form: ModelForm,
+    formsets: Sequence[BaseFormSet],
+    ip: str | None = None,
+    action: str = RevisionAction.CREATE,
 ) -> ProjectTable:
-    if not can_file_for(user, unit):
-        raise NotAllowed("只有本单位的填报人可以新建此单位的表。")
-    table: ProjectTable = form.save(commit=False)
-    table.unit, table.year, table.framework = unit, year, year.framework
-    _save_with_rows(table, form, formsets, user)
-    return table
+    return _create(
+        user=user, unit=unit, year=year, form=form, formsets=formsets, ip=ip, action=action
+    )
 
 
 @transaction.atomic
 def update_project_table(
-    *, user: User, table: ProjectTable, form: ModelForm, formsets: Sequence[BaseFormSet]
+    *,
+    user: User,
+    table: ProjectTable,
+    form: ModelForm,
+    formsets: Sequence[BaseFormSet],
+    ip: str | None = None,
+    action: str = RevisionAction.EDIT,
 ) -> ProjectTable:
-    locked = ProjectTable.objects.select_for_update().get(pk=table.pk)
-    _prepare_update(locked, form, user)
-    _save_with_rows(form.instance, form, formsets, user)
-    return form.instance
+    return _update(
+        model=ProjectTable,
+        user=user,
+        table=table,
+        form=form,
+        formsets=formsets,
+        ip=ip,
+        action=action,
+    )
 
 
 @transaction.atomic
-def delete_project_table(*, user: User, table: ProjectTable) -> None:
-    locked = ProjectTable.objects.select_for_update().get(pk=table.pk)
+def delete_project_table(*, user: User, table: ProjectTable, ip: str | None = None) -> Revision:
+    """Delete a draft or returned table; its last content stays on the record."""
+    locked = _lock(table)
     _check_may_edit(locked, user)
+    return _delete(locked, user=user, ip=ip)
+
+
+def _delete(locked: TargetTable, *, user: User, ip: str | None) -> Revision:
+    before = _ensure_revision(locked)
+    # The generic reference is no foreign key: the record outlives the table it describes.
+    record = record_revision(
+        locked,
+        user=user,
+        action=RevisionAction.DELETE,
+        ip=ip,
+        version=locked.version + 1,
+        data=before.data,
+    )
     locked.delete()
+    return record
 
 
 @transaction.atomic
 def create_department_table(
-    *, user: User, unit: Unit, year: BudgetYear, form: ModelForm, formsets: Sequence[BaseFormSet]
+    *,
+    user: User,
+    unit: Unit,
+    year: BudgetYear,
+    form: ModelForm,
+    formsets: Sequence[BaseFormSet],
+    ip: str | None = None,
+    action: str = RevisionAction.CREATE,
 ) -> DepartmentTable:
-    if not can_file_for(user, unit):
-        raise NotAllowed("只有本单位的填报人可以新建此单位的表。")
     if DepartmentTable.objects.filter(unit=unit, year=year).exists():
         raise TableError(f"本单位 {year.year} 年的部门整体绩效目标已存在。")
-    table: DepartmentTable = form.save(commit=False)
-    table.unit, table.year, table.framework = unit, year, year.framework
-    _save_with_rows(table, form, formsets, user)
-    return table
+    return _create(
+        user=user, unit=unit, year=year, form=form, formsets=formsets, ip=ip, action=action
+    )
 
 
 @transaction.atomic
 def update_department_table(
-    *, user: User, table: DepartmentTable, form: ModelForm, formsets: Sequence[BaseFormSet]
+    *,
+    user: User,
+    table: DepartmentTable,
+    form: ModelForm,
+    formsets: Sequence[BaseFormSet],
+    ip: str | None = None,
+    action: str = RevisionAction.EDIT,
 ) -> DepartmentTable:
-    locked = DepartmentTable.objects.select_for_update().get(pk=table.pk)
-    _prepare_update(locked, form, user)
-    _save_with_rows(form.instance, form, formsets, user)
-    return form.instance
+    return _update(
+        model=DepartmentTable,
+        user=user,
+        table=table,
+        form=form,
+        formsets=formsets,
+        ip=ip,
+        action=action,
+    )
+
+
+# The Django admin: administrators may correct a draft or returned table's content there (the
+# admin site checks they are staff); frozen tables are refused, as everywhere.
+
+
+@transaction.atomic
+def save_table_in_admin(
+    *,
+    user: User,
+    table: TargetTable,
+    form: ModelForm,
+    formsets: Sequence[BaseFormSet],
+    ip: str | None = None,
+) -> TargetTable:
+    check_open_for_writing(unit=table.unit, year=table.year)
+    if table.pk is None:
+        _save_with_rows(
+            table, form, formsets, user, action=RevisionAction.ADMIN, ip=ip, before=None
+        )
+        return table
+    locked = _lock(table)
+    _check_not_frozen(locked)
+    check_open_for_writing(unit=locked.unit, year=locked.year)
+    before = _ensure_revision(locked).data
+    for name in _WORKFLOW_FIELDS:
+        setattr(table, name, getattr(locked, name))
+    _save_with_rows(table, form, formsets, user, action=RevisionAction.ADMIN, ip=ip, before=before)
+    return table
+
+
+@transaction.atomic
+def delete_table_in_admin(*, user: User, table: TargetTable, ip: str | None = None) -> Revision:
+    locked = _lock(table)
+    _check_not_frozen(locked)
+    check_open_for_writing(unit=locked.unit, year=locked.year)
+    return _delete(locked, user=user, ip=ip)

@@ -221,3 +221,24 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> TableDiff:
                     )
                 )
     return diff
+
+
+def changes_as_json(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The old and new values from `old` to `new`, as stored on a revision: changed fields, and
+    changed rows field by field; an added row with its new values, a removed one with its old."""
+    diff = diff_snapshots(old, new)
+    rows = []
+    for change in diff.rows:
+        entry: dict[str, Any] = {
+            "section": change.section_label,
+            "title": change.title,
+            "kind": change.kind_label,
+            "changes": [{"label": c.label, "old": c.old, "new": c.new} for c in change.changes],
+        }
+        if change.kind in ("added", "removed"):
+            side = new if change.kind == "added" else old
+            row = side["rows"][change.section][change.position - 1]
+            entry["values"] = {k: v for k, v in row.items() if k != "id"}
+        rows.append(entry)
+    fields = [{"label": c.label, "old": c.old, "new": c.new} for c in diff.fields]
+    return {"fields": fields, "rows": rows}

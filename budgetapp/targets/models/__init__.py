@@ -9,7 +9,7 @@ from .department import (
     TaskKind,
 )
 from .project import ProjectGoal, ProjectIndicator, ProjectTable
-from .revision import Revision
+from .revision import Revision, RevisionAction
 
 __all__ = [
     "DepartmentIndicator",
@@ -24,6 +24,7 @@ __all__ = [
     "ProjectIndicator",
     "ProjectTable",
     "Revision",
+    "RevisionAction",
     "Status",
     "TargetTable",
     "TaskKind",

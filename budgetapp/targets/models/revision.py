@@ -1,4 +1,10 @@
-"""Every saved version of a table, kept so a refused stale save can show what changed."""
+"""Every saved version of a table, and every write on the record.
+
+A revision is written by each write service (`targets.services`): the table's content after the
+write, what changed from the version before (old and new values), who, when, from which address
+and through which path. A deleted table leaves a last revision holding its final content; the
+generic reference survives the deletion, so the record does too.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,20 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+
+class RevisionAction(models.TextChoices):
+    """The write path that produced a revision."""
+
+    CREATE = "create", "新建"
+    EDIT = "edit", "编辑"
+    IMPORT = "import", "导入"
+    CARRY = "carry", "结转"
+    ADMIN = "admin", "后台修改"
+    DELETE = "delete", "删除"
+    # The version a table had before its first recorded write (loaded by the demo or an old
+    # release), recorded so the next write has an "old" side.
+    BASELINE = "baseline", "原有版本"
 
 
 class Revision(models.Model):
@@ -24,6 +44,13 @@ class Revision(models.Model):
         related_name="+",
     )
     saved_at = models.DateTimeField("保存时间", auto_now_add=True)
+    action = models.CharField(
+        "操作", max_length=10, choices=RevisionAction.choices, default=RevisionAction.EDIT
+    )
+    client_ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    # Old and new values against the previous revision (`snapshots.changes_as_json`); empty for
+    # a new table (everything in `data` is new) and for a deletion (`data` is the last content).
+    changes = models.JSONField("修改内容", default=dict, blank=True)
 
     class Meta:
         verbose_name = "保存版本"
@@ -36,7 +63,7 @@ class Revision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"版本 {self.version}"
+        return f"版本 {self.version}（{self.get_action_display()}）"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

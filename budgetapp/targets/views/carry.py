@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from budgetapp.core.http import client_ip
 from budgetapp.units.access import can_file_for, get_unit_for_user
 from budgetapp.units.models import Unit
 
@@ -37,7 +38,12 @@ def carry_forward(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
         selected = set(request.POST.getlist("tables"))
         try:
             result = carry.carry_forward(
-                user=request.user, unit=unit, from_year=from_year, to_year=year, selection=selected
+                user=request.user,
+                unit=unit,
+                from_year=from_year,
+                to_year=year,
+                selection=selected,
+                ip=client_ip(request),
             )
         except TableError as error:
             messages.error(request, str(error))

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
+from budgetapp.core.http import client_ip
 from budgetapp.units.access import account_of, can_file_for
 from budgetapp.units.models import BudgetYear
 
@@ -115,7 +116,12 @@ def department_create(request: HttpRequest, year: int) -> HttpResponse:
 
     def save(form, formsets):
         return services.create_department_table(
-            user=request.user, unit=unit, year=budget_year, form=form, formsets=formsets
+            user=request.user,
+            unit=unit,
+            year=budget_year,
+            form=form,
+            formsets=formsets,
+            ip=client_ip(request),
         )
 
     return _editor(request, table, save, f"新建部门整体绩效目标（{year}年）")
@@ -130,7 +136,11 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(form, formsets):
         return services.update_department_table(
-            user=request.user, table=table, form=form, formsets=formsets
+            user=request.user,
+            table=table,
+            form=form,
+            formsets=formsets,
+            ip=client_ip(request),
         )
 
     return _editor(request, table, save, f"编辑：{table.title}")

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from budgetapp.core.http import client_ip
 from budgetapp.units.access import account_of, can_file_for
 from budgetapp.units.models import BudgetYear
 
@@ -54,7 +55,12 @@ def project_create(request: HttpRequest, year: int) -> HttpResponse:
 
     def save(form, formsets):
         return services.create_project_table(
-            user=request.user, unit=unit, year=budget_year, form=form, formsets=formsets
+            user=request.user,
+            unit=unit,
+            year=budget_year,
+            form=form,
+            formsets=formsets,
+            ip=client_ip(request),
         )
 
     return handle(
@@ -77,7 +83,11 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(form, formsets):
         return services.update_project_table(
-            user=request.user, table=table, form=form, formsets=formsets
+            user=request.user,
+            table=table,
+            form=form,
+            formsets=formsets,
+            ip=client_ip(request),
         )
 
     return handle(
@@ -97,7 +107,7 @@ def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
     table = get_project_table_for_user(request.user, pk, write=True)
     year = table.year.year
     try:
-        services.delete_project_table(user=request.user, table=table)
+        services.delete_project_table(user=request.user, table=table, ip=client_ip(request))
     except services.TableError as error:
         messages.error(request, str(error))
         return redirect(table.get_absolute_url())
