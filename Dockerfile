@@ -29,11 +29,11 @@ COPY . .
 
 # Static files are collected (hashed and compressed) into the image; the key is a
 # build-time placeholder only, the real one comes from the environment at run time.
-RUN SECRET_KEY=collectstatic-build-only DEBUG=false \
+RUN SECRET_KEY=collectstatic-build-only SITE_URL=http://build.invalid DEBUG=false \
         python manage.py collectstatic --noinput --verbosity 0
 
 # The print font of the PDF exports (a GB2312 cut of Noto Serif CJK SC): built into the image.
-RUN SECRET_KEY=fonts-build-only DEBUG=false python manage.py build_print_fonts
+RUN SECRET_KEY=fonts-build-only SITE_URL=http://build.invalid DEBUG=false python manage.py build_print_fonts
 
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app \

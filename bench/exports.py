@@ -68,6 +68,7 @@ def run(options, workdir: Path) -> None:
     if not options.configured_db:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ.setdefault("SECRET_KEY", "export-benchmark-only")
+    os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     os.environ["EXPORT_CACHE_DIR"] = str(workdir / "export-cache")
     os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from budgetapp.core.env import env_bool, env_int, env_list, env_str
+from budgetapp.core.env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -156,8 +156,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
-# The site's public address, so links in notice e-mails can be clicked (e.g. https://jx.example.cn).
-SITE_URL = env_str("SITE_URL", default="")
+# The site's public address (e.g. https://jx.example.cn): links in notice e-mails are built on
+# it, so they can be clicked. Required in production, like SECRET_KEY.
+SITE_URL = env_url(
+    "SITE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else None,
+    required_because="Set it to the public address of the site (e.g. https://jx.example.cn): "
+    "notice e-mails link to it.",
+)
 EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")

@@ -6,6 +6,7 @@ Migrations are not disabled: the tests run against the schema production gets.
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from budgetapp.settings import *  # noqa: E402,F403
 

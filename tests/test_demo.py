@@ -5,9 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
 
 from budgetapp.demo.loader import read_data_file
+from budgetapp.review.services import submit_table
 from budgetapp.targets.models import DepartmentTable, ProjectIndicator, ProjectTable
 from budgetapp.units.models import Account, Role, Unit
 
@@ -105,6 +108,31 @@ def test_demo_accounts_cover_every_role(demo):
         Account.objects.get(user__username="shg_filer").unit.name
         == "秦皇岛市山海关区残疾人联合会本级"
     )
+
+
+def test_demo_accounts_have_example_org_addresses_and_keep_one_set_by_hand(demo):
+    users = get_user_model().objects.filter(account__isnull=False)
+    assert users.count() == 9
+    assert {u.email for u in users} == {f"{u.username}@example.org" for u in users}
+    get_user_model().objects.filter(username="shg_filer").update(email="wang@shg.example.cn")
+    get_user_model().objects.filter(username="cd_filer").update(email="")
+    call_command("load_demo", verbosity=0)
+    emails = dict(users.values_list("username", "email"))
+    assert emails["shg_filer"] == "wang@shg.example.cn"
+    assert emails["cd_filer"] == "cd_filer@example.org"
+
+
+def test_a_demo_submission_is_mailed_to_the_reviewer_with_a_link_that_opens(
+    demo, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    table = ProjectTable.objects.filter(unit__name="秦皇岛市山海关区残疾人联合会本级").first()
+    filer = get_user_model().objects.get(username="shg_filer")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_table(table=table, user=filer, acknowledge="演示")
+    (message,) = mail.outbox
+    assert message.to == ["qhd_reviewer@example.org"]
+    assert f"查看：http://127.0.0.1:8000{table.get_absolute_url()}" in message.body
 
 
 def test_load_demo_is_idempotent_and_keeps_edits(demo):

@@ -609,6 +609,24 @@ def test_return_and_approve_notify_the_units_filers(
     assert [m.to for m in mail.outbox] == [["owner@example.cn"]]
 
 
+@pytest.mark.parametrize(
+    "site_url", ["https://jx.example.cn", "https://jx.example.cn/", "https://gov.example/jixiao"]
+)
+def test_notice_mail_links_are_absolute_on_the_site_url(
+    client, users, project, settings, site_url, django_capture_on_commit_callbacks
+):
+    """The mail used to say `查看：/tables/project/38/`, a link no mail program can open."""
+    settings.SITE_URL = site_url
+    _emails(users, reviewer="reviewer@qhd.example")
+    login(client, users["owner"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(action_url(project, "submit"))
+    expected = site_url.rstrip("/") + project.get_absolute_url()
+    assert f"查看：{expected}" in mail.outbox[0].body.splitlines()
+    # the in-app notice keeps the site-relative link
+    assert Notice.objects.get().url == project.get_absolute_url()
+
+
 def test_a_refused_step_notifies_nobody(client, users, project, django_capture_on_commit_callbacks):
     _emails(users, owner="owner@example.cn")
     bring_to(project, Status.SUBMITTED, users)

@@ -7,6 +7,7 @@ not silently fall back to a default.
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -50,3 +51,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str | None = None, *, required_because: str = "") -> str:
+    """An absolute http(s) address without a trailing slash (`https://jx.example.cn`).
+
+    With no default the variable is required; `required_because` says why in the message, so
+    whoever deploys knows what to set.
+    """
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        if default is None:
+            why = f" {required_because}" if required_because else ""
+            raise ImproperlyConfigured(f"Environment variable {name} is required.{why}")
+        raw = default
+    value = raw.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not an absolute http(s) address such as https://jx.example.cn."
+        )
+    return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 
@@ -27,3 +28,10 @@ def stored_file_response(file: FieldFile, *, filename: str, content_type: str) -
         logger.error("Stored file %s is missing", file.name)
         raise Http404("文件不存在。") from None
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+def absolute_url(path: str) -> str:
+    """A site path as a link that works outside the site (an e-mail): `SITE_URL` + path."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL.rstrip('/')}/{path.lstrip('/')}"

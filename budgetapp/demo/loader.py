@@ -98,6 +98,7 @@ ACCOUNTS = [
     ("wh_reviewer", "武汉市残联审核人", Role.REVIEWER, "武汉市残疾人联合会"),
 ]
 ADMIN_USERNAME = "admin"
+DEMO_EMAIL_DOMAIN = "example.org"
 
 # Budget years and the framework each defaults to. The seeds all use the older framework; 2026,
 # the year open for new filing in the demo, uses the 2021 central one; 2022 starts empty so the
@@ -162,6 +163,18 @@ def ensure_units() -> dict[str, tuple[Unit, str | None]]:
     return units
 
 
+def demo_email(username: str) -> str:
+    """Demo accounts get an address of the reserved example domain, so the console backend
+    shows the notices they would receive."""
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
+
+
+def _ensure_email(user) -> None:
+    if not user.email:  # an address set by hand (profile, admin) is kept
+        user.email = demo_email(user.username)
+        user.save(update_fields=["email"])
+
+
 def ensure_accounts(units: dict[str, tuple[Unit, str | None]]) -> None:
     user_model = get_user_model()
     for username, full_name, role, unit_name in ACCOUNTS:
@@ -171,6 +184,7 @@ def ensure_accounts(units: dict[str, tuple[Unit, str | None]]) -> None:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        _ensure_email(user)
         Account.objects.update_or_create(
             user=user, defaults={"role": role, "unit": units[unit_name][0]}
         )
@@ -181,6 +195,7 @@ def ensure_accounts(units: dict[str, tuple[Unit, str | None]]) -> None:
     if created:
         admin.set_password(DEMO_PASSWORD)
         admin.save()
+    _ensure_email(admin)
     Account.objects.update_or_create(user=admin, defaults={"role": Role.ADMIN, "unit": None})
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 
+from budgetapp.core.http import absolute_url
 from budgetapp.targets.models import TargetTable
 from budgetapp.units.models import Account, Role
 
@@ -43,7 +44,7 @@ def _send(recipients: list[User], text: str, url: str) -> None:
     if len(text) > max_length:
         text = text[: max_length - 1] + "…"
     # In-app links stay relative; e-mail needs the site's address to be clickable.
-    mail_url = f"{settings.SITE_URL.rstrip('/')}{url}" if settings.SITE_URL else url
+    mail_url = absolute_url(url)
     Notice.objects.bulk_create(Notice(recipient=user, text=text, url=url) for user in recipients)
     addresses = [user.email for user in recipients if user.email]
     if not addresses:
