@@ -150,6 +150,10 @@ EXPORT_FONT_DIR = Path(env_str("EXPORT_FONT_DIR", default=str(BASE_DIR / "var" /
 # An uploaded Excel file waiting for its filer's confirmation (imports.ImportBatch) is deleted
 # after this many days; each new upload clears the expired ones, `purge_imports` does it too.
 IMPORT_PENDING_DAYS = env_int("IMPORT_PENDING_DAYS", 7)
+# An uploaded workbook is read in a child process (imports/isolation.py) stopped after this many
+# seconds or when it maps this many MB more than the web worker.
+IMPORT_PARSE_TIMEOUT = env_int("IMPORT_PARSE_TIMEOUT", 20)
+IMPORT_PARSE_MEMORY_MB = env_int("IMPORT_PARSE_MEMORY_MB", 512)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -192,6 +192,11 @@ def check_workbook_bytes(data: bytes, limits: Limits | None = None) -> None:
             raise UnsafeFile(
                 "文件已损坏或不完整（可能未下载完整），无法作为 Excel 工作簿打开。请重新保存后再上传。"
             ) from None
+        # Only now that no member declares a DTD: what the sheets declare (rows, cells, merged
+        # area, shared strings) is counted by streaming, before openpyxl builds anything.
+        from .prescan import prescan_workbook
+
+        prescan_workbook(archive)
 
 
 def check_upload(data: bytes, filename: str) -> None:

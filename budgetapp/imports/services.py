@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,9 +15,10 @@ from budgetapp.units.access import can_file_for
 from budgetapp.units.models import Unit
 
 from .apply import ImportResult, import_workbook
+from .isolation import read_workbook_isolated
 from .models import BatchStatus, ImportBatch
 from .parsed import ParsedWorkbook
-from .reader import UnreadableWorkbook, read_workbook
+from .reader import UnreadableWorkbook
 from .safety import UnsafeFile, check_upload
 
 
@@ -24,13 +26,30 @@ class ImportRefused(Exception):
     """The upload or confirmation is refused; the message is for the filer."""
 
 
+DEFAULT_MAX_PARSED_BYTES = 5 * 1024 * 1024
+
+
 def read_upload(data: bytes, filename: str) -> ParsedWorkbook:
-    """Check the file's safety, then read it; any refusal is one ImportRefused message."""
+    """Check the file's safety, then read it in a child process with memory and time limits
+    (`isolation.py`); any refusal is one ImportRefused message."""
     try:
         check_upload(data, filename)
-        return read_workbook(data)
+        parsed = read_workbook_isolated(data)
     except (UnsafeFile, UnreadableWorkbook) as error:
         raise ImportRefused(str(error)) from None
+    _check_parsed_size(parsed)
+    return parsed
+
+
+def _check_parsed_size(parsed: ParsedWorkbook) -> None:
+    """What a pending batch stores is bounded: a real book reads to a few hundred KB."""
+    limit = getattr(settings, "IMPORT_MAX_PARSED_BYTES", DEFAULT_MAX_PARSED_BYTES)
+    size = len(json.dumps(parsed.to_dict(), ensure_ascii=False).encode())
+    if size > limit:
+        raise ImportRefused(
+            f"此文件读出的内容过多（{size / 1024 / 1024:.1f} MB，上限 {limit / 1024 / 1024:.1f} MB），"
+            "不像一个单位一个年度的绩效目标表，已拒绝。请只保留需要导入的表后再上传。"
+        )
 
 
 def purge_stale_batches(*, days: int | None = None) -> int:
