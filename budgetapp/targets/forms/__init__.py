@@ -1,10 +1,13 @@
 from .rows import (
+    DEPARTMENT_INDICATOR_COLUMNS,
+    INDICATOR_COLUMNS,
     DepartmentIndicatorFormSet,
     DepartmentMeasureFormSet,
     DepartmentSubGoalFormSet,
     DepartmentTaskFormSet,
     ProjectGoalFormSet,
     ProjectIndicatorFormSet,
+    department_indicator_formset,
 )
 from .tables import (
     DEPARTMENT_FORMSETS,
@@ -15,6 +18,8 @@ from .tables import (
 
 __all__ = [
     "DEPARTMENT_FORMSETS",
+    "DEPARTMENT_INDICATOR_COLUMNS",
+    "INDICATOR_COLUMNS",
     "DEPARTMENT_SECTIONS",
     "DepartmentIndicatorFormSet",
     "DepartmentMeasureFormSet",
@@ -24,4 +29,5 @@ __all__ = [
     "ProjectIndicatorFormSet",
     "ProjectTableForm",
     "department_form_class",
+    "department_indicator_formset",
 ]

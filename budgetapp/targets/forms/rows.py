@@ -85,6 +85,17 @@ class IndicatorRowForm(RowForm):
         level1.widget.attrs["data-role"] = "level1"
         level2.label_from_instance = lambda c: c.name
         self.fields["name"].error_messages["required"] = "请填写三级指标名称。"
+        if "goal_no" in self.fields:
+            # 年度目标 N (Hubei): a row left blank belongs to the first goal, as the model says.
+            self.fields["goal_no"].required = False
+
+    def clean_goal_no(self) -> int:
+        goal_no = self.cleaned_data.get("goal_no")
+        if goal_no is None:
+            return 1
+        if goal_no < 1:
+            raise forms.ValidationError("年度目标的序号从 1 开始。")
+        return goal_no
 
     def level2_parents(self) -> dict[int, int]:
         return {c.pk: c.parent_id for c in self.fields["level2"].queryset}
@@ -92,6 +103,15 @@ class IndicatorRowForm(RowForm):
 
 class BaseRowFormSet(BaseInlineFormSet):
     """Passes the table's framework to each indicator form and orders saved rows."""
+
+    default_error_messages = {
+        "missing_management_form": (
+            "页面数据不完整（缺少行数信息 %(field_names)s），可能是页面未加载完整。"
+            "请复制您填写的内容，刷新页面后重新保存。"
+        ),
+        "too_many_forms": "行数过多：最多 %(num)d 行。",
+        "too_few_forms": "至少需要 %(num)d 行。",
+    }
 
     def __init__(self, *args, framework: Framework | None = None, **kwargs) -> None:
         self.framework = framework
@@ -151,32 +171,62 @@ ProjectGoalFormSet = _formset(
 )
 _INDICATOR_WIDGETS = {"description": forms.Textarea(attrs={"rows": 1})}
 
+# The indicator columns each editor shows, as (field, heading) in page order. A row form carries
+# exactly these fields (plus the hidden order): a field the page does not render must never be
+# part of the form, or the form would refuse what the page posts (issue 12: the Guangdong rows
+# once required the Hubei-only 年度目标).
+INDICATOR_COLUMNS: list[tuple[str, str]] = [
+    ("level1", "一级指标"),
+    ("level2", "二级指标"),
+    ("name", "三级指标"),
+    ("description", "绩效指标描述"),
+    ("target", "指标值"),
+    ("basis", "指标值确定依据"),
+]
+DEPARTMENT_INDICATOR_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "guangdong": INDICATOR_COLUMNS,
+    "hubei": [
+        ("goal_no", "年度目标"),
+        *INDICATOR_COLUMNS[:4],
+        ("value_prev2", "前年"),
+        ("value_prev1", "上年"),
+        ("target", "预期当年实现值"),
+        ("basis", "指标值确定依据"),
+    ],
+}
+
+
+def _indicator_fields(columns: list[tuple[str, str]]) -> list[str]:
+    return ["order", *(name for name, _ in columns)]
+
+
 ProjectIndicatorFormSet = _formset(
     ProjectTable,
     ProjectIndicator,
     IndicatorRowForm,
-    ["order", "level1", "level2", "name", "description", "target", "basis"],
+    _indicator_fields(INDICATOR_COLUMNS),
     widgets=_INDICATOR_WIDGETS,
 )
-DepartmentIndicatorFormSet = _formset(
-    DepartmentTable,
-    DepartmentIndicator,
-    IndicatorRowForm,
-    [
-        "order",
-        "goal_no",
-        "level1",
-        "level2",
-        "name",
-        "description",
-        "value_prev2",
-        "value_prev1",
-        "target",
-        "basis",
-    ],
-    widgets=_INDICATOR_WIDGETS,
-    field_classes={"goal_no": WholeNumberField},
-)
+_DEPARTMENT_INDICATOR_FORMSETS = {
+    layout: _formset(
+        DepartmentTable,
+        DepartmentIndicator,
+        IndicatorRowForm,
+        _indicator_fields(columns),
+        widgets=_INDICATOR_WIDGETS,
+        field_classes={"goal_no": WholeNumberField} if layout == "hubei" else None,
+    )
+    for layout, columns in DEPARTMENT_INDICATOR_COLUMNS.items()
+}
+# Every column of every layout (the Hubei set), for callers that are not an editor page.
+DepartmentIndicatorFormSet = _DEPARTMENT_INDICATOR_FORMSETS["hubei"]
+
+
+def department_indicator_formset(layout: str) -> type[BaseRowFormSet]:
+    """The indicator rows of a department table in `layout`, with that layout's columns."""
+    return _DEPARTMENT_INDICATOR_FORMSETS[layout]
+
+
 DepartmentSubGoalFormSet = _formset(
     DepartmentTable,
     DepartmentSubGoal,

@@ -43,7 +43,12 @@ _MONEY = {
 class VersionedForm(forms.ModelForm):
     """Carries the version the page was loaded at, so a stale save is detected."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        label="页面版本",
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": "页面数据不完整，请刷新页面后重新保存。"},
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

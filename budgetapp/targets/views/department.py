@@ -10,30 +10,22 @@ from django.shortcuts import get_object_or_404, redirect
 
 from budgetapp.core.http import client_ip
 from budgetapp.units.access import account_of, can_file_for
-from budgetapp.units.models import BudgetYear
+from budgetapp.units.models import BudgetYear, LayoutFamily
 
 from .. import services
 from ..access import get_department_table_for_user
 from ..forms import (
     DEPARTMENT_FORMSETS,
+    DEPARTMENT_INDICATOR_COLUMNS,
     DEPARTMENT_SECTIONS,
-    DepartmentIndicatorFormSet,
     DepartmentMeasureFormSet,
     DepartmentSubGoalFormSet,
     DepartmentTaskFormSet,
     department_form_class,
+    department_indicator_formset,
 )
 from ..models import DepartmentTable
 from .editing import RowSection, handle
-
-_INDICATOR_COLUMNS = [
-    ("level1", "一级指标"),
-    ("level2", "二级指标"),
-    ("name", "三级指标"),
-    ("description", "绩效指标描述"),
-    ("target", "指标值"),
-    ("basis", "指标值确定依据"),
-]
 
 ROW_SECTIONS = {
     "sub_goals": RowSection(
@@ -67,26 +59,24 @@ ROW_SECTIONS = {
 
 
 def _indicator_section(layout: str) -> RowSection:
-    columns = list(_INDICATOR_COLUMNS)
-    if layout == "hubei":
-        columns = (
-            [("goal_no", "年度目标")]
-            + columns[:4]
-            + [
-                ("value_prev2", "前年"),
-                ("value_prev1", "上年"),
-                ("target", "预期当年实现值"),
-                ("basis", "指标值确定依据"),
-            ]
-        )
-    return RowSection("indicators", "绩效指标", DepartmentIndicatorFormSet, columns, "添加指标")
+    return RowSection(
+        "indicators",
+        "绩效指标",
+        department_indicator_formset(layout),
+        DEPARTMENT_INDICATOR_COLUMNS[layout],
+        "添加指标",
+    )
 
 
-def _sections(layout: str) -> list[RowSection]:
+def department_sections(layout: str) -> list[RowSection]:
+    """The row lists the editor of a department table in `layout` shows, in page order."""
     return [
         _indicator_section(layout) if key == "indicators" else ROW_SECTIONS[key]
         for key in DEPARTMENT_FORMSETS[layout]
     ]
+
+
+_sections = department_sections  # the live checks' name for it
 
 
 def _editor(request: HttpRequest, table: DepartmentTable, save, title: str) -> HttpResponse:
@@ -95,10 +85,14 @@ def _editor(request: HttpRequest, table: DepartmentTable, save, title: str) -> H
         request,
         table=table,
         form_class=department_form_class(layout),
-        sections=_sections(layout),
+        sections=department_sections(layout),
         save=save,
         template="targets/department_form.html",
-        context={"page_title": title, "field_sections": DEPARTMENT_SECTIONS[layout]},
+        context={
+            "page_title": title,
+            "field_sections": DEPARTMENT_SECTIONS[layout],
+            "layout_label": LayoutFamily(layout).label,
+        },
     )
 
 

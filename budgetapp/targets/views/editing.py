@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -46,7 +47,66 @@ def bind(
         )
         for section in sections
     ]
+    for section, formset in formsets:
+        _check_rows_show_every_field(section, formset)
     return form, formsets
+
+
+def _check_rows_show_every_field(section: RowSection, formset: BaseFormSet) -> None:
+    """A row field the page does not show would be posted empty and could block every save
+    (issue 12): refuse such a pairing of columns and formset at once, in every test."""
+    shown = {name for name, _ in section.columns}
+    form = formset.empty_form
+    unshown = [
+        name
+        for name, field in form.fields.items()
+        if name not in shown and name != "DELETE" and not field.widget.is_hidden
+    ]
+    if unshown:
+        raise ImproperlyConfigured(
+            f"row section {section.key!r} does not show the form fields {unshown}"
+        )
+
+
+def _unshown_errors(form: ModelForm, shown: set[str] | None = None) -> list[tuple[str, str]]:
+    """(field label, message) of the errors the page cannot show next to an input: errors of
+    the whole form, of a hidden field, or of a field the page does not render."""
+    found: list[tuple[str, str]] = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        visible = (
+            field is not None and not field.widget.is_hidden and (shown is None or name in shown)
+        )
+        if visible:
+            continue
+        label = "" if name == NON_FIELD_ERRORS or field is None else str(field.label or name)
+        found += [(label, str(message)) for message in errors]
+    return found
+
+
+def error_summary(form: ModelForm, formsets: list[tuple[RowSection, BaseFormSet]]) -> list[str]:
+    """The errors of a failed save that have no visible field to stand next to, as lines for
+    the summary at the top of the editor: otherwise the filer is told to fix red hints that
+    are nowhere on the page."""
+    lines = [
+        f"{label}：{message}" if label else message for label, message in _unshown_errors(form)
+    ]
+    for section, formset in formsets:
+        lines += [f"{section.title}：{message}" for message in formset.non_form_errors()]
+        if not formset.is_bound or formset.management_form.errors:
+            continue
+        shown = {name for name, _ in section.columns}
+        visible_index = 0
+        for row_form in formset.forms:
+            if formset.can_delete and formset._should_delete_form(row_form):
+                continue
+            visible_index += 1
+            where = f"{section.title}第{visible_index}行"
+            lines += [
+                f"{where}{('（' + label + '）') if label else ''}：{message}"
+                for label, message in _unshown_errors(row_form, shown)
+            ]
+    return lines
 
 
 def handle(
@@ -61,6 +121,7 @@ def handle(
 ) -> HttpResponse:
     form, formsets = bind(request, table, form_class, sections)
     stale_diff = None
+    summary: list[str] | None = None  # set when validation failed
     if request.method == "POST":
         valid = form.is_valid() & all([fs.is_valid() for _, fs in formsets])
         if valid:
@@ -78,9 +139,7 @@ def handle(
                 messages.success(request, "已保存。")
                 return redirect(saved.get_absolute_url())
         else:
-            messages.error(
-                request, "保存失败：请按页面上的红色提示修改后再保存，您填写的内容都已保留。"
-            )
+            summary = error_summary(form, formsets)
     level2_parents = {}
     for _, formset in formsets:
         empty = formset.empty_form
@@ -96,5 +155,7 @@ def handle(
             "table": table,
             "level2_parents": level2_parents,
             "stale_diff": stale_diff,
+            "save_failed": summary is not None,
+            "error_summary": summary or [],
         },
     )

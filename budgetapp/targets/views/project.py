@@ -16,7 +16,12 @@ from budgetapp.units.models import BudgetYear
 
 from .. import services
 from ..access import get_project_table_for_user
-from ..forms import ProjectGoalFormSet, ProjectIndicatorFormSet, ProjectTableForm
+from ..forms import (
+    INDICATOR_COLUMNS,
+    ProjectGoalFormSet,
+    ProjectIndicatorFormSet,
+    ProjectTableForm,
+)
 from ..models import ProjectTable
 from .editing import RowSection, handle
 
@@ -28,14 +33,7 @@ PROJECT_SECTIONS = [
         "indicators",
         "绩效指标",
         ProjectIndicatorFormSet,
-        [
-            ("level1", "一级指标"),
-            ("level2", "二级指标"),
-            ("name", "三级指标"),
-            ("description", "绩效指标描述"),
-            ("target", "指标值"),
-            ("basis", "指标值确定依据"),
-        ],
+        INDICATOR_COLUMNS,
         add_label="添加指标",
     ),
 ]

@@ -1,0 +1,139 @@
+"""A failed save lists, at the top of the editor, every error that has no visible field.
+
+"保存失败：请按页面上的红色提示修改" with no red hint anywhere (issue 12, bug 1) left the filer
+stuck: errors of hidden inputs, of the whole form, of a row list or of its management form
+now appear in the error summary, in Chinese, with the row they belong to.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import RequestFactory
+from django.urls import reverse
+
+from budgetapp.targets.forms import (
+    ProjectTableForm,
+    department_form_class,
+    department_indicator_formset,
+)
+from budgetapp.targets.models import DepartmentTable
+from budgetapp.targets.views.editing import RowSection, bind, error_summary
+
+from .conftest import login
+from .html_forms import read_form
+
+FAILED = "保存失败：请按页面上的红色提示修改后再保存，您填写的内容都已保留。"
+
+
+def _summary(response) -> list[str]:
+    html = response.content.decode()
+    block = re.search(
+        r'<div class="alert alert-danger" role="alert" data-role="error-summary">(.*?)</div>\s*(?:<div class="alert|\{|<input|$)',
+        html,
+        re.S,
+    )
+    assert block, "no error summary on the page"
+    return [
+        re.sub(r"<[^>]+>", "", item).strip()
+        for item in re.findall(r"<li>(.*?)</li>", block[1], re.S)
+    ]
+
+
+@pytest.fixture
+def edit(client, users, project):
+    login(client, users["owner"])
+    url = reverse("targets:project_edit", args=[project.pk])
+    data = read_form(client.get(url).content.decode()).as_dict()
+    return url, data
+
+
+def test_a_valid_page_post_saves(client, edit, project):
+    url, data = edit
+    assert client.post(url, data).status_code == 302
+
+
+def test_error_of_a_hidden_row_input_is_listed_with_its_row(client, edit, project):
+    url, data = edit
+    data["indicators-1-order"] = "第二"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert FAILED in page
+    assert _summary(response) == ["绩效指标第2行（序号）：输入整数。"]
+    project.refresh_from_db()
+    assert project.version == 1
+
+
+def test_error_of_the_hidden_version_is_listed(client, edit):
+    url, data = edit
+    data["loaded_version"] = "abc"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert _summary(response) == ["页面版本：页面数据不完整，请刷新页面后重新保存。"]
+
+
+def test_missing_management_form_is_listed_in_chinese(client, edit):
+    url, data = edit
+    del data["indicators-TOTAL_FORMS"]
+    response = client.post(url, data)
+    assert response.status_code == 200
+    (line,) = _summary(response)
+    assert line.startswith("绩效指标：页面数据不完整")
+    assert "ManagementForm" not in line
+
+
+def test_visible_field_errors_stay_at_their_field_not_in_the_list(client, edit):
+    url, data = edit
+    data["budget_total"] = "十一万"
+    data["indicators-0-name"] = ""
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert FAILED in page
+    assert 'data-role="error-summary-list"' not in page
+    assert "请填写三级指标名称。" in page
+
+
+def test_non_field_errors_of_the_form_and_of_a_row_are_listed(users, project):
+    request = RequestFactory().post("/", {})
+    request.user = users["owner"]
+    section = RowSection(
+        "indicators",
+        "绩效指标",
+        department_indicator_formset("guangdong"),
+        [("level1", "一级"), ("level2", "二级"), ("name", "三级"), ("description", "描述"),
+         ("target", "指标值"), ("basis", "依据")],
+    )  # fmt: skip
+    form = ProjectTableForm({"name": "x", "budget_total": "1"}, instance=project)
+    form.is_valid()
+    form.add_error(None, "整张表的问题")
+    formset = section.formset_class(
+        {
+            "indicators-TOTAL_FORMS": "1",
+            "indicators-INITIAL_FORMS": "0",
+            "indicators-0-name": "某指标",
+        },
+        prefix="indicators",
+    )
+    formset.is_valid()
+    formset.forms[0].add_error(None, "这一行的问题")
+    assert error_summary(form, [(section, formset)]) == [
+        "整张表的问题",
+        "绩效指标第1行：这一行的问题",
+    ]
+
+
+def test_a_row_list_that_does_not_show_a_field_is_refused(rf, users, tree, year):
+    table = DepartmentTable.objects.create(unit=tree["own"], year=year, framework=year.framework)
+    request = rf.get("/")
+    request.user = users["owner"]
+    hubei_rows = RowSection(
+        "indicators",
+        "绩效指标",
+        department_indicator_formset("hubei"),
+        [("level1", "一级"), ("name", "三级"), ("target", "指标值")],
+    )
+    with pytest.raises(ImproperlyConfigured, match="goal_no"):
+        bind(request, table, department_form_class("hubei"), [hubei_rows])
