@@ -8,8 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     XDG_CACHE_HOME=/tmp/.cache
 
-# WeasyPrint runtime (Pango + HarfBuzz, incl. the subset library for small/fast PDFs)
-# and a Simplified-Chinese font.
+# WeasyPrint runtime (Pango + HarfBuzz, incl. the subset library for small/fast PDFs),
+# a Simplified-Chinese font, and pg_dump/pg_restore for `manage.py backup` / `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -17,6 +17,7 @@ RUN apt-get update \
         libharfbuzz-subset0 \
         fonts-noto-cjk \
         fontconfig \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && fc-cache -f
 
