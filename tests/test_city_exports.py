@@ -51,7 +51,7 @@ def test_the_owner_downloads_the_whole_book_drafts_included(client, users, proje
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert (
-        f"filename*=utf-8''{quote('山海关区残联本级_2021_绩效目标.pdf')}"
+        f"filename*=utf-8''{quote('山海关区残联本级_2021_绩效目标（草稿）.pdf')}"
         in (response["Content-Disposition"])
     )
     assert "no-store" in response["Cache-Control"]

@@ -20,8 +20,8 @@ from budgetapp.targets.models import ProjectTable
 from .conftest import login, pdf_text
 
 LOGIN = "login"
-OWN_BOOK = "山海关区残联本级_2021_绩效目标.pdf"
-NEIGHBOUR_BOOK = "北戴河区残联本级_2021_绩效目标.pdf"
+OWN_BOOK = "山海关区残联本级_2021_绩效目标（草稿）.pdf"  # drafts: not published
+NEIGHBOUR_BOOK = "北戴河区残联本级_2021_绩效目标（草稿）.pdf"  # drafts: not published
 
 
 @pytest.fixture
@@ -200,7 +200,7 @@ def test_the_other_citys_export_holds_only_its_own_units(client, users, project,
     job = ExportJob.objects.get()
     assert (job.status, job.total) == (JobStatus.DONE, 1)
     archive = zipfile.ZipFile(job.file.path)
-    assert archive.namelist() == ["张家口市残联本级_2021_绩效目标.pdf"]
+    assert archive.namelist() == ["张家口市残联本级_2021_绩效目标（草稿）.pdf"]
 
 
 def test_the_dashboard_lists_the_requesters_jobs(client, users, job):

@@ -71,7 +71,9 @@ def test_project_pdf_shows_title_caption_money_and_every_indicator_in_order(demo
 
     assert pdf.startswith(b"%PDF")
     assert mimetype == "application/pdf"
-    assert filename == f"{ZHANGJIAKOU}_2021_1.2021年中央残疾人事业发展补助资金绩效目标表.pdf"
+    assert (
+        filename == f"{ZHANGJIAKOU}_2021_1.2021年中央残疾人事业发展补助资金绩效目标表（草稿）.pdf"
+    )
     layout = pdftotext(pdf, "-layout")
     assert "1.2021年中央残疾人事业发展补助资金绩效目标表" in layout
     assert re.search(r"762001张家口市残疾人联合会本级\s+单位：万元", layout)
@@ -213,7 +215,7 @@ def test_unit_book_has_the_parts_and_numbered_tables_as_bookmarks(demo):
     unit = Unit.objects.get(name=ZHANGJIAKOU)
     filename, _, pdf = export_unit_book(unit, 2021, "pdf")
 
-    assert filename == f"{ZHANGJIAKOU}_2021_绩效目标.pdf"
+    assert filename == f"{ZHANGJIAKOU}_2021_绩效目标（草稿）.pdf"
     outline = subprocess.run(
         ["pdftohtml", "-xml", "-i", "-stdout", "-", "/dev/null"],
         input=pdf,
@@ -246,14 +248,14 @@ def test_department_layouts_of_every_region_print(demo):
 def test_book_of_a_single_table_has_no_part_heading(project):
     book = table_book(project)
     assert book.is_single_table and book.parts[0].heading == ""
-    assert book.filename == "山海关区残联本级_2021_1.残疾人就业服务中心运转经费绩效目标表"
+    assert book.filename == "山海关区残联本级_2021_1.残疾人就业服务中心运转经费绩效目标表（草稿）"
 
 
 def test_unsafe_characters_do_not_reach_the_filename(project):
     project.name = 'a/b\\c:"d"*?<e>|'
     project.save()
     assert export_table(project, "xlsx").filename == (
-        "山海关区残联本级_2021_1.a_b_c_d_e_绩效目标表.xlsx"
+        "山海关区残联本级_2021_1.a_b_c_d_e_绩效目标表（草稿）.xlsx"
     )
 
 
@@ -288,7 +290,8 @@ def test_owner_downloads_excel(client, users, project):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"].endswith(".xlsx")
     workbook = openpyxl.load_workbook(BytesIO(response.content))
-    assert workbook.active["A1"].value == "1.残疾人就业服务中心运转经费绩效目标表"
+    assert workbook.active["A1"].value == "草稿（未公开）"
+    assert workbook.active["A2"].value == "1.残疾人就业服务中心运转经费绩效目标表"
 
 
 def test_reviewer_of_the_city_downloads(client, users, project):
@@ -364,8 +367,9 @@ def test_command_exports_one_project_by_code(demo, tmp_path):
     call_command("export_tables", stdout=StringIO(), **options)
 
     sheet = openpyxl.load_workbook(out).active
-    assert sheet["A1"].value == "1.残疾人就业服务中心运转经费绩效目标表"
-    assert sheet["C4"].value == 110000 and sheet["C4"].number_format == "#,##0.00"
+    assert sheet["A1"].value == "草稿（未公开）"  # the demo's tables are not published
+    assert sheet["A2"].value == "1.残疾人就业服务中心运转经费绩效目标表"
+    assert sheet["C5"].value == 110000 and sheet["C5"].number_format == "#,##0.00"
 
 
 def test_command_looks_for_the_project_in_that_unit_only(demo, tmp_path):

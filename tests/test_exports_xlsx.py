@@ -18,7 +18,7 @@ from budgetapp.exports.registry import export_table, export_unit_book
 from budgetapp.exports.xlsx import sheet_title
 from budgetapp.layouts import document_for
 from budgetapp.layouts.document import CellFormat, Grid
-from budgetapp.targets.models import DepartmentTable, ProjectIndicator, ProjectTable
+from budgetapp.targets.models import DepartmentTable, ProjectIndicator, ProjectTable, Status
 from budgetapp.units.models import Unit
 
 ZHANGJIAKOU = "张家口市残疾人联合会本级"
@@ -26,7 +26,11 @@ ZHANGJIAKOU = "张家口市残疾人联合会本级"
 
 @pytest.fixture
 def demo(db):
+    """The demo's tables as published: these tests check the layout of the published files
+    (a draft's sheet has one line more above the title: tests/test_exports_draft.py)."""
     call_command("load_demo", verbosity=0)
+    ProjectTable.objects.update(status=Status.PUBLISHED)
+    DepartmentTable.objects.update(status=Status.PUBLISHED)
 
 
 def _sheet(table):

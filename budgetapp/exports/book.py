@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 
 from budgetapp.layouts import document_for
 from budgetapp.layouts.document import Document
-from budgetapp.targets.models import DepartmentTable, ProjectTable, TargetTable
+from budgetapp.targets.models import DepartmentTable, ProjectTable, Status, TargetTable
 from budgetapp.units.models import Unit
 
 DEPARTMENT_PART = "第一部分 部门整体绩效目标"
 PROJECT_PART = "第二部分 预算项目绩效目标"
+# What a file of a table not yet published says on every page and in its name: a draft must
+# never pass for the published document (issue 12, bug 6).
+DRAFT_MARK = "草稿（未公开）"
+DRAFT_SUFFIX = "（草稿）"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,14 @@ class Book:
     author: str
     filename: str  # without extension
     parts: list[Part] = field(default_factory=list)
+    # True when any table of the book is not published: every page and sheet carries
+    # DRAFT_MARK. The files stored on publication and the portal's come from published tables
+    # only, so they never do.
+    draft: bool = False
+
+    @property
+    def draft_mark(self) -> str:
+        return DRAFT_MARK if self.draft else ""
 
     @property
     def is_single_table(self) -> bool:
@@ -52,10 +64,18 @@ class Book:
 _UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
-def safe_filename(stem: str) -> str:
-    """A download name: unsafe characters become "_", at most 150 characters."""
+def safe_filename(stem: str, *, draft: bool = False) -> str:
+    """A download name: unsafe characters become "_", at most 150 characters (the draft
+    suffix, when asked for, always kept)."""
     cleaned = _UNSAFE_IN_FILENAME.sub("_", stem).strip(" .") or "export"
+    if draft:
+        return cleaned[: 150 - len(DRAFT_SUFFIX)] + DRAFT_SUFFIX
     return cleaned[:150]
+
+
+def is_draft(table: TargetTable) -> bool:
+    """Whether a table's files are drafts: anything not published is."""
+    return table.status != Status.PUBLISHED
 
 
 def _entry(table: TargetTable) -> BookEntry:
@@ -70,11 +90,13 @@ def table_book(table: TargetTable) -> Book:
     """A single table: `张家口市残疾人联合会本级_2021_1.残疾人康复经费绩效目标表`."""
     unit, year = table.unit, table.year.year
     title = table.title if isinstance(table, ProjectTable) else "部门整体绩效目标"
+    draft = is_draft(table)
     return Book(
         title=table.title,
         author=unit.name,
-        filename=safe_filename(f"{unit.name}_{year}_{title}"),
+        filename=safe_filename(f"{unit.name}_{year}_{title}", draft=draft),
         parts=[Part(heading="", entries=[_entry(table)])],
+        draft=draft,
     )
 
 
@@ -95,12 +117,16 @@ def unit_book(unit: Unit, year: int) -> Book:
     parts = []
     if department is not None:
         parts.append(Part(heading=DEPARTMENT_PART, entries=[_entry(department)]))
-    project_entries = [_entry(table) for table in projects.order_by("sequence", "pk")]
+    project_tables = list(projects.order_by("sequence", "pk"))
+    project_entries = [_entry(table) for table in project_tables]
     if project_entries:
         parts.append(Part(heading=PROJECT_PART, entries=project_entries))
+    tables = ([department] if department is not None else []) + project_tables
+    draft = any(is_draft(table) for table in tables)
     return Book(
         title=f"{unit.name}{year}年绩效目标",
         author=unit.name,
-        filename=safe_filename(f"{unit.name}_{year}_绩效目标"),
+        filename=safe_filename(f"{unit.name}_{year}_绩效目标", draft=draft),
         parts=parts,
+        draft=draft,
     )

@@ -59,6 +59,7 @@ GRID_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 BODY_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
 TITLE_FONT = Font(name=FONT_NAME, size=TITLE_SIZE, bold=True)
 HEADING_FONT = Font(name=FONT_NAME, size=HEADING_SIZE, bold=True)
+DRAFT_FONT = Font(name=FONT_NAME, size=HEADING_SIZE, bold=True, color="BB0000")
 
 # A spreadsheet runs a cell starting with one of these as a formula when it is edited, or on
 # import; such text is stored as a string with Excel's quote prefix.
@@ -74,7 +75,7 @@ def render_xlsx(book: Book) -> bytes:
     for entry in book.entries():
         title = sheet_title(entry.label, titles)
         titles.add(title.casefold())
-        write_document(workbook.create_sheet(title), entry.document)
+        write_document(workbook.create_sheet(title), entry.document, draft_mark=book.draft_mark)
     workbook.properties.title = book.title
     workbook.properties.creator = book.author
     workbook.properties.language = "zh-CN"
@@ -97,7 +98,9 @@ def sheet_title(label: str, taken: set[str]) -> str:
     return title
 
 
-def write_document(ws: Worksheet, document: Document) -> None:
+def write_document(ws: Worksheet, document: Document, *, draft_mark: str = "") -> None:
+    """One table on a worksheet; a draft (`draft_mark` given) says so in a first line of its
+    own and in the header of every printed page."""
     grids = document.grids()
     if grids:
         widths = _column_widths(grids[0].widths)
@@ -108,10 +111,15 @@ def write_document(ws: Worksheet, document: Document) -> None:
     columns = len(widths)
     row = 1
     heights: dict[int, float] = {}
+    if draft_mark:
+        _merged_line(ws, row, columns, draft_mark, font=DRAFT_FONT, horizontal="center")
+        heights[row] = LINE_HEIGHT + 8
+        row += 1
+    first_row = row
     previous = None
     for block in document.blocks:
         if isinstance(block, Heading):
-            is_title = row == 1
+            is_title = row == first_row
             _merged_line(
                 ws,
                 row,
@@ -144,6 +152,9 @@ def write_document(ws: Worksheet, document: Document) -> None:
     for number, height in heights.items():
         ws.row_dimensions[number].height = round(min(height, MAX_ROW_HEIGHT), 1)
     _print_setup(ws, last_row=row - 1, columns=columns)
+    if draft_mark:
+        ws.oddHeader.center.text = draft_mark
+        ws.oddHeader.center.color = "BB0000"
 
 
 def _column_widths(relative: list[float]) -> list[float]:
