@@ -165,3 +165,27 @@ def test_the_download_view_names_a_draft_as_such(client, project, users):
     assert response.status_code == 200
     assert "%EF%BC%88%E8%8D%89%E7%A8%BF%EF%BC%89.pdf" in response["Content-Disposition"]
     assert all(DRAFT_MARK in page for page in _pages(response.content))
+
+
+def test_a_draft_books_running_headers_hang_under_the_one_document_element(
+    project, category, users
+):
+    """WeasyPrint tags a page margin's content as an unlisted child of each part's Document;
+    the assembled book adopts them, so every tagged element still leads to its Document."""
+    import pikepdf
+
+    _long(project, category)
+    _second_project(ProjectTable.objects.get(pk=project.pk))
+    pdf = export_unit_book(project.unit, project.year.year, "pdf").content
+
+    with pikepdf.open(BytesIO(pdf)) as parsed:
+        root = parsed.Root.StructTreeRoot
+        (document,) = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
+        nums = list(root.ParentTree.Nums)
+        for elements in nums[1::2]:
+            for element in elements if isinstance(elements, pikepdf.Array) else [elements]:
+                node = element
+                while node.get("/S") != "/Document":
+                    node = node.P
+                assert node.objgen == document.objgen
+        assert len(_pages(pdf)) >= 3

@@ -84,6 +84,7 @@ class BookAssembler:
                 for key, value in _number_tree(root.ParentTree):
                     self.parent_tree.append((key + shift, value))
                     self.next_key = max(self.next_key, key + shift + 1)
+                    self._adopt_margin_elements(value)
         seen = set()
         for page in pages:
             if "/StructParents" in page.obj:
@@ -108,6 +109,21 @@ class BookAssembler:
                     template = fonts.get(Name("/" + font_hash))
                     merged = self.fonts[font_hash] = _MergedFont(font_hash, use, template)
                 merged.add(use)
+
+    def _adopt_margin_elements(self, value) -> None:
+        """WeasyPrint tags the content of page margins (a draft's running header) as children
+        of the part's Document that the Document does not list, so the loop over its kids
+        misses them: they join the book's Document too, once each."""
+        for element in value if isinstance(value, Array) else [value]:
+            node = element
+            while isinstance(node, Dictionary) and "/P" in node:
+                parent = node.P
+                if parent.get("/S") == "/Document" or parent.get("/Type") == "/StructTreeRoot":
+                    if parent.objgen != self.document.objgen:
+                        node.P = self.document
+                        self.document.K.append(node)
+                    break
+                node = parent
 
     def finish(self, footer: FooterLayout) -> bytes:
         out = self.out
