@@ -234,6 +234,15 @@ RULES: list[dict] = [
         "severity": "warning",
         "params": {},
     },
+    {
+        "code": "carried_unchanged",
+        "name": "结转的表未按本年度修改",
+        "description": "由上年结转的表，预算数、资金支出计划或全部指标值仍与上年的表相同。"
+        "提交前请核对：本年度的预算批复数（财政资金、其他资金）、各时点的累计支出进度、"
+        "每项指标的本年度目标；确实沿用上年的，在说明中写明原因。",
+        "severity": "warning",
+        "params": {"parts": ["budget", "plan", "targets"]},
+    },
 ]
 
 

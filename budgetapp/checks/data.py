@@ -23,6 +23,13 @@ PLAN_FIELDS = [
     ("plan_december", "12月底"),
 ]
 _ROW_TEXT = ["name", "description", "target", "basis", "value_prev1", "value_prev2"]
+# The department's current income/expense amounts (its "budget" as far as carrying goes).
+MIX_FIELDS = [
+    ("expense_basic", "基本支出"),
+    ("expense_project", "项目支出"),
+    ("income_fiscal", "财政拨款"),
+    ("income_other", "其他资金"),
+]
 
 
 @dataclass
@@ -75,6 +82,10 @@ class TableData:
     rows: list[RowData] = field(default_factory=list)
     # 一级 name → its 二级 names, for the table's framework, in framework order.
     tree: dict[str, list[str]] = field(default_factory=dict)
+    # The department's current income/expense amounts (MIX_FIELDS).
+    mix: dict[str, Decimal | None] = field(default_factory=dict)
+    # Last year's table this one was carried forward from (结转上年), if any.
+    carried_from: int | None = None
 
     @property
     def title(self) -> str:
@@ -123,6 +134,7 @@ def _base(table: TargetTable, trees: dict | None = None, **values) -> TableData:
         framework_id=table.framework_id,
         layout=table.unit.layout if table.kind == "department" and table.unit_id else "",
         tree=framework_tree(table.framework_id, trees),
+        carried_from=table.carried_from_id,
         **values,
     )
 
@@ -141,7 +153,10 @@ def from_table(table: TargetTable, trees: dict | None = None) -> TableData:
             "plan": {name: getattr(table, name) for name, _ in PLAN_FIELDS},
         }
     else:
-        values = {"expense_project": table.expense_project}
+        values = {
+            "expense_project": table.expense_project,
+            "mix": {name: getattr(table, name) for name, _ in MIX_FIELDS},
+        }
     data = _base(table, trees, **values)
     for index, row in enumerate(table.indicator_rows()):
         data.rows.append(
@@ -180,10 +195,12 @@ def from_forms(form: ModelForm, formsets: list[BaseFormSet], table: TargetTable)
             "budget_other": _value(form, "budget_other") or Decimal("0"),
             "plan": {name: _value(form, name) for name, _ in PLAN_FIELDS},
         }
-    elif "expense_project" in form.fields:
-        values = {"expense_project": _value(form, "expense_project")}
     else:
-        values = {"expense_project": table.expense_project}
+        mix = {
+            name: _value(form, name) if name in form.fields else getattr(table, name)
+            for name, _ in MIX_FIELDS
+        }
+        values = {"expense_project": mix["expense_project"], "mix": mix}
     money_unit = _value(form, "money_unit") or table.money_unit
     data = _base(table, money_unit=money_unit, **values)
     for formset in formsets:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from budgetapp.targets.models import MoneyUnit, ProjectTable
+from budgetapp.targets.models import DepartmentTable, MoneyUnit, ProjectTable
 
 from .data import RowData, TableData, from_table
 from .models import CheckRule, Severity
@@ -110,6 +110,23 @@ class CheckContext:
             if name and table.name == name:
                 return table
         return None
+
+    def carried_source(self, table: TableData) -> TableData | None:
+        """Last year's table `table` was carried forward from, as saved (None if not carried)."""
+        if table.carried_from is None:
+            return None
+        key = ("carried_from", table.kind, table.carried_from)
+        if key not in self._cache:
+            model = ProjectTable if table.kind == "project" else DepartmentTable
+            source = (
+                model.objects.filter(pk=table.carried_from)
+                .select_related("unit", "year")
+                .with_indicator_rows()
+                .first()
+            )
+            trees = self._cache.setdefault("trees", {})
+            self._cache[key] = from_table(source, trees) if source is not None else None
+        return self._cache[key]
 
 
 def in_yuan(amount: Decimal, money_unit: str) -> Decimal:

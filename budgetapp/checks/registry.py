@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .engine import Rule
-from .rules import categories, rows, tables, targets
+from .rules import carried, categories, rows, tables, targets
 
 RULES: dict[str, Rule] = {
     "budget_sum": tables.budget_sum,
@@ -29,4 +29,5 @@ RULES: dict[str, Rule] = {
     "basis_blank": rows.basis_blank,
     "copied_block": rows.copied_block,
     "below_last_year": rows.below_last_year,
+    "carried_unchanged": carried.carried_unchanged,
 }
