@@ -6,14 +6,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from budgetapp.exports.frozen import freeze_table
 from budgetapp.targets.models import DepartmentTable, ProjectTable, Status
 
 
 def _publish(table):
+    """Published without files: the state set and the version frozen (what the portal reads)."""
     type(table).objects.filter(pk=table.pk).update(
         status=Status.PUBLISHED, published_at=timezone.now()
     )
     table.refresh_from_db()
+    freeze_table(table=table, user=None)
     return table
 
 

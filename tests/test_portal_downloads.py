@@ -30,7 +30,9 @@ def book_url(unit, year=2021, fmt="pdf"):
 
 
 def body(response) -> bytes:
-    return b"".join(response.streaming_content)
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 @pytest.fixture
@@ -105,20 +107,20 @@ def test_nothing_unpublished_can_be_downloaded(client, project, status):
         assert client.get(book_url(project.unit, fmt=fmt)).status_code == 404
 
 
-def test_files_of_a_table_no_longer_published_are_not_served(client, published):
-    ProjectTable.objects.filter(pk=published.pk).update(status=Status.APPROVED)
-    assert latest_table_file(published, "pdf") is not None
-    assert client.get(table_url(published)).status_code == 404
-    assert client.get(book_url(published.unit)).status_code == 404
+def test_a_reopened_table_keeps_serving_its_published_files(client, published):
+    # Reopened for a correction: the public keeps the published version until a new one.
+    ProjectTable.objects.filter(pk=published.pk).update(status=Status.RETURNED, name="改动中")
+    content = body(client.get(table_url(published)))
+    assert content == Path(latest_table_file(published, "pdf").file.path).read_bytes()
+    assert NAME in pdf_text(body(client.get(book_url(published.unit))))
 
 
-def test_a_published_table_without_stored_files_has_no_download(client, project):
-    # Published before files were stored: the page shows no link and the address is 404.
+def test_a_published_table_without_a_frozen_version_is_not_public(client, project):
+    # Published before versions were frozen: nothing public until store_published_files.
     ProjectTable.objects.filter(pk=project.pk).update(
         status=Status.PUBLISHED, published_at=timezone.now()
     )
-    page = client.get(reverse("portal:table", args=["project", project.pk])).content.decode()
-    assert table_url(project) not in page
+    assert client.get(reverse("portal:table", args=["project", project.pk])).status_code == 404
     assert client.get(table_url(project)).status_code == 404
     assert client.get(book_url(project.unit)).status_code == 404
 
@@ -139,7 +141,9 @@ def test_downloads_only_answer_reads(client, published):
 def test_portal_pages_link_to_the_downloads(client, published):
     page = client.get(reverse("portal:table", args=["project", published.pk])).content.decode()
     assert table_url(published, "pdf") in page and table_url(published, "xlsx") in page
-    unit_page = client.get(reverse("portal:unit", args=[published.unit.pk])).content.decode()
+    unit_page = client.get(
+        reverse("portal:unit_year", args=[published.unit.pk, 2021])
+    ).content.decode()
     assert (
         book_url(published.unit) in unit_page and book_url(published.unit, fmt="xlsx") in unit_page
     )

@@ -51,7 +51,10 @@ def draft_elsewhere(tree, project) -> ProjectTable:
 
 def test_dry_run_lists_what_is_missing_and_stores_nothing(old_published, draft_elsewhere):
     output = run("--dry-run")
-    assert f"缺少：山海关区残联本级 2021年 {old_published.title}（pdf、xlsx）" in output
+    assert (
+        f"缺少：山海关区残联本级 2021年 {old_published.title}（补记公开版本）（pdf、xlsx）"
+        in output
+    )
     assert "缺少：山海关区残联本级 2021年 全本（pdf、xlsx）" in output
     assert "北戴河区" not in output  # a draft is never published by this command
     assert "共 2 项" in output
@@ -87,7 +90,7 @@ def test_a_second_run_stores_nothing_and_changes_nothing(old_published):
     assert after == before
 
 
-def test_only_missing_formats_are_added_and_existing_files_are_kept(old_published):
+def test_files_stored_before_versions_are_kept_but_not_served(old_published):
     existing = PublishedFile(
         kind=PublishedKind.TABLE,
         unit=old_published.unit,
@@ -105,13 +108,16 @@ def test_only_missing_formats_are_added_and_existing_files_are_kept(old_publishe
 
     run()
 
+    # The old file may list what was never public (a Hubei department table listed drafts):
+    # it stays on record, and the version frozen now gets its own files.
     table_files = PublishedFile.objects.filter(kind=PublishedKind.TABLE)
-    assert sorted(table_files.values_list("fmt", flat=True)) == ["pdf", "xlsx"]
+    assert sorted(table_files.values_list("fmt", flat=True)) == ["pdf", "pdf", "xlsx"]
     kept = PublishedFile.objects.get(pk=existing.pk)
     assert (kept.file.name, kept.sha256) == (existing.file.name, "0" * 64)
     with kept.file.open("rb") as handle:
         assert handle.read() == b"%PDF-old\n"
-    assert latest_table_file(old_published, "pdf").pk == existing.pk
+    served = latest_table_file(old_published, "pdf")
+    assert served.pk != existing.pk and served.publication.backfilled
 
 
 def test_unit_and_year_narrow_the_run(tree, project, old_published):

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from budgetapp.exports import published
-from budgetapp.exports.models import FileFormat, PublishedFile, PublishedKind
+from budgetapp.exports.models import FileFormat, Publication, PublishedFile, PublishedKind
 from budgetapp.exports.published import PublishFailed, latest_book_file, latest_table_file
 from budgetapp.review import services
 from budgetapp.review.models import Transition
@@ -165,7 +165,7 @@ def test_a_failed_render_leaves_the_table_approved_and_nothing_stored(
     users, project, media_root, monkeypatch
 ):
     _approve(project, users)
-    monkeypatch.setattr(published, "export_table", _failing)
+    monkeypatch.setitem(published.EXPORTERS, "pdf", _failing)
 
     with pytest.raises(PublishFailed, match="生成.*公开文件失败，未公开"):
         services.publish_table(table=project, user=users["reviewer"])
@@ -173,7 +173,7 @@ def test_a_failed_render_leaves_the_table_approved_and_nothing_stored(
     project.refresh_from_db()
     assert project.status == Status.APPROVED and project.published_at is None
     assert not Transition.objects.filter(action="publish").exists()
-    assert not PublishedFile.objects.exists()
+    assert not PublishedFile.objects.exists() and not Publication.objects.exists()
     assert stored_files(media_root) == []
 
 
@@ -206,7 +206,7 @@ def test_a_failed_book_render_removes_the_table_files_already_written(
 
 def test_the_reviewer_sees_a_failed_publication_as_a_message(client, users, project, monkeypatch):
     _approve(project, users)
-    monkeypatch.setattr(published, "export_table", _failing)
+    monkeypatch.setitem(published.EXPORTERS, "pdf", _failing)
 
     response = login(client, users["reviewer"]).post(
         reverse("review:action", args=["project", project.pk, "publish"]), follow=True

@@ -177,7 +177,7 @@ WRONG_STATE = [
     ("return", Status.APPROVED, "reviewer", "退回"),
     ("return", Status.DRAFT, "reviewer", "退回"),
     ("reopen", Status.SUBMITTED, "admin", "重新打开"),
-    ("reopen", Status.PUBLISHED, "admin", "重新打开"),
+    ("reopen", Status.DRAFT, "admin", "重新打开"),  # a published table may be reopened
 ]
 
 

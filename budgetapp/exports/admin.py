@@ -4,7 +4,15 @@ from django.contrib import admin
 
 from budgetapp.review.admin import ReadOnlyAdmin
 
-from .models import ExportJob, PublishedFile
+from .models import ExportJob, Publication, PublishedFile
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["published_at", "unit_name", "year", "title", "number", "published_by"]
+    list_filter = ["kind", "year", "backfilled"]
+    search_fields = ["unit_name", "title", "project_code"]
+    date_hierarchy = "published_at"
 
 
 @admin.register(PublishedFile)

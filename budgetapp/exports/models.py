@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 
 class FileFormat(models.TextChoices):
@@ -30,6 +30,90 @@ class PublishedKind(models.TextChoices):
 def published_path(instance: PublishedFile, filename: str) -> str:
     owner = f"{instance.content_type.model}-{instance.object_id}" if instance.object_id else "book"
     return f"published/{instance.year.year}/{instance.unit_id}/{owner}-{uuid.uuid4().hex}.{instance.fmt}"
+
+
+class PublicationQuerySet(models.QuerySet):
+    def current(self) -> PublicationQuerySet:
+        """The latest version of each table: what the portal shows as the table."""
+        later = Publication.objects.filter(
+            content_type=OuterRef("content_type"),
+            object_id=OuterRef("object_id"),
+            number__gt=OuterRef("number"),
+        )
+        return self.exclude(Exists(later))
+
+    def of_table(self, table) -> PublicationQuerySet:
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(table), object_id=table.pk
+        )
+
+
+class Publication(models.Model):
+    """One published version of a table, frozen when it was published: what the public sees.
+
+    The layout `document` (layouts.document.document_to_json) renders the portal page and the
+    stored files; `data` is the table's snapshot (targets.snapshots.serialize_table, plus the
+    项目支出情况 lines a department table printed) that the open data is built from. The
+    portal reads nothing else, so editing a table after publication changes nothing public.
+    A correction is a new version with a 更正说明; earlier versions stay. Never changed.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    table = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField("表类型", max_length=12)  # "project" or "department"
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.ForeignKey(
+        "units.BudgetYear", verbose_name="预算年度", on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField("版本")
+    title = models.CharField("标题", max_length=300)
+    label = models.CharField("简称", max_length=300)
+    sequence = models.PositiveIntegerField("表序号", default=0)
+    project_code = models.CharField("项目编码", max_length=40, blank=True)
+    project_name = models.CharField("项目名称", max_length=200, blank=True)
+    unit_code = models.CharField("单位编码", max_length=40, blank=True)
+    unit_name = models.CharField("单位名称", max_length=200)
+    region_names = models.CharField("地区", max_length=300)
+    document = models.JSONField("版式")
+    data = models.JSONField("数据快照")
+    published_at = models.DateTimeField("公开时间")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公开人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    correction_note = models.TextField("更正说明", blank=True)
+    # Made by `store_published_files` for a table published before versions were frozen.
+    backfilled = models.BooleanField("补记", default=False)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "公开版本"
+        verbose_name_plural = "公开版本"
+        ordering = ["unit", "year", "kind", "sequence", "number"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="publication_table_idx"),
+            models.Index(fields=["unit", "year"], name="publication_unit_year_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "number"], name="publication_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第{self.number}版）"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("公开版本一经生成不可修改；更正会生成新的版本。")
+        super().save(*args, **kwargs)
 
 
 class PublishedFileQuerySet(models.QuerySet):
@@ -57,6 +141,16 @@ class PublishedFile(models.Model):
     )
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     table = GenericForeignKey("content_type", "object_id")
+    # The frozen version a table's file was rendered from (empty for books and for files
+    # stored before versions were frozen, which are kept on record but no longer served).
+    publication = models.ForeignKey(
+        Publication,
+        verbose_name="公开版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="files",
+    )
     fmt = models.CharField("格式", max_length=10, choices=FileFormat.choices)
     file = models.FileField("文件", upload_to=published_path, max_length=255)
     filename = models.CharField("下载文件名", max_length=255)

@@ -1,5 +1,7 @@
 """Files of what was published: rendered once inside the publishing step, stored, served later.
 
+They are rendered from the frozen versions (`frozen.py`), never from the live tables.
+
 The review services call `store_table_files` and `store_unit_book` inside the publishing
 transaction, after the state change: if rendering fails, the exception rolls the publication
 back, so a published table always has its files. Everything is rendered before anything is
@@ -14,53 +16,22 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.contrib.auth.models import User
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from budgetapp.targets.models import DepartmentTable, ProjectTable, Status, TargetTable
+from budgetapp.targets.models import TargetTable
 from budgetapp.targets.services import TableError
 from budgetapp.units.models import BudgetYear, Unit
 
-from .book import DEPARTMENT_PART, PROJECT_PART, Book, Part, safe_filename, table_book
-from .models import FileFormat, PublishedFile, PublishedKind
-from .registry import EXPORTERS, Export, export_table
+from .frozen import frozen_table_book, frozen_unit_book
+from .models import FileFormat, Publication, PublishedFile, PublishedKind
+from .registry import EXPORTERS, Export
 
 logger = logging.getLogger(__name__)
 
 
 class PublishFailed(TableError):
     pass
-
-
-def published_book(unit: Unit, year: int) -> Book:
-    """The unit's book of the year with its published tables only (never a draft).
-
-    `registry.export_unit_book` prints every table of the year whatever its state, which is
-    right for the unit and its reviewers but not for the public.
-    """
-    department = (
-        DepartmentTable.objects.filter(unit=unit, year__year=year, status=Status.PUBLISHED)
-        .select_related("unit__region", "year")
-        .first()
-    )
-    projects = (
-        ProjectTable.objects.filter(unit=unit, year__year=year, status=Status.PUBLISHED)
-        .select_related("unit__region", "year")
-        .order_by("sequence", "pk")
-    )
-    parts = []
-    if department is not None:
-        parts.append(Part(heading=DEPARTMENT_PART, entries=table_book(department).entries()))
-    project_entries = [entry for table in projects for entry in table_book(table).entries()]
-    if project_entries:
-        parts.append(Part(heading=PROJECT_PART, entries=project_entries))
-    return Book(
-        title=f"{unit.name}{year}年绩效目标",
-        author=unit.name,
-        filename=safe_filename(f"{unit.name}_{year}_绩效目标"),
-        parts=parts,
-    )
 
 
 def _render(what: str, render, formats: Iterable[str] = FileFormat.values) -> list[Export]:
@@ -97,19 +68,22 @@ def _store(
 
 
 def store_table_files(
-    *, table: TargetTable, user: User | None, formats: Iterable[str] = FileFormat.values
+    *, publication: Publication, user: User | None, formats: Iterable[str] = FileFormat.values
 ) -> list[PublishedFile]:
-    """Render a table just published (PDF and Excel, or `formats`) and keep the files."""
+    """Render a published version from its frozen layout (PDF and Excel, or `formats`) and
+    keep the files."""
     formats = list(formats)
-    exports = _render(f"“{table.title}”", lambda fmt: export_table(table, fmt), formats)
+    book = frozen_table_book(publication)
+    exports = _render(f"“{publication.title}”", lambda fmt: EXPORTERS[fmt](book), formats)
     return _store(
         exports,
         formats,
         kind=PublishedKind.TABLE,
-        unit=table.unit,
-        year=table.year,
-        content_type=ContentType.objects.get_for_model(table),
-        object_id=table.pk,
+        unit=publication.unit,
+        year=publication.year,
+        content_type=publication.content_type,
+        object_id=publication.object_id,
+        publication=publication,
         created_by=user,
     )
 
@@ -117,10 +91,10 @@ def store_table_files(
 def store_unit_book(
     *, unit: Unit, year: BudgetYear, user: User | None, formats: Iterable[str] = FileFormat.values
 ) -> list[PublishedFile]:
-    """Render the unit's book of its published tables of the year (PDF and Excel, or
-    `formats`) and keep it."""
+    """Render the unit's book of the year from the current published versions (PDF and Excel,
+    or `formats`) and keep it."""
     formats = list(formats)
-    book = published_book(unit, year.year)
+    book = frozen_unit_book(unit, year)
     if not book.entries() or not formats:
         return []
     exports = _render(f"{unit.name}{year.year}年全本", lambda fmt: EXPORTERS[fmt](book), formats)
@@ -146,17 +120,15 @@ def discard(records: Iterable[PublishedFile]) -> None:
             record.file.storage.delete(record.file.name)
 
 
+def publication_file(publication: Publication, fmt: str) -> PublishedFile | None:
+    """The file of a published version in `fmt` (the latest, if `--verify` re-rendered it)."""
+    return publication.files.filter(fmt=fmt).latest_first().first()
+
+
 def latest_table_file(table: TargetTable, fmt: str) -> PublishedFile | None:
-    return (
-        PublishedFile.objects.filter(
-            kind=PublishedKind.TABLE,
-            content_type=ContentType.objects.get_for_model(table),
-            object_id=table.pk,
-            fmt=fmt,
-        )
-        .latest_first()
-        .first()
-    )
+    """The file of the table's current published version."""
+    publication = Publication.objects.of_table(table).current().first()
+    return publication_file(publication, fmt) if publication is not None else None
 
 
 def latest_book_file(unit: Unit, year: int, fmt: str) -> PublishedFile | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 
-def document_for(table):
-    """The layout description of a project or department table."""
+def document_for(table, *, projects=None):
+    """The layout description of a project or department table (`projects`: see
+    department.hubei_department_document)."""
     from .department import department_document
     from .project import project_document
 
-    return project_document(table) if table.kind == "project" else department_document(table)
+    if table.kind == "project":
+        return project_document(table)
+    return department_document(table, projects=projects)

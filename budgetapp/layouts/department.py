@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import groupby
 
 from budgetapp.targets.models import DepartmentTable, TaskKind
@@ -137,8 +137,12 @@ def _task_rows(grid: Grid, tasks: list, *, start: int = 1) -> None:
         grid.add(*_task_cells(task, number))
 
 
-def hubei_department_document(table: DepartmentTable) -> Document:
-    """整体支出绩效目标表 (seed 004): eight columns, mix with two previous years."""
+def hubei_department_document(table: DepartmentTable, projects: Iterable | None = None) -> Document:
+    """整体支出绩效目标表 (seed 004): eight columns, mix with two previous years.
+
+    `projects` are the lines of the 项目支出情况 list (anything with pk, name, total_budget,
+    budget_total and fund_use); by default the unit's project tables of the year. A published
+    version passes the frozen lines of the projects published with it (exports.frozen)."""
     year = table.year.year
     grid = Grid(widths=[12, 10, 16, 14, 12, 12, 12, 12])
     grid.add(label("部门（单位）名称"), text(table.unit.name, colspan=7, anchor="field:unit"))
@@ -175,7 +179,7 @@ def hubei_department_document(table: DepartmentTable) -> Document:
     grid.add(
         label("年度工作任务"), text(table.annual_tasks, colspan=7, anchor="field:annual_tasks")
     )
-    projects = list(table.project_tables())
+    projects = list(table.project_tables() if projects is None else projects)
     grid.add(
         label("项目支出情况", rowspan=1 + len(projects)),
         label("项目名称", colspan=2),
@@ -229,12 +233,16 @@ def hubei_department_document(table: DepartmentTable) -> Document:
     )
 
 
-DEPARTMENT_LAYOUTS: dict[str, Callable[[DepartmentTable], Document]] = {
+DEPARTMENT_LAYOUTS: dict[str, Callable[..., Document]] = {
     LayoutFamily.HEBEI: hebei_department_document,
     LayoutFamily.GUANGDONG: guangdong_department_document,
     LayoutFamily.HUBEI: hubei_department_document,
 }
 
 
-def department_document(table: DepartmentTable) -> Document:
-    return DEPARTMENT_LAYOUTS[table.unit.layout](table)
+def department_document(table: DepartmentTable, *, projects: Iterable | None = None) -> Document:
+    """The table in its unit's layout; `projects` replaces the live 项目支出情况 list."""
+    build = DEPARTMENT_LAYOUTS[table.unit.layout]
+    if build is hubei_department_document:
+        return build(table, projects)
+    return build(table)

@@ -1,27 +1,25 @@
-"""What the public may see: published tables only, and the regions and units that have some."""
+"""What the public may see: the frozen published versions (`exports.models.Publication`) only,
+and the regions and units that have some. Nothing here reads a table's live rows."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from budgetapp.exports.models import FileFormat, PublishedFile
-from budgetapp.exports.published import latest_book_file, latest_table_file
-from budgetapp.targets.models import DepartmentTable, ProjectTable, Status
+from budgetapp.exports.models import FileFormat, Publication, PublishedFile
+from budgetapp.exports.published import latest_book_file, publication_file
 from budgetapp.units.models import Region, Unit
 
-
-def published_projects() -> QuerySet[ProjectTable]:
-    return ProjectTable.objects.filter(status=Status.PUBLISHED)
+KINDS = ("project", "department")
 
 
-def published_departments() -> QuerySet[DepartmentTable]:
-    return DepartmentTable.objects.filter(status=Status.PUBLISHED)
+def current_publications() -> QuerySet[Publication]:
+    """The latest version of every published table."""
+    return Publication.objects.current()
 
 
 def units_with_publications() -> QuerySet[Unit]:
-    unit_ids = set(published_projects().values_list("unit_id", flat=True))
-    unit_ids |= set(published_departments().values_list("unit_id", flat=True))
+    unit_ids = current_publications().values("unit_id")
     return Unit.objects.filter(pk__in=unit_ids).select_related("region")
 
 
@@ -46,31 +44,65 @@ def public_unit(pk: int) -> Unit:
     return unit
 
 
-def public_table(kind: str, pk: int) -> ProjectTable | DepartmentTable:
-    queryset = {"project": published_projects(), "department": published_departments()}.get(kind)
-    if queryset is None:
-        raise Http404("没有这种表格。")
-    table = queryset.select_related("unit__region", "year").filter(pk=pk).first()
-    if table is None:
+def unit_years(unit: Unit) -> list[int]:
+    years = current_publications().filter(unit=unit).values_list("year__year", flat=True)
+    return sorted(set(years), reverse=True)
+
+
+def unit_year_publications(unit: Unit, year: int) -> list[Publication]:
+    """The unit's published set of a year: the department table first, then the projects."""
+    publications = list(
+        current_publications()
+        .filter(unit=unit, year__year=year)
+        .select_related("year")
+        .order_by("sequence", "object_id")
+    )
+    if not publications:
         raise Http404("没有公开内容。")
-    return table
+    return sorted(publications, key=lambda p: p.kind != "department")
 
 
-def published_table_file(kind: str, pk: int, fmt: str) -> PublishedFile:
-    """The latest stored file of a published table (404 for anything else)."""
-    record = latest_table_file(public_table(kind, pk), fmt) if fmt in FileFormat.values else None
+def public_version(kind: str, pk: int, number: int | None = None) -> Publication:
+    """A published version of a table (the current one when `number` is None), else 404."""
+    if kind not in KINDS:
+        raise Http404("没有这种表格。")
+    versions = Publication.objects.filter(kind=kind, object_id=pk).select_related(
+        "unit__region", "year"
+    )
+    version = (
+        versions.order_by("-number").first()
+        if number is None
+        else versions.filter(number=number).first()
+    )
+    if version is None:
+        raise Http404("没有公开内容。")
+    return version
+
+
+def versions_of(publication: Publication) -> QuerySet[Publication]:
+    """Every published version of the same table, newest first."""
+    return Publication.objects.filter(
+        content_type=publication.content_type, object_id=publication.object_id
+    ).order_by("-number")
+
+
+def version_file(publication: Publication, fmt: str) -> PublishedFile:
+    record = publication_file(publication, fmt) if fmt in FileFormat.values else None
     if record is None:
         raise Http404("没有公开文件。")
     return record
 
 
+def version_formats(publication: Publication) -> list[str]:
+    """The stored formats of a version (files rendered on publication)."""
+    stored = set(publication.files.values_list("fmt", flat=True))
+    return [fmt for fmt in FileFormat.values if fmt in stored]
+
+
 def published_book_file(unit_pk: int, year: int, fmt: str) -> PublishedFile:
     """The latest stored book of a unit's published tables of a year (404 for anything else)."""
     unit = public_unit(unit_pk)
-    has_published = (
-        published_departments().filter(unit=unit, year__year=year).exists()
-        or published_projects().filter(unit=unit, year__year=year).exists()
-    )
+    has_published = current_publications().filter(unit=unit, year__year=year).exists()
     record = (
         latest_book_file(unit, year, fmt) if has_published and fmt in FileFormat.values else None
     )
@@ -79,10 +111,31 @@ def published_book_file(unit_pk: int, year: int, fmt: str) -> PublishedFile:
     return record
 
 
-def published_formats(table: ProjectTable | DepartmentTable) -> list[str]:
-    """The formats a published table can be downloaded in (files stored on publication)."""
-    return [fmt for fmt in FileFormat.values if latest_table_file(table, fmt) is not None]
-
-
 def published_book_formats(unit: Unit, year: int) -> list[str]:
     return [fmt for fmt in FileFormat.values if latest_book_file(unit, year, fmt) is not None]
+
+
+def search(query: str) -> QuerySet[Publication]:
+    """Current versions whose unit name or code, region, project name or code, or title
+    contains `query`, as frozen when they were published."""
+    return (
+        current_publications()
+        .filter(
+            Q(project_name__icontains=query)
+            | Q(project_code__icontains=query)
+            | Q(unit_name__icontains=query)
+            | Q(unit_code=query)
+            | Q(region_names__icontains=query)
+            | Q(title__icontains=query)
+        )
+        .select_related("year")
+        .order_by("-year__year", "unit_name", "kind", "sequence")
+    )
+
+
+def feed_entries(region: Region | None = None, *, limit: int = 50) -> QuerySet[Publication]:
+    """The newest publications (corrections included), of units under `region` if given."""
+    publications = Publication.objects.select_related("year")
+    if region is not None:
+        publications = publications.filter(unit__region__path__startswith=region.path)
+    return publications.order_by("-published_at", "-pk")[:limit]

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from budgetapp.checks.engine import check_table
 from budgetapp.checks.gate import ChecksFailed, attention_reason, gate
-from budgetapp.exports import published
-from budgetapp.exports.models import PublishedFile
+from budgetapp.exports import frozen, published
+from budgetapp.exports.models import Publication, PublishedFile
 from budgetapp.targets.models import (
     DepartmentTable,
     Grade,
@@ -271,7 +271,19 @@ def _publish(
     entry = _record(table, action=Action.PUBLISH, to_status=Status.PUBLISHED, actor=user, ip=ip)
     table.published_at = timezone.now()
     table.save(update_fields=["status", "published_at"])
-    return entry, published.store_table_files(table=table, user=user)
+    version = frozen.freeze_table(table=table, user=user, correction_note=_correction_note(table))
+    return entry, published.store_table_files(publication=version, user=user)
+
+
+def _correction_note(table: TargetTable) -> str:
+    """The 更正说明 of a new version: the reasons given for reopening the published table."""
+    last = Publication.objects.of_table(table).order_by("-number").first()
+    if last is None:
+        return ""
+    reasons = _records_of(Transition, table).filter(
+        action=Action.REOPEN, from_status=Status.PUBLISHED, at__gte=last.published_at
+    )
+    return "\n".join(entry.comment for entry in reasons.order_by("at", "pk"))
 
 
 def _lock_unit(unit: Unit) -> None:
@@ -302,9 +314,13 @@ def publish_unit(
         raise NotAllowed("只有本市的审核人可以公开此单位的表。")
     with published.publishing() as stored:
         _lock_unit(unit)
+        # Projects first: the department table's 项目支出情况 lists the projects public when
+        # it is frozen, which then includes the ones published with it.
         tables: Iterable[TargetTable] = [
+            *ProjectTable.objects.filter(unit=unit, year=year, status=Status.APPROVED).order_by(
+                "sequence", "pk"
+            ),
             *DepartmentTable.objects.filter(unit=unit, year=year, status=Status.APPROVED),
-            *ProjectTable.objects.filter(unit=unit, year=year, status=Status.APPROVED),
         ]
         entries = []
         for table in tables:
@@ -321,11 +337,13 @@ def publish_unit(
 def reopen_table(
     *, table: TargetTable, user: User, reason: str, ip: str | None = None
 ) -> Transition:
-    """An administrator sends an approved table back to the filer (e.g. a mistake found late)."""
+    """An administrator sends an approved or published table back to the filer (a mistake
+    found late). A published table stays public as it was published until the corrected one
+    is approved and published again; the reason becomes that version's 更正说明."""
     table = _lock(table)
     if not is_admin(user):
-        raise NotAllowed("只有管理员可以重新打开已审核通过的表。")
-    _require(table, Status.APPROVED, doing="重新打开")
+        raise NotAllowed("只有管理员可以重新打开已审核通过或已公开的表。")
+    _require(table, Status.APPROVED, Status.PUBLISHED, doing="重新打开")
     reason = (reason or "").strip()
     if not reason:
         raise TableError("重新打开时必须填写理由。")

@@ -92,7 +92,7 @@ def _page_context(
         "can_withdraw": filer and table.status == Status.SUBMITTED,
         "can_review": reviewer and table.status == Status.SUBMITTED,
         "can_publish": reviewer and table.status == Status.APPROVED,
-        "can_reopen": is_admin(user) and table.status == Status.APPROVED,
+        "can_reopen": is_admin(user) and table.status in (Status.APPROVED, Status.PUBLISHED),
         "can_comment": reviewer or is_admin(user),
         "four_eyes_blocked": reviewer and services.has_touched(user, table),
         "approve_grades": [
