@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "budgetapp.core.middleware.RetryAfterDatabaseRestart",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,8 +83,16 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A persistent connection is checked before each request reuses it, so one broken by a
+        # database restart is replaced instead of failing the request.
+        conn_health_checks=True,
     )
 }
+# PostgreSQL through our backend: opening a connection waits this long for a restarting
+# database (budgetapp/core/postgresql/base.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "budgetapp.core.postgresql"
+DB_CONNECT_RETRY_SECONDS = env_int("DB_CONNECT_RETRY_SECONDS", 15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

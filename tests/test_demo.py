@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,7 +19,7 @@ from budgetapp.units.models import Account, Role, Unit
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", with_admin=True, verbosity=0)
 
 
 def _unit(name: str) -> Unit:
@@ -151,3 +153,29 @@ def test_load_demo_is_idempotent_and_keeps_edits(demo):
     call_command("load_demo", "--reset", verbosity=0)
     assert ProjectTable.objects.count() == counts[0]
     assert not ProjectTable.objects.filter(fund_use="填报人修改过的内容").exists()
+
+
+def test_the_demo_superuser_is_created_only_with_debug_or_the_flag(db, settings):
+    users = get_user_model().objects
+    settings.DEBUG = False
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert not users.filter(username="admin").exists()
+    assert not users.filter(is_superuser=True).exists()
+    assert "未创建演示超级管理员" in out.getvalue() and "admin," not in out.getvalue()
+
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    assert users.get(username="admin").is_superuser
+
+    users.filter(username="admin").delete()
+    settings.DEBUG = False
+    call_command("load_demo", with_admin=True, verbosity=0)
+    assert users.get(username="admin").is_superuser
+
+
+def test_the_deployment_section_suggests_no_demo_password():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    deployment = readme.split("## Deployment", 1)[1].split("\n## ", 1)[0]
+    assert "demo1234" not in deployment
+    assert "--with-admin" not in deployment

@@ -175,7 +175,7 @@ def _ensure_email(user) -> None:
         user.save(update_fields=["email"])
 
 
-def ensure_accounts(units: dict[str, tuple[Unit, str | None]]) -> None:
+def ensure_accounts(units: dict[str, tuple[Unit, str | None]], *, with_admin: bool) -> None:
     user_model = get_user_model()
     for username, full_name, role, unit_name in ACCOUNTS:
         user, created = user_model.objects.get_or_create(
@@ -188,6 +188,8 @@ def ensure_accounts(units: dict[str, tuple[Unit, str | None]]) -> None:
         Account.objects.update_or_create(
             user=user, defaults={"role": role, "unit": units[unit_name][0]}
         )
+    if not with_admin:
+        return
     admin, created = user_model.objects.get_or_create(
         username=ADMIN_USERNAME,
         defaults={"first_name": "系统管理员", "is_staff": True, "is_superuser": True},
@@ -317,11 +319,13 @@ def read_data_file(name: str) -> dict:
 
 
 @transaction.atomic
-def load_demo(*, reset: bool = False) -> LoadReport:
+def load_demo(*, reset: bool = False, with_admin: bool = False) -> LoadReport:
+    """Load the demo; the superuser `admin` (password `demo1234`) only with `with_admin`: a
+    known superuser password must never reach a server by accident."""
     report = LoadReport()
     years = ensure_years()
     units = ensure_units()
-    ensure_accounts(units)
+    ensure_accounts(units, with_admin=with_admin)
     for unit, data_file in units.values():
         if not data_file:
             continue

@@ -10,11 +10,13 @@ admin, delete). Submitted, approved and published tables are frozen: no path her
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.forms import BaseFormSet, ModelForm
 
@@ -45,11 +47,41 @@ class StaleEdit(TableError):
     """Someone saved the table after this page was loaded; `diff` is what they changed."""
 
     def __init__(
-        self, message: str, *, current_version: int, diff: TableDiff | None = None
+        self, message: str, *, current_version: int | None, diff: TableDiff | None = None
     ) -> None:
         super().__init__(message)
         self.current_version = current_version
         self.diff = diff
+
+
+class DatabaseBusy(StaleEdit):
+    """SQLite met a write lock held by another save ("database is locked"): answered like a
+    stale save, with the typed text kept, instead of an error page."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _busy_is_stale(service: Callable[P, R]) -> Callable[P, R]:
+    """Outside the service's transaction: a locked database rolls the whole write back, then
+    the page is told to save again, its loaded version unchanged."""
+
+    @wraps(service)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return service(*args, **kwargs)
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            form = kwargs.get("form")
+            loaded = form.cleaned_data.get("loaded_version") if form is not None else None
+            raise DatabaseBusy(
+                "数据库正忙：可能有其他人正在同时保存。您填写的内容仍保留在页面上，请稍后再保存。",
+                current_version=loaded,
+            ) from error
+
+    return wrapper
 
 
 def check_open_for_writing(*, unit: Unit, year: BudgetYear) -> None:
@@ -204,6 +236,7 @@ def _update(
     return form.instance
 
 
+@_busy_is_stale
 @transaction.atomic
 def create_project_table(
     *,
@@ -220,6 +253,7 @@ def create_project_table(
     )
 
 
+@_busy_is_stale
 @transaction.atomic
 def update_project_table(
     *,
@@ -241,6 +275,7 @@ def update_project_table(
     )
 
 
+@_busy_is_stale
 @transaction.atomic
 def delete_project_table(*, user: User, table: ProjectTable, ip: str | None = None) -> Revision:
     """Delete a draft or returned table; its last content stays on the record."""
@@ -264,6 +299,7 @@ def _delete(locked: TargetTable, *, user: User, ip: str | None) -> Revision:
     return record
 
 
+@_busy_is_stale
 @transaction.atomic
 def create_department_table(
     *,
@@ -282,6 +318,7 @@ def create_department_table(
     )
 
 
+@_busy_is_stale
 @transaction.atomic
 def update_department_table(
     *,
@@ -307,6 +344,7 @@ def update_department_table(
 # admin site checks they are staff); frozen tables are refused, as everywhere.
 
 
+@_busy_is_stale
 @transaction.atomic
 def save_table_in_admin(
     *,
@@ -332,6 +370,7 @@ def save_table_in_admin(
     return table
 
 
+@_busy_is_stale
 @transaction.atomic
 def delete_table_in_admin(*, user: User, table: TargetTable, ip: str | None = None) -> Revision:
     locked = _lock(table)

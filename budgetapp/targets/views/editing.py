@@ -132,7 +132,8 @@ def handle(
                 stale_diff = error.diff
                 # The user has now seen the other save; saving again from this page is theirs.
                 form.data = form.data.copy()
-                form.data[form.add_prefix("loaded_version")] = str(error.current_version)
+                if error.current_version is not None:
+                    form.data[form.add_prefix("loaded_version")] = str(error.current_version)
             except TableError as error:
                 form.add_error(None, str(error))
             else:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from budgetapp.demo.loader import ACCOUNTS, ADMIN_USERNAME, DEMO_PASSWORD, load_demo
@@ -12,11 +13,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="重新载入演示单位的表格（丢弃对这些表格的修改）"
         )
+        parser.add_argument(
+            "--with-admin",
+            action="store_true",
+            help="同时创建演示超级管理员 admin（DEBUG 模式下自动创建；切勿用于正式环境）",
+        )
 
-    def handle(self, *args, reset: bool = False, **options) -> None:
-        report = load_demo(reset=reset)
+    def handle(self, *args, reset: bool = False, with_admin: bool = False, **options) -> None:
+        # The superuser with the published demo password exists only where asked for.
+        with_admin = with_admin or settings.DEBUG
+        report = load_demo(reset=reset, with_admin=with_admin)
         self.stdout.write(
             f"新建表格 {len(report.created)} 张，保留已有表格 {len(report.kept)} 张。"
         )
-        names = ", ".join([ADMIN_USERNAME] + [username for username, *_ in ACCOUNTS])
+        names = ", ".join(([ADMIN_USERNAME] if with_admin else []) + [u for u, *_ in ACCOUNTS])
         self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}）：{names}")
+        if not with_admin:
+            self.stdout.write(
+                "未创建演示超级管理员（仅在 DEBUG 模式或加 --with-admin 时创建）；"
+                "正式环境请用 createsuperuser 创建管理员。"
+            )

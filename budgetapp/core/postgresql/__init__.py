@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, waiting through a database restart (see `base.py`)."""
