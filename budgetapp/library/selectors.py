@@ -33,7 +33,12 @@ def search_entries(
 
 
 def entry_as_json(entry: LibraryEntry, categories: CategoryMap) -> dict:
+    """The entry for the grid. `level1`/`level2` are the names of the table's framework the
+    entry resolves to (legacy 产出指标/成本指标 is 成本指标/经济成本指标 in a 2021-framework
+    table), so the list shows what picking it will select; `entry_level1`/`entry_level2` are
+    the entry's own names."""
     level1, level2 = categories.resolve(entry.level1_name, entry.level2_name)
+    resolved = level1 is not None
     return {
         "id": entry.pk,
         "kind": entry.kind,
@@ -41,8 +46,10 @@ def entry_as_json(entry: LibraryEntry, categories: CategoryMap) -> dict:
         "name": entry.name,
         "description": entry.description,
         "basis": entry.basis,
-        "level1": entry.level1_name,
-        "level2": entry.level2_name,
+        "level1": level1.name if resolved else entry.level1_name,
+        "level2": (level2.name if level2 else "") if resolved else entry.level2_name,
+        "entry_level1": entry.level1_name,
+        "entry_level2": entry.level2_name,
         "level1_id": level1.pk if level1 else None,
         "level2_id": level2.pk if level2 else None,
         "comparator": entry.comparator,
