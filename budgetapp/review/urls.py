@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, notices, table
+from .views import dashboard, history, notices, table
 
 app_name = "review"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("review/", dashboard.dashboard, name="dashboard"),
     path("tables/<str:kind>/<int:pk>/", table.table_page, name="table"),
     path("tables/<str:kind>/<int:pk>/comments/", table.add_comment, name="comment"),
+    path(
+        "tables/<str:kind>/<int:pk>/revisions/<int:version>/",
+        history.revision_page,
+        name="revision",
+    ),
     path("tables/<str:kind>/<int:pk>/<str:action>/", table.table_action, name="action"),
     path("units/<int:unit_pk>/<int:year>/submit/", dashboard.submit_unit, name="submit_unit"),
     path("units/<int:unit_pk>/<int:year>/publish/", dashboard.publish_unit, name="publish_unit"),

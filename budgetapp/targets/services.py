@@ -153,7 +153,18 @@ def _ensure_revision(table: TargetTable) -> Revision:
         data=serialize_table(table),
         saved_by=table.updated_by,
         action=RevisionAction.BASELINE,
+        layout=frozen_layout(table),
     )
+
+
+def frozen_layout(table: TargetTable) -> dict:
+    """The table's official layout now, as JSON kept in its revision (the history page
+    renders an old version from it exactly as it printed)."""
+    # Imported here: the layouts app builds on the target models, not on these services.
+    from budgetapp.layouts import document_for
+    from budgetapp.layouts.document import document_to_json
+
+    return document_to_json(document_for(table))
 
 
 def record_revision(
@@ -177,6 +188,7 @@ def record_revision(
         action=action,
         client_ip=ip or None,
         changes=changes_as_json(before, data) if before is not None else {},
+        layout=frozen_layout(table),
     )
 
 

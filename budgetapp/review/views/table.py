@@ -26,6 +26,7 @@ from budgetapp.units.access import can_file_for
 from .. import services
 from ..access import can_review, is_admin
 from ..anchors import anchor_choices
+from ..history import table_history
 from ..models import Comment, Submission, Transition
 
 
@@ -84,6 +85,7 @@ def _page_context(
         "document_html": render_html(document_for(table), highlights),
         "comments": comments,
         "history": _records(Transition, table).select_related("actor"),
+        "revisions": table_history(table),
         "diff": diff,
         "diff_title": diff_title,
         "anchors": anchor_choices(table) if reviewer or is_admin(user) else [],

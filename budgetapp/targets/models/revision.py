@@ -51,6 +51,9 @@ class Revision(models.Model):
     # Old and new values against the previous revision (`snapshots.changes_as_json`); empty for
     # a new table (everything in `data` is new) and for a deletion (`data` is the last content).
     changes = models.JSONField("修改内容", default=dict, blank=True)
+    # The official layout as it printed at this version (`layouts.document.document_to_json`),
+    # so an old version renders exactly as it was; empty for revisions saved before it was kept.
+    layout = models.JSONField("版式", null=True, blank=True)
 
     class Meta:
         verbose_name = "保存版本"

@@ -1,0 +1,78 @@
+"""A table's 历史版本: every saved revision with who, when, the path it came through and what
+changed from the revision before (the same diff as between submissions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from budgetapp.layouts.document import Document, document_from_json
+from budgetapp.targets.models import Revision, TargetTable
+from budgetapp.targets.snapshots import TableDiff, diff_snapshots
+
+# The page lists the latest ones; every revision stays in the admin.
+HISTORY_LIMIT = 50
+
+
+@dataclass
+class HistoryEntry:
+    revision: Revision
+    diff: TableDiff | None  # None for the first recorded revision (nothing to compare with)
+
+    @property
+    def has_layout(self) -> bool:
+        return self.revision.layout is not None
+
+    @property
+    def summary(self) -> str:
+        if self.diff is None:
+            return "首个记录的版本"
+        if not self.diff:
+            return "内容没有变化"
+        parts = []
+        if self.diff.fields:
+            parts.append(f"{len(self.diff.fields)} 处字段")
+        if self.diff.rows:
+            parts.append(f"{len(self.diff.rows)} 行")
+        return "修改 " + "、".join(parts)
+
+
+def _entries(revisions: list[Revision]) -> list[HistoryEntry]:
+    entries, previous = [], None
+    for revision in revisions:
+        diff = diff_snapshots(previous.data, revision.data) if previous is not None else None
+        entries.append(HistoryEntry(revision, diff))
+        previous = revision
+    return entries
+
+
+def table_history(table: TargetTable) -> list[HistoryEntry]:
+    """The latest revisions, newest first, each with its diff from the one before."""
+    revisions = list(
+        Revision.of(table).select_related("saved_by").order_by("-version")[: HISTORY_LIMIT + 1]
+    )
+    revisions.reverse()
+    entries = _entries(revisions)
+    if len(revisions) > HISTORY_LIMIT:
+        entries = entries[1:]  # the extra one only served as the first entry's "before"
+    return list(reversed(entries))
+
+
+def revision_entry(table: TargetTable, version: int) -> HistoryEntry:
+    """One revision of the table with its diff from the one before (404 if there is none)."""
+    revisions = list(
+        Revision.of(table)
+        .filter(version__lte=version)
+        .select_related("saved_by")
+        .order_by("-version")[:2]
+    )
+    if not revisions or revisions[0].version != version:
+        raise Http404("没有这个版本。")
+    current = revisions[0]
+    previous = revisions[1] if len(revisions) > 1 else None
+    return HistoryEntry(current, diff_snapshots(previous.data, current.data) if previous else None)
+
+
+def revision_document(entry: HistoryEntry) -> Document | None:
+    return document_from_json(entry.revision.layout) if entry.has_layout else None
