@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
-from . import services
+from . import notices, services
 from .models import CONTENT_FIELDS, EntryStatus, LibraryDecision, LibraryEntry
 
 
@@ -163,3 +163,4 @@ class LibraryEntryAdmin(admin.ModelAdmin):
             )
             record.from_status = form.initial.get("status", "")
             record.save()
+            notices.proposal_decided(obj)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import Unit
 
+from . import notices
 from .models import CONTENT_FIELDS, EntryKind, EntryStatus, LibraryDecision, LibraryEntry
 
 PROPOSAL_FIELDS = CONTENT_FIELDS
@@ -85,6 +86,8 @@ def _decide(
         changed, ["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"]
     )
     LibraryDecision.objects.bulk_create(decisions)
+    for entry in changed:
+        notices.proposal_decided(entry)
     return len(changed), len(locked) - len(changed)
 
 

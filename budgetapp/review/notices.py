@@ -64,6 +64,12 @@ def _send(recipients: list[User], text: str, url: str) -> None:
     transaction.on_commit(mail)
 
 
+def notify(recipients: list[User], text: str, url: str) -> None:
+    """An in-app notice and an e-mail (after commit) for other apps' events (the library's
+    decisions on proposals), the same way as the review steps'."""
+    _send(recipients, text, url)
+
+
 def table_submitted(table: TargetTable, actor: User) -> None:
     text = f"{table.unit.name} 提交了“{table.title}”，请审核。"
     _send(_reviewers_of(table), text, _review_url(table))
