@@ -56,6 +56,7 @@ run: setup
 	DEBUG=true $(PY) manage.py migrate
 	DEBUG=true $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py publish_demo
+	DEBUG=true $(PY) manage.py store_published_files
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup

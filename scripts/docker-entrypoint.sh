@@ -6,6 +6,8 @@ set -eu
 
 if [ "${SKIP_MIGRATE:-false}" != "true" ]; then
     python manage.py migrate --noinput
+    # Tables published before versions were frozen get theirs (once; a no-op afterwards).
+    python manage.py store_published_files
 fi
 
 exec "$@"

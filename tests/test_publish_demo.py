@@ -33,3 +33,17 @@ def test_publish_demo_publishes_zhangjiakou_once_and_the_portal_serves_it(db, cl
     table = tables.order_by("sequence").first()
     page = client.get(reverse("portal:table", args=["project", table.pk]))
     assert page.status_code == 200 and "残疾人辅助器具适配服务" in page.content.decode()
+
+
+def test_the_portal_finds_zhangjiakou_by_unit_region_and_project_code(db, client):
+    call_command("load_demo", verbosity=0)
+    call_command("publish_demo", verbosity=0)
+    for query in ("张家口市残疾人联合会本级", "张家口", "张家口市", "130700211K6T11USKAU5Y"):
+        html = client.get(reverse("portal:search"), {"q": query}).content.decode()
+        results = html.split('data-role="results"')[1].split("</ul>")[0]
+        assert "张家口市残疾人联合会本级" in results, query
+    by_code = client.get(reverse("portal:search"), {"q": "130700211K6T11USKAU5Y"}).content
+    assert by_code.decode().count('class="list-group-item"') == 1
+    # The drafts of 山海关区 are found by nothing.
+    html = client.get(reverse("portal:search"), {"q": "山海关"}).content.decode()
+    assert "没有找到已公开的表" in html
