@@ -25,3 +25,24 @@ def reviewable_units(user: User | AnonymousUser) -> QuerySet[Unit]:
     if role_of(user) != Role.REVIEWER:
         return Unit.objects.none()
     return units_visible_to(user)
+
+
+def get_comment_for_user(user: User | AnonymousUser, kind: str, pk: int, comment_pk: int):
+    """A comment on a table the user may see (else 404); whether they may reply is the
+    service's question (403)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.shortcuts import get_object_or_404
+
+    from budgetapp.targets.access import get_table_for_user
+
+    from .models import Comment
+
+    table = get_table_for_user(user, kind, pk)
+    comment = get_object_or_404(
+        Comment.objects.select_related("author", "unit__region"),
+        pk=comment_pk,
+        content_type=ContentType.objects.get_for_model(table),
+        object_id=table.pk,
+    )
+    comment.table = table
+    return comment

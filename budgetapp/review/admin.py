@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Comment, Notice, Submission, Transition
+from .models import Comment, Notice, Reply, Submission, Transition
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,6 +52,12 @@ class SubmissionAdmin(ReadOnlyAdmin):
 class CommentAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "unit", "anchor_label", "author", "text"]
     search_fields = ["unit__name", "text"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "comment", "author", "text", "client_ip"]
+    search_fields = ["text", "author__username"]
 
 
 @admin.register(Notice)

@@ -146,3 +146,26 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Reply(models.Model):
+    """An answer in a comment's thread: the unit's filer replying to a reviewer's remark, or a
+    reviewer following up. Kept as written, with who, when and from which address."""
+
+    comment = models.ForeignKey(
+        Comment, verbose_name="审核意见", on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="回复人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    text = models.TextField("回复")
+    client_ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "意见回复"
+        verbose_name_plural = "意见回复"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -87,3 +87,21 @@ def table_approved(table: TargetTable, actor: User) -> None:
 
 def _review_url(table: TargetTable) -> str:
     return table.get_absolute_url()
+
+
+def comment_replied(reply) -> None:
+    """A reply in a comment's thread: whoever else wrote in it hears of it (the reviewer who
+    commented, first of all); a reviewer's reply also reaches the unit's filers."""
+    from budgetapp.units.access import can_file_for
+
+    comment = reply.comment
+    table = comment.table
+    people = {comment.author_id: comment.author}
+    people |= {r.author_id: r.author for r in comment.replies.select_related("author")}
+    if not can_file_for(reply.author, comment.unit):
+        people |= {user.pk: user for user in _filers_of(table)}
+    recipients = [u for pk, u in people.items() if pk != reply.author_id and u.is_active]
+    who = reply.author.get_full_name() or reply.author.username
+    where = comment.anchor_label or "整张表"
+    text = f"{who} 回复了对“{table.title}”（{where}）的意见：{reply.text[:80]}"
+    _send(recipients, text, f"{table.get_absolute_url()}#comment-{comment.pk}")

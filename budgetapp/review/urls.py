@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, history, notices, table
+from .views import dashboard, history, notices, replies, table
 
 app_name = "review"
 
@@ -12,6 +12,11 @@ urlpatterns = [
         "tables/<str:kind>/<int:pk>/revisions/<int:version>/",
         history.revision_page,
         name="revision",
+    ),
+    path(
+        "tables/<str:kind>/<int:pk>/comments/<int:comment_pk>/reply/",
+        replies.add_reply,
+        name="reply",
     ),
     path("tables/<str:kind>/<int:pk>/<str:action>/", table.table_action, name="action"),
     path("units/<int:unit_pk>/<int:year>/submit/", dashboard.submit_unit, name="submit_unit"),

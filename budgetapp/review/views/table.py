@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -27,7 +28,7 @@ from .. import services
 from ..access import can_review, is_admin
 from ..anchors import anchor_choices
 from ..history import table_history
-from ..models import Comment, Submission, Transition
+from ..models import Comment, Reply, Submission, Transition
 
 
 def _records(model, table: TargetTable):
@@ -69,7 +70,11 @@ def _page_context(
     request: HttpRequest, table: TargetTable, kind: str, typed: dict[str, str] | None = None
 ) -> dict:
     user = request.user
-    comments = list(_records(Comment, table).select_related("author", "submission"))
+    comments = list(
+        _records(Comment, table)
+        .select_related("author", "submission")
+        .prefetch_related(Prefetch("replies", queryset=Reply.objects.select_related("author")))
+    )
     diff_title, diff = changes_to_show(table)
     highlights: dict[str, str] = {}
     for comment in comments:
@@ -96,6 +101,7 @@ def _page_context(
         "can_publish": reviewer and table.status == Status.APPROVED,
         "can_reopen": is_admin(user) and table.status in (Status.APPROVED, Status.PUBLISHED),
         "can_comment": reviewer or is_admin(user),
+        "can_reply": reviewer or filer,
         "four_eyes_blocked": reviewer and services.has_touched(user, table),
         "approve_grades": [
             (Grade.EXCELLENT, Grade.EXCELLENT.label),
