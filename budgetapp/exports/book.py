@@ -47,6 +47,8 @@ class Book:
     # DRAFT_MARK. The files stored on publication and the portal's come from published tables
     # only, so they never do.
     draft: bool = False
+    # A blank template (`blank.py`): printed with room to write by hand.
+    blank: bool = False
 
     @property
     def draft_mark(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import job_views, views
+from . import blank_views, job_views, views
 
 app_name = "exports"
 
@@ -12,6 +12,12 @@ urlpatterns = [
         name="unit_book",
     ),
     path("review/<int:year>/summary.xlsx", views.city_summary_export, name="city_summary"),
+    path("blank/", blank_views.blank_list, name="blank_list"),
+    path(
+        "blank/<int:year>/<str:layout>/<str:fmt>/",
+        blank_views.blank_download,
+        name="blank",
+    ),
     path("exports/jobs/", job_views.job_start, name="job_start"),
     path("exports/jobs/<int:pk>/", job_views.job_page, name="job"),
     path("exports/jobs/<int:pk>/status/", job_views.job_status, name="job_status"),

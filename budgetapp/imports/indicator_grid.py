@@ -89,6 +89,10 @@ def read_indicator_rows(
         cells = {name: grid.at(r, column) for name, column in columns.items()}
         if all(_text(cell) == "" or cell.continued for cell in cells.values()):
             continue
+        if all(
+            _text(cell) == "" or cell.continued for name, cell in cells.items() if name != "level1"
+        ):
+            continue  # a row left unused: only its 一级 printed (a blank template's)
         level1_cell, level2_cell, name_cell = (
             cells.get("level1"),
             cells.get("level2"),

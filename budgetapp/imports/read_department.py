@@ -217,7 +217,14 @@ def _guangdong_tasks(grid: SheetGrid, table: ParsedTable, rows: list[int]) -> li
         if {"名称", "主要实施内容"} <= {c.label for c in grid.filled(r)}:
             continue  # the task header repeated after a page break
         cells = {name: grid.at(r, column) for name, column in columns.items()}
-        if all(c is None or c.is_blank or c.continued for c in cells.values()):
+        if all(
+            c is None
+            or c.is_blank
+            or c.continued
+            # a row left unused: only the printed `任务N:` (a blank template's)
+            or (name == "name" and not _TASK_PREFIX.sub("", c.text).strip())
+            for name, c in cells.items()
+        ):
             continue
         group = grid.at(r, min(columns.values()) - 1) if min(columns.values()) > 1 else None
         kind = "other" if group is not None and "其他" in group.label else "key"
