@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "budgetapp.imports",
     "budgetapp.checks",
     "budgetapp.demo",
+    "budgetapp.guide",
 ]
 
 MIDDLEWARE = [

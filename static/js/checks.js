@@ -72,6 +72,18 @@
       link.dataset.action = "locate-finding";
       link.textContent = finding.message;
       item.append(badge, link);
+      if (panel.dataset.helpUrl && finding.rule) {
+        // The rule's section of the help page (如何写好绩效指标), as the server renders it.
+        const help = document.createElement("a");
+        help.href = `${panel.dataset.helpUrl}#rule-${encodeURIComponent(finding.rule)}`;
+        help.className = "ms-auto text-nowrap";
+        help.dataset.role = "rule-help";
+        help.target = "_blank";
+        help.rel = "noopener";
+        help.title = `${finding.rule_name || ""}：怎么改（新窗口）`;
+        help.textContent = "怎么改";
+        item.append(help);
+      }
       list.append(item);
     }
     summary.textContent = result.findings.length

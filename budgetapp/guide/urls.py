@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "guide"
+
+urlpatterns = [
+    path("indicators/", views.indicators, name="indicators"),
+]
