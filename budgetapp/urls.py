@@ -13,6 +13,8 @@ urlpatterns = [
     path("library/", include("budgetapp.library.urls")),
     path("imports/", include("budgetapp.imports.urls")),
     path("checks/", include("budgetapp.checks.urls")),
+    path("help/", include("budgetapp.guide.urls")),
+    path("profile/", include("budgetapp.units.profile_urls")),
     path("", include("budgetapp.exports.urls")),
     path("", include("budgetapp.review.urls")),
     path("", include("budgetapp.targets.urls")),

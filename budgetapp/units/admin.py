@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from .models import Account, BudgetYear, Region, Unit
+from .models import Account, BudgetYear, ProfileChange, Region, Unit
 
 
 @admin.register(Region)
@@ -54,3 +54,21 @@ class UserWithAccountAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, UserWithAccountAdmin)
+
+
+@admin.register(ProfileChange)
+class ProfileChangeAdmin(admin.ModelAdmin):
+    """The record of users' own contact changes: read only."""
+
+    list_display = ["at", "user", "field", "old", "new", "changed_by", "client_ip"]
+    list_filter = ["field"]
+    search_fields = ["user__username", "old", "new"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

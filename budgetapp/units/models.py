@@ -201,3 +201,35 @@ class BudgetYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年"
+
+
+class ProfileField(models.TextChoices):
+    EMAIL = "email", "电子邮箱"
+    PHONE = "phone", "联系电话"
+
+
+class ProfileChange(models.Model):
+    """A change of a user's own contact details: what, from what, to what, by whom, when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.PROTECT,
+        related_name="profile_changes",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修改人", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    field = models.CharField("项目", max_length=10, choices=ProfileField.choices)
+    old = models.CharField("原值", max_length=254, blank=True)
+    new = models.CharField("新值", max_length=254, blank=True)
+    client_ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "个人资料修改记录"
+        verbose_name_plural = "个人资料修改记录"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}：{self.old or '（空）'} → {self.new or '（空）'}"
