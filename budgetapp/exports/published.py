@@ -10,6 +10,7 @@ written to storage; `discard` removes the blobs of an attempt whose transaction 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
@@ -58,13 +59,38 @@ def _store(
                 size=len(export.content),
                 **fields,
             )
-            record.file.save(export.filename, ContentFile(export.content), save=False)
+            _save_blob(record, export)
             stored.append(record)
             record.save()
+    except OSError as error:
+        discard(stored)
+        logger.exception("Storing the published files failed")
+        reason = "服务器磁盘空间不足" if error.errno == errno.ENOSPC else "存储文件时出错"
+        raise PublishFailed(
+            f"{reason}，公开文件未能保存，本次公开已撤销（状态未变）。请联系管理员处理后重试。"
+        ) from error
     except BaseException:
         discard(stored)
         raise
     return stored
+
+
+def _save_blob(record: PublishedFile, export: Export) -> None:
+    """Store the file; a write that fails half-way (a full disk) leaves no partial file: the
+    storage does not remove what it had written, so the name it was writing to is removed."""
+    storage = record.file.storage
+    name = storage.get_available_name(
+        record.file.field.generate_filename(record, export.filename),
+        max_length=record.file.field.max_length,
+    )
+    try:
+        record.file.name = storage.save(
+            name, ContentFile(export.content), max_length=record.file.field.max_length
+        )
+    except OSError:
+        if storage.exists(name):
+            storage.delete(name)
+        raise
 
 
 def store_table_files(
