@@ -198,6 +198,7 @@ def test_nothing_edited_after_publication_reaches_the_public(
         assert MARKER not in text, url
         assert "123456.78" not in text and "123,456.78" not in text, url
         assert "MARKERCODE" not in text, url
+        assert "草稿" not in text, url  # published files never carry the draft mark
     # What was published is there, in every layout.
     department_page = pages[table_url]
     if layout == LayoutFamily.HUBEI:
