@@ -243,6 +243,15 @@ RULES: list[dict] = [
         "severity": "warning",
         "params": {"parts": ["budget", "plan", "targets"]},
     },
+    # Also installed by checks/migrations/0004_import_value_rule.py (frozen copy).
+    {
+        "code": "import_value",
+        "name": "导入时未能保存的值",
+        "description": "从 Excel 导入时，有的单元格的值不能保存（如支出计划 5000%、负数金额、"
+        "金额栏中的文字、超长的文字）：导入为草稿，原值记在表上，在编辑页改正该栏后此错误消失。",
+        "severity": "error",
+        "params": {},
+    },
 ]
 
 

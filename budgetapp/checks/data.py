@@ -14,6 +14,7 @@ from django.forms import BaseFormSet, ModelForm
 
 from budgetapp.indicators.models import Category
 from budgetapp.indicators.values import ParsedTarget, parse_target
+from budgetapp.targets import import_problems
 from budgetapp.targets.models import TargetTable
 
 PLAN_FIELDS = [
@@ -86,6 +87,8 @@ class TableData:
     mix: dict[str, Decimal | None] = field(default_factory=dict)
     # Last year's table this one was carried forward from (结转上年), if any.
     carried_from: int | None = None
+    # Values an import could not store (targets.import_problems), still unfixed.
+    import_problems: list[dict] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -158,6 +161,7 @@ def from_table(table: TargetTable, trees: dict | None = None) -> TableData:
             "mix": {name: getattr(table, name) for name, _ in MIX_FIELDS},
         }
     data = _base(table, trees, **values)
+    data.import_problems = list(table.import_problems or [])
     for index, row in enumerate(table.indicator_rows()):
         data.rows.append(
             RowData(
@@ -203,6 +207,7 @@ def from_forms(form: ModelForm, formsets: list[BaseFormSet], table: TargetTable)
         values = {"expense_project": mix["expense_project"], "mix": mix}
     money_unit = _value(form, "money_unit") or table.money_unit
     data = _base(table, money_unit=money_unit, **values)
+    data.import_problems = import_problems.remaining(table.import_problems, form, formsets)
     for formset in formsets:
         if formset.prefix == "indicators":
             data.rows = _rows_from_formset(formset)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .engine import Rule
-from .rules import carried, categories, rows, tables, targets
+from .rules import carried, categories, imported, rows, tables, targets
 
 RULES: dict[str, Rule] = {
     "budget_sum": tables.budget_sum,
@@ -30,4 +30,5 @@ RULES: dict[str, Rule] = {
     "copied_block": rows.copied_block,
     "below_last_year": rows.below_last_year,
     "carried_unchanged": carried.carried_unchanged,
+    "import_value": imported.import_value,
 }

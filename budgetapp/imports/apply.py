@@ -31,6 +31,7 @@ from .plan import (
     sort_key,
     table_form_class,
 )
+from .set_aside import entries_after_save, set_aside_values
 
 
 class Action:
@@ -39,7 +40,7 @@ class Action:
     UNCHANGED = "unchanged"
     ERROR = "error"
 
-    LABELS = {CREATE: "新建", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "有错误，不能导入"}
+    LABELS = {CREATE: "新建", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "有错误，不导入此表"}
 
 
 @dataclass
@@ -100,6 +101,15 @@ class ImportResult:
     def warning_count(self) -> int:
         return sum(1 for p in self.all_problems if not p.is_error)
 
+    @property
+    def importable(self) -> list[TableOutcome]:
+        """The tables that import (created, updated or unchanged); the others are refused."""
+        return [o for o in self.outcomes if o.action != Action.ERROR]
+
+    @property
+    def refused(self) -> list[TableOutcome]:
+        return [o for o in self.outcomes if o.action == Action.ERROR]
+
     def versions(self) -> dict[str, int | None]:
         """What each matched table's version was: a confirmation must find it unchanged."""
         return {o.key: o.existing_version for o in self.outcomes}
@@ -110,6 +120,9 @@ class ImportResult:
             names = [o.label for o in self.outcomes if o.action == action]
             if names:
                 parts.append(f"{Action.LABELS[action]} {len(names)} 张：" + "、".join(names))
+        refused = [o.label for o in self.refused]
+        if refused:
+            parts.append(f"未导入 {len(refused)} 张（有错误）：" + "、".join(refused))
         return "；".join(parts) or "没有可导入的表。"
 
 
@@ -127,8 +140,10 @@ def import_workbook(
     expected_versions: dict[str, int | None] | None = None,
     ip: str | None = None,
 ) -> ImportResult:
-    """Preview (`dry_run`) or apply the import; nothing is written if any error is found.
-    Each table is written by the services of `targets.services` (revision, old/new, `ip`)."""
+    """Preview (`dry_run`) or apply the import. Each table stands on its own: a table with
+    errors is refused (nothing of it written), the others are written, each by the services of
+    `targets.services` (revision, old/new, `ip`). A value a draft cannot hold does not refuse
+    its table (`set_aside.py`)."""
     result = ImportResult(problems=list(parsed.problems))
     budget_year = BudgetYear.objects.filter(year=year).select_related("framework").first()
     if budget_year is None:
@@ -145,7 +160,7 @@ def import_workbook(
     try:
         with transaction.atomic():
             _run(result, user, unit, budget_year, parsed, expected_versions, ip)
-            if dry_run or result.has_errors:
+            if dry_run or not result.importable:
                 raise _Rollback
     except _Rollback:
         result.applied = False
@@ -313,9 +328,17 @@ def _bind(table, existing, unit, budget_year, overrides):
 def _save(outcome, table, existing, user, unit, budget_year, overrides, ip) -> None:
     # Before binding: a bound ModelForm writes the cleaned values onto its instance.
     before = serialize_table(existing) if existing is not None else None
+    stored_problems = list(existing.import_problems or []) if existing is not None else []
     built, form, formsets = _bind(table, existing, unit, budget_year, overrides)
     outcome.problems += built.problems
     valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+    aside = []
+    if not valid:
+        aside = set_aside_values(built, form, formsets)
+        if aside:
+            outcome.problems += [item.problem() for item in aside]
+            form, formsets = _rebind(table, built, existing, unit, budget_year)
+            valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
     if not valid or built.problems:
         _map_errors(outcome, table, built, form, formsets)
         if not outcome.errors:
@@ -328,11 +351,17 @@ def _save(outcome, table, existing, user, unit, budget_year, overrides, ip) -> N
             saved = _call_service(table, existing, user, unit, budget_year, form, formsets, ip)
             after = serialize_table(saved)
             diff = diff_snapshots(before, after) if before is not None else None
+            entries = entries_after_save(aside, formsets)
             if before is not None and not diff:
                 raise _Rollback  # nothing changed: no new version, no revision
+            _record_set_aside(saved, entries)
     except _Rollback:
         outcome.action = Action.UNCHANGED
         outcome.saved_pk = existing.pk
+        if entries != stored_problems:
+            # Same content (the placeholder is what was stored) but the file's value is still
+            # not stored: it stays on the record, never silently dropped.
+            _record_set_aside(existing, entries)
         return
     except services.TableError as error:
         outcome.problems.append(Problem(str(error), Source(table.sheet, table.first_row)))
@@ -344,6 +373,25 @@ def _save(outcome, table, existing, user, unit, budget_year, overrides, ip) -> N
         return
     outcome.action = Action.UPDATE if existing is not None else Action.CREATE
     outcome.saved_pk, outcome.diff, outcome.after = saved.pk, diff, after
+
+
+def _record_set_aside(table: TargetTable, entries: list[dict]) -> None:
+    """Keep the values the import could not store on the table, for the `import_value` check."""
+    type(table).objects.filter(pk=table.pk).update(import_problems=entries)
+    table.import_problems = entries
+
+
+def _rebind(table, built: FormData, existing, unit, budget_year):
+    """The forms bound again to `built.data` once values have been set aside."""
+    instance = existing or (ProjectTable if table.kind == "project" else DepartmentTable)(
+        unit=unit, year=budget_year, framework=budget_year.framework
+    )
+    form = table_form_class(table, unit)(built.data, instance=instance)
+    formsets = {
+        prefix: cls(built.data, instance=instance, prefix=prefix, framework=instance.framework)
+        for prefix, cls in formset_classes(table, unit).items()
+    }
+    return form, formsets
 
 
 def _call_service(table, existing, user, unit, budget_year, form, formsets, ip) -> TargetTable:

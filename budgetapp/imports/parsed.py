@@ -56,11 +56,15 @@ class ParsedRow:
     values: dict[str, str] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     row_source: Source | None = None
+    # What the cell showed, where the value read from it differs (`1,000.00` → `1000`).
+    typed: dict[str, str] = field(default_factory=dict)
 
-    def set(self, name: str, value: str, source: Source | None) -> None:
+    def set(self, name: str, value: str, source: Source | None, *, shown: str = "") -> None:
         self.values[name] = value
         if source is not None:
             self.sources[name] = source
+        if shown and shown != value:
+            self.typed[name] = shown
 
 
 @dataclass
@@ -81,11 +85,16 @@ class ParsedTable:
     # Extra facts the sheet states but the table does not store (unit name, year, project list).
     facts: dict[str, Any] = field(default_factory=dict)
     first_row: int = 1
+    # What the cell showed, where the value read from it differs (`5000%` → `5000`): quoted
+    # when a value cannot be stored (set_aside.py).
+    typed: dict[str, str] = field(default_factory=dict)
 
-    def set(self, name: str, value: str, source: Source | None) -> None:
+    def set(self, name: str, value: str, source: Source | None, *, shown: str = "") -> None:
         self.fields[name] = value
         if source is not None:
             self.sources[name] = source
+        if shown and shown != value:
+            self.typed[name] = shown
 
     def problem(self, message: str, source: Source | None = None, *, warning: bool = False) -> None:
         self.problems.append(
@@ -124,6 +133,7 @@ class ParsedWorkbook:
                 values=dict(value["values"]),
                 sources={k: Source(**v) for k, v in value["sources"].items()},
                 row_source=source(value.get("row_source")),
+                typed=dict(value.get("typed", {})),
             )
 
         tables = []
@@ -141,6 +151,7 @@ class ParsedWorkbook:
                     problems=[problem(p) for p in t["problems"]],
                     facts=dict(t.get("facts", {})),
                     first_row=t.get("first_row", 1),
+                    typed=dict(t.get("typed", {})),
                 )
             )
         return cls(tables=tables, problems=[problem(p) for p in data.get("problems", [])])

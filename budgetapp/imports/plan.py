@@ -118,6 +118,8 @@ class FormData:
     def __init__(self) -> None:
         self.data: dict[str, str] = {}
         self.sources: dict[str, Source] = {}
+        # What the cell showed, where it differs from the bound value (ParsedTable.typed).
+        self.typed: dict[str, str] = {}
         self.problems: list[Problem] = []
         # Per formset prefix: the parsed row behind each form index (None for deletions).
         self.row_index: dict[str, list[ParsedRow | None]] = {}
@@ -152,6 +154,8 @@ def build_form_data(
             out.data[name] = values[name]
             if name in parsed.sources:
                 out.sources[name] = parsed.sources[name]
+            if name in parsed.typed and name not in (overrides or {}):
+                out.typed[name] = parsed.typed[name]
         else:
             out.data[name] = _post_value(existing or instance, name)
     resolver = CategoryResolver(framework)

@@ -130,7 +130,12 @@ def _labelled(grid: SheetGrid, table: ParsedTable, fields: dict[str, set[str]], 
         if cell is not None:
             number = to_decimal(cell.value) if name in numbers else None
             text = number_text(number) if number is not None else cell.text
-        table.set(name, text, grid.source(label.row, cell.column if cell else label.column + 1))
+        table.set(
+            name,
+            text,
+            grid.source(label.row, cell.column if cell else label.column + 1),
+            shown=cell.text if cell is not None else "",
+        )
 
 
 def _title_facts(grid: SheetGrid, table: ParsedTable) -> None:
@@ -238,7 +243,7 @@ def _guangdong_tasks(grid: SheetGrid, table: ParsedTable, rows: list[int]) -> li
             if name == "amount" and cell is not None:
                 number = to_decimal(cell.value)
                 text = number_text(number) if number is not None else text
-            task.set(name, text, grid.source(r, column))
+            task.set(name, text, grid.source(r, column), shown=cell.text if cell else "")
         if not task.values.get("name"):
             table.problem("任务名称为空。", task.sources.get("name"))
         tasks.append(task)
@@ -323,7 +328,8 @@ def _hubei_mix(grid: SheetGrid, table: ParsedTable) -> None:
                 text = number_text(number) if number is not None else (
                     target.text if target is not None else ""
                 )  # fmt: skip
-                table.set(f"{name}{suffix}", text, grid.source(r, column))
+                shown = target.text if target is not None else ""
+                table.set(f"{name}{suffix}", text, grid.source(r, column), shown=shown)
 
 
 def _hubei_projects(grid: SheetGrid) -> list[dict]:

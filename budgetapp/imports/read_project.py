@@ -11,7 +11,15 @@ from decimal import Decimal
 
 from .indicator_grid import is_header_row, read_header, read_indicator_rows
 from .parsed import ParsedRow, ParsedTable
-from .sheets import LogicalCell, SheetGrid, label_key, money_unit_in, number_text, to_decimal
+from .sheets import (
+    LogicalCell,
+    SheetGrid,
+    cell_text,
+    label_key,
+    money_unit_in,
+    number_text,
+    to_decimal,
+)
 
 CODE = {"项目编码", "项目代码"}
 NAME = {"项目名称"}
@@ -88,7 +96,12 @@ def read_project(grid: SheetGrid, rows: list[int]) -> ParsedTable:
         if cell is not None:
             number = to_decimal(cell.value) if money else None
             text = number_text(number) if number is not None else cell.text
-        table.set(name, text, grid.source(label.row, cell.column if cell else label.column + 1))
+        table.set(
+            name,
+            text,
+            grid.source(label.row, cell.column if cell else label.column + 1),
+            shown=cell.text if cell is not None else "",
+        )
         return label
 
     value(CODE, "code")
@@ -204,6 +217,7 @@ def _read_plan(grid: SheetGrid, table: ParsedTable, rows: list[int]) -> None:
     if not raw:
         return
     numbers: dict[str, Decimal | None] = {}
+    shown = {name: cell_text(value, fmt) for name, (value, fmt, _r, _c) in raw.items()}
     marked = False
     for name, (value, number_format, _r, _c) in raw.items():
         if isinstance(value, str) and "%" in value.replace("％", "%"):
@@ -214,7 +228,7 @@ def _read_plan(grid: SheetGrid, table: ParsedTable, rows: list[int]) -> None:
             value = to_decimal(value) * 100
         numbers[name] = to_decimal(value)
         if numbers[name] is None and value not in (None, ""):
-            table.set(name, str(value), grid.source(_r, _c))
+            table.set(name, str(value), grid.source(_r, _c), shown=shown[name])
     present = [n for n in numbers.values() if n is not None]
     # 0.25 stored without a percent format means 25 %: a plan ends at 100 %, never at 1 %.
     fractions = not marked and present and max(present) <= 1
@@ -225,7 +239,12 @@ def _read_plan(grid: SheetGrid, table: ParsedTable, rows: list[int]) -> None:
             continue
         if fractions:
             number *= 100
-        table.set(name, number_text(number.quantize(Decimal("0.01"))), grid.source(*raw[name][2:]))
+        table.set(
+            name,
+            number_text(number.quantize(Decimal("0.01"))),
+            grid.source(*raw[name][2:]),
+            shown=shown[name],
+        )
 
 
 def split_goals(text: str, source) -> list[ParsedRow]:

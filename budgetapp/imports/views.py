@@ -95,7 +95,7 @@ def _preview_page(
         {
             "batch": batch,
             "result": result,
-            "can_confirm": batch.status == BatchStatus.PENDING and not result.has_errors,
+            "can_confirm": batch.status == BatchStatus.PENDING and bool(result.importable),
             "upload_url": f"{reverse('imports:upload')}?year={batch.year}",
         },
         status=status,
@@ -123,5 +123,11 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             request, "导入未完成：发现以下问题，没有写入任何内容。请修改文件后重新上传。"
         )
         return _preview_page(request, batch, result, status=409)
-    messages.success(request, f"已导入 {batch.filename}：{result.summary()}")
+    if result.refused:
+        messages.warning(
+            request,
+            f"已导入 {batch.filename}：{result.summary()}。有错误的表未导入，请修改文件后重新上传这些表。",
+        )
+    else:
+        messages.success(request, f"已导入 {batch.filename}：{result.summary()}")
     return redirect(f"{reverse('targets:home')}?year={batch.year}")

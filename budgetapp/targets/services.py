@@ -23,6 +23,7 @@ from django.forms import BaseFormSet, ModelForm
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, Unit
 
+from . import import_problems
 from .models import DepartmentTable, ProjectTable, Revision, RevisionAction, TargetTable
 from .snapshots import TableDiff, changes_as_json, diff_snapshots, serialize_table
 
@@ -205,6 +206,8 @@ def _save_with_rows(
     table.updated_by = user
     if table.pk:
         table.version = F("version") + 1
+    # A value an import could not store stays reported until its field is edited.
+    table.import_problems = import_problems.remaining(table.import_problems, form, formsets)
     form.save()
     table.refresh_from_db(fields=["version"])
     for formset in formsets:

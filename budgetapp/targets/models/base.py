@@ -122,6 +122,13 @@ class TargetTable(models.Model):
         related_name="carried_to",
         editable=False,
     )
+    # Values an Excel import could not store (a plan of 5000%, letters in a money cell, text
+    # longer than its field): what was typed, where, and what was kept instead. The 智能审核
+    # rule `import_value` reports each as an error until the filer edits that field
+    # (`targets.import_problems`; docs/imports.md, "Values a draft cannot hold").
+    import_problems = models.JSONField(
+        "导入时未能保存的值", default=list, blank=True, editable=False
+    )
 
     objects = TargetTableQuerySet.as_manager()
 

@@ -53,12 +53,18 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"    {row.section_label}第 {row.position} 行（{row.title}）：{row.kind_label}"
                     )
-        if result.has_errors:
+        if not result.importable:
             raise CommandError(f"发现 {result.error_count} 个错误，没有写入任何内容。")
         if dry_run:
             self.stdout.write(f"预览（未写入）：{result.summary()}")
         else:
             self.stdout.write(self.style.SUCCESS(f"已导入：{result.summary()}"))
+        if result.refused:
+            # Each table stands on its own: the others were imported; exit non-zero all the same.
+            raise CommandError(
+                f"发现 {result.error_count} 个错误，{len(result.refused)} 张表未导入"
+                f"{'（预览）' if dry_run else ''}。"
+            )
 
     def _problem(self, problem, indent: str = "") -> None:
         prefix = "错误" if problem.is_error else "提醒"
