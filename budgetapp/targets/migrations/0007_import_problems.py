@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("targets", "0005_revision_on_the_record"),
+        ("targets", "0006_revision_layout"),
     ]
 
     operations = [
