@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("budgetapp.identity.urls")),
     path("public/", include("budgetapp.portal.urls")),
     path("library/", include("budgetapp.library.urls")),
     path("imports/", include("budgetapp.imports.urls")),
