@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
+from budgetapp.identity.admin import OneTimePasswordAdminMixin
+
 from .models import Account, BudgetYear, ProfileChange, Region, Unit
 
 
@@ -40,7 +42,7 @@ class AccountInline(admin.StackedInline):
     verbose_name_plural = "所属单位与角色"
 
 
-class UserWithAccountAdmin(UserAdmin):
+class UserWithAccountAdmin(OneTimePasswordAdminMixin, UserAdmin):
     inlines = [AccountInline]
     list_display = [
         "username",

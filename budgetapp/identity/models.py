@@ -1,0 +1,54 @@
+"""What the app keeps about a login's credentials, beside Django's user.
+
+`Credential` holds the flags of the password policy (changed at first login after an admin set
+it; when it was last changed, for expiry). `PasswordHistory` keeps the hashes of the last
+passwords, so none of the last `PASSWORD_HISTORY_COUNT` is chosen again.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Credential(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="credential",
+    )
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码",
+        default=False,
+        help_text="管理员设置或重置密码后为是；用户自己修改密码后清除。",
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # The session of the latest login, when SESSION_ONE_PER_ACCOUNT ends the others.
+    session_key = models.CharField("当前会话", max_length=40, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "登录凭据"
+        verbose_name_plural = "登录凭据"
+
+    def __str__(self) -> str:
+        return f"{self.user}"
+
+
+class PasswordHistory(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="password_history",
+    )
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.created_at:%Y-%m-%d}"
