@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "budgetapp.guide",
     "budgetapp.identity",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +64,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Two-factor login (django-otp): request.user.is_verified(), then every page needs it
+    # from the roles that must use it (budgetapp/identity/roles.py).
+    "django_otp.middleware.OTPMiddleware",
+    "budgetapp.identity.middleware.SecondFactorMiddleware",
     # A password set by an administrator, or expired, is changed before anything else.
     "budgetapp.identity.middleware.PasswordPolicyMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -142,6 +149,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "budgetapp.identity.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "budgetapp.identity.lockout.axes_client_ip"
 AXES_VERBOSE = False
+
+# Two-factor login (TOTP): required for every role but filer; for filers too when this is on.
+OTP_REQUIRED_FOR_ALL = env_bool("OTP_REQUIRED_FOR_ALL", default=False)
+OTP_BACKUP_CODES = 10
+OTP_TOTP_ISSUER = "残联预算绩效目标"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "targets:home"

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from budgetapp.core.http import client_ip
 from budgetapp.identity import passwords
@@ -32,5 +33,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
         "form": form,
         "must_change": passwords.must_change_password(request.user),
         "rules": password_validators_help_texts(),
+        "enrolled": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
     }
     return render(request, "identity/password_change.html", context)

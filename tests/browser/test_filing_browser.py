@@ -21,6 +21,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from budgetapp.indicators.models import Category
 from budgetapp.targets.models import ProjectIndicator, ProjectTable
 from tests.conftest import PASSWORD
+from tests.identity_helpers import current_code, prepare_browser_login
 
 pytestmark = [
     pytest.mark.browser,
@@ -81,12 +82,19 @@ def type_into(driver: WebDriver, element: WebElement, text: str) -> None:
 
 
 def log_in(driver: WebDriver, base_url: str, username: str) -> None:
+    """The login form, then the second factor for the roles that need one."""
+    device = prepare_browser_login(username)
     driver.get(f"{base_url}/accounts/login/")
     wait(driver).until(EC.presence_of_element_located((By.ID, "id_username")))
     driver.find_element(By.ID, "id_username").send_keys(username)
     driver.find_element(By.ID, "id_password").send_keys(PASSWORD)
     click(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
     wait(driver).until(lambda d: "/accounts/login/" not in d.current_url)
+    if device is not None:
+        wait(driver).until(EC.presence_of_element_located((By.ID, "id_token")))
+        driver.find_element(By.ID, "id_token").send_keys(current_code(device))
+        click(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        wait(driver).until(lambda d: "/accounts/otp/" not in d.current_url)
     assert "退出登录" in driver.find_element(By.TAG_NAME, "nav").text
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from budgetapp.demo.loader import ACCOUNTS, ADMIN_USERNAME, DEMO_PASSWORD, load_demo
+from budgetapp.demo.second_factors import ensure_demo_second_factors
 
 
 class Command(BaseCommand):
@@ -33,3 +34,13 @@ class Command(BaseCommand):
                 "未创建演示超级管理员（仅在 DEBUG 模式或加 --with-admin 时创建）；"
                 "正式环境请用 createsuperuser 创建管理员。"
             )
+        enrolled = ensure_demo_second_factors(
+            ([ADMIN_USERNAME] if with_admin else []) + [u for u, *_ in ACCOUNTS]
+        )
+        if enrolled:
+            self.stdout.write(
+                "以下演示账户登录时须输入双因素验证码：在身份验证器应用中添加对应密钥"
+                "（DEBUG 模式下也可用 python manage.py demo_code 账户名 查看当前验证码）："
+            )
+            for username, secret in enrolled:
+                self.stdout.write(f"  {username}  {secret}")
