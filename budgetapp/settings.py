@@ -155,6 +155,9 @@ OTP_REQUIRED_FOR_ALL = env_bool("OTP_REQUIRED_FOR_ALL", default=False)
 OTP_BACKUP_CODES = 10
 OTP_TOTP_ISSUER = "残联预算绩效目标"
 
+# `manage.py disable_inactive_accounts` disables accounts unused this many days (0: off).
+ACCOUNT_INACTIVE_DAYS = env_int("ACCOUNT_INACTIVE_DAYS", 90)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "targets:home"
 LOGOUT_REDIRECT_URL = "login"

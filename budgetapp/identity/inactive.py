@@ -1,0 +1,42 @@
+"""Accounts unused for ACCOUNT_INACTIVE_DAYS are disabled (manage.py disable_inactive_accounts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+security_log = logging.getLogger("budgetapp.security")
+
+
+def inactive_accounts(*, days: int, now: dt.datetime | None = None) -> QuerySet:
+    """Active accounts whose last login (or creation, if never) is older than `days` days.
+
+    The deployment superuser is left out: it is not a person's working account, and disabling
+    it would lock the operators out of `createsuperuser`-less recovery.
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_superuser=False)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .order_by("username")
+    )
+
+
+def disable_inactive_accounts(
+    *, days: int, now: dt.datetime | None = None, dry_run: bool = False
+) -> list[str]:
+    """Disable them; returns their usernames. They can be enabled again by an administrator."""
+    with transaction.atomic():
+        users = list(inactive_accounts(days=days, now=now).select_for_update())
+        names = [user.get_username() for user in users]
+        if not dry_run and users:
+            get_user_model().objects.filter(pk__in=[u.pk for u in users]).update(is_active=False)
+            for name in names:
+                security_log.info("account %s disabled: unused for %d days", name, days)
+    return names
