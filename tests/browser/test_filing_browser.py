@@ -93,7 +93,7 @@ def log_in(driver: WebDriver, base_url: str, username: str) -> None:
     if device is not None:
         wait(driver).until(EC.presence_of_element_located((By.ID, "id_token")))
         driver.find_element(By.ID, "id_token").send_keys(current_code(device))
-        click(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        click(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
         wait(driver).until(lambda d: "/accounts/otp/" not in d.current_url)
     assert "退出登录" in driver.find_element(By.TAG_NAME, "nav").text
 
