@@ -162,8 +162,8 @@ def test_expired_password_sends_to_change_page_and_warns_before(client, users, s
     settings.PASSWORD_EXPIRY_WARNING_DAYS = 7
     owner = users["owner"]
     _changed(owner, days_ago=85)
-    login(client, owner)
-    page = client.get(reverse("targets:home"), follow=True).content.decode()
+    client.post(reverse("login"), {"username": "owner", "password": PASSWORD})
+    page = client.get(reverse("targets:home")).content.decode()
     assert "过期（还有 4 天）" in page
 
     _changed(owner, days_ago=91)

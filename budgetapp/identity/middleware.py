@@ -1,13 +1,16 @@
-"""Requests of a signed-in user pass the password policy before reaching any page.
+"""Requests of a signed-in user pass the second factor and the password policy first.
 
-A user whose password was set by an administrator, or whose password has expired, is sent to
-the change page until they choose their own; a password expiring soon earns one warning per
-session.
+What each needs is worked out once, at login (`login_state.on_user_logged_in`), and kept in
+the session, so an ordinary request reads no table and writes no session for it:
+
+- a role that needs a second factor (roles.py), or a filer who enrolled one, is sent to the
+  second-factor page until the session is verified;
+- a user whose password was set by an administrator, or has expired, is sent to the change page
+  until they choose their own.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from django.conf import settings
@@ -15,52 +18,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
-from budgetapp.identity import passwords, second_factor
+from budgetapp.identity import login_state
 from budgetapp.identity.roles import requires_second_factor
-
-# Set once the session's user passed the policy: later requests read no table for it. A
-# password set by an administrator changes the hash, which ends the user's other sessions.
-CHECKED_KEY = "identity_password_checked"
-
-
-def _exempt(request: HttpRequest) -> bool:
-    path = request.path_info
-    exempt = [reverse("identity:password_change"), *_auth_flow_paths()]
-    return any(path.startswith(prefix) for prefix in exempt)
-
-
-class PasswordPolicyMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or _exempt(request):
-            return self.get_response(request)
-        if request.session.get(CHECKED_KEY):
-            return self.get_response(request)
-        if passwords.must_change_password(user):
-            messages.warning(request, "管理员为您设置了初始密码，请先修改为只有您知道的新密码。")
-            return redirect("identity:password_change")
-        expires = passwords.password_expires_at(user)
-        if expires is not None:
-            now = timezone.now()
-            if expires <= now:
-                messages.warning(request, "您的密码已过期，请先修改密码。")
-                return redirect("identity:password_change")
-            warn_from = expires - dt.timedelta(days=settings.PASSWORD_EXPIRY_WARNING_DAYS)
-            if now >= warn_from:
-                days = max((expires - now).days, 0)
-                messages.warning(
-                    request,
-                    f"您的密码将于 {timezone.localtime(expires):%Y-%m-%d} 过期（还有 {days} 天），"
-                    "请及时修改。",
-                )
-        request.session[CHECKED_KEY] = True
-        return self.get_response(request)
 
 
 def _auth_flow_paths() -> list[str]:
@@ -74,18 +35,27 @@ def _auth_flow_paths() -> list[str]:
     ]
 
 
-# Whether this session's user has an authenticator: asked once per login, so a filer's
-# requests read no device table.
-ENROLLED_KEY = "identity_otp_enrolled"
+class PasswordPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
 
-
-def _needs_second_factor(request: HttpRequest) -> bool:
-    if requires_second_factor(request.user):
-        return True
-    enrolled = request.session.get(ENROLLED_KEY)
-    if enrolled is None:
-        enrolled = request.session[ENROLLED_KEY] = second_factor.is_enrolled(request.user)
-    return enrolled
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        path = request.path_info
+        if path.startswith(reverse("identity:password_change")) or any(
+            path.startswith(p) for p in _auth_flow_paths()
+        ):
+            return self.get_response(request)
+        state = login_state.password_state(request)
+        if state == login_state.MUST_CHANGE:
+            messages.warning(request, "管理员为您设置了初始密码，请先修改为只有您知道的新密码。")
+            return redirect("identity:password_change")
+        if state == login_state.EXPIRED:
+            messages.warning(request, "您的密码已过期，请先修改密码。")
+            return redirect("identity:password_change")
+        return self.get_response(request)
 
 
 class SecondFactorMiddleware:
@@ -102,9 +72,9 @@ class SecondFactorMiddleware:
             or not user.is_authenticated
             or any(request.path_info.startswith(p) for p in _auth_flow_paths())
             or user.is_verified()
-            or not _needs_second_factor(request)
+            or not (requires_second_factor(user) or login_state.enrolled(request))
         ):
             return self.get_response(request)
-        target = "identity:otp_verify" if second_factor.is_enrolled(user) else "identity:otp_setup"
+        target = "identity:otp_verify" if login_state.enrolled(request) else "identity:otp_setup"
         query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
         return redirect(f"{reverse(target)}?{query}" if query else reverse(target))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from budgetapp.core.http import client_ip
-from budgetapp.identity import second_factor
+from budgetapp.identity import login_state, second_factor
 from budgetapp.identity.roles import is_security_admin, requires_second_factor
 
 
@@ -43,6 +43,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             error = str(problem)
         else:
             second_factor.verify_enrolled(request=request)
+            login_state.enrolment_changed(request, enrolled=True)
             return render(
                 request,
                 "identity/otp_backup_codes.html",

@@ -12,8 +12,7 @@ from django.shortcuts import redirect, render
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from budgetapp.core.http import client_ip
-from budgetapp.identity import passwords
-from budgetapp.identity.middleware import CHECKED_KEY
+from budgetapp.identity import login_state, passwords
 
 
 @login_required
@@ -26,7 +25,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             ip=client_ip(request),
         )
         update_session_auth_hash(request, request.user)
-        request.session.pop(CHECKED_KEY, None)
+        login_state.password_changed(request)
         messages.success(request, "密码已修改。")
         return redirect("targets:home")
     context = {
