@@ -35,7 +35,11 @@ def library_examples(limit: int = EXAMPLES_PER_GROUP) -> dict[str, ExampleGroup]
     """Library entries illustrating each part of the page, keyed by the part."""
     percent = Q(measure_unit__in=PERCENT_UNITS)
     groups = [
-        ("floor", "下限（≥）：数量、覆盖面、达标率", _common().filter(comparator=Comparator.GE)),
+        (
+            "floor",
+            "下限（≥）：数量、人次、覆盖面",
+            _common().filter(comparator=Comparator.GE).exclude(percent),
+        ),
         ("ceiling", "上限（≤）：成本、时限", _common().filter(comparator=Comparator.LE)),
         ("exact", "确切值（=）", _common().filter(comparator=Comparator.EQ)),
         ("percent", "以百分比计的指标", _common().filter(percent)),

@@ -62,3 +62,36 @@ def test_the_panel_follows_typing_and_locates_the_row(browser, live_server, user
     # Nothing was saved by checking.
     project.refresh_from_db()
     assert project.indicators.get(order=2).target == "≥95%" and project.version == 1
+
+
+def _help_links(driver: WebDriver) -> dict[str, str]:
+    """rule code -> the finding's 怎么改 link, for the findings the panel shows now."""
+    try:
+        return {
+            item.get_attribute("data-rule"): item.find_element(
+                By.CSS_SELECTOR, '[data-role="rule-help"]'
+            ).get_attribute("href")
+            for item in driver.find_elements(
+                By.CSS_SELECTOR, '[data-role="checks-panel"] [data-role="finding"]'
+            )
+        }
+    except StaleElementReferenceException:
+        return {}
+
+
+def test_findings_drawn_while_typing_link_to_their_rule_on_the_help_page(
+    browser, live_server, users, project
+):
+    log_in(browser, live_server.url, "owner")
+    browser.get(f"{live_server.url}/projects/{project.pk}/edit/")
+    wait(browser).until(lambda d: "level1_present" in _help_links(d))
+
+    row = all_rows(browser, "indicators")[1]
+    type_into(browser, field(row, "target"), "是/否")  # drawn by checks.js, not the server
+    wait(browser).until(lambda d: "rate_is_percent" in _help_links(d))
+
+    href = _help_links(browser)["rate_is_percent"]
+    assert href == f"{live_server.url}/help/indicators/#rule-rate_is_percent"
+    browser.get(href)
+    section = browser.find_element(By.ID, "rule-rate_is_percent")
+    assert "“率”和满意度指标用百分比" in section.text and "怎么改" in section.text
