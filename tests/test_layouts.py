@@ -124,11 +124,12 @@ def test_every_typed_text_and_highlight_is_escaped_in_cells_headings_and_caption
 
 
 def test_print_html_has_no_cell_anchors_and_is_otherwise_the_same(demo):
-    """Print leaves out the table page's data-anchor attributes, and nothing else."""
+    """Print leaves out the table page's data-anchor and data-marks attributes, and nothing
+    else."""
     for table in [*DepartmentTable.objects.all(), *ProjectTable.objects.all()]:
         document = (
             project_document(table) if table.kind == "project" else department_document(table)
         )
         page, printed = render_html(document), render_html(document, anchors=False)
-        assert "data-anchor" not in printed
-        assert re.sub(r' data-anchor="[^"]*"', "", page) == printed
+        assert "data-anchor" not in printed and "data-marks" not in printed
+        assert re.sub(r' data-(anchor|marks)="[^"]*"', "", page) == printed

@@ -453,19 +453,33 @@ def test_resubmission_shows_exactly_the_changed_rows_with_the_comment(
     comment = one(root, f".//*[@data-role='comments']//li[@data-anchor='{anchor}']")
     assert "办公人数与编制不符，请核实" in text(comment) and "针对第1次提交" in text(comment)
     sheet = one(root, ".//*[@class='official-sheet']")
+    # The comment marks its whole row; the change marks only the cell whose value changed.
     cells = sheet.findall(f".//*[@data-anchor='{anchor}']")
-    assert cells and all(
-        {"cell-commented", "cell-changed"} <= set(c.get("class").split()) for c in cells
-    )
+    assert cells and all("cell-commented" in c.get("class").split() for c in cells)
+    changed_cells = [c for c in cells if "cell-changed" in c.get("class").split()]
+    assert [(c.get("data-marks"), text(c)) for c in changed_cells] == [(f"{anchor}/target", "20人")]
     added_cells = sheet.findall(f".//*[@data-anchor='indicator:{added.pk}']")
     assert added_cells and all(
         "cell-changed" in c.get("class") and "cell-commented" not in c.get("class")
         for c in added_cells
     )
-    highlighted = {
-        c.get("data-anchor") for c in sheet.iter() if "cell-changed" in (c.get("class") or "")
-    }
-    assert highlighted == {anchor, f"indicator:{added.pk}"}
+    highlighted = [
+        (c.get("data-anchor"), text(c))
+        for c in sheet.iter()
+        if "cell-changed" in (c.get("class") or "")
+    ]
+    # The added row is new in every cell, its 一级/二级 included.
+    assert highlighted == [
+        (anchor, "20人"),
+        (None, "效益指标"),
+        (None, "社会效益指标"),
+        *(
+            (f"indicator:{added.pk}", value)
+            for value in ("残疾人就业带动", "", "有所提高", "工作计划")
+        ),
+    ]
+    changed_item = one(changes, f".//li[@data-diff-cell='{anchor}/target']")
+    assert "指标值" in text(changed_item)
 
 
 def test_no_changes_section_on_a_first_submission(client, users, project):

@@ -24,13 +24,27 @@ def text(
     anchor: str = "",
     align: str = "left",
     tight: bool = False,
+    marks: tuple[str, ...] = (),
 ) -> Cell:
     return Cell(
-        value or "", colspan=colspan, rowspan=rowspan, anchor=anchor, align=align, tight=tight
+        value or "",
+        colspan=colspan,
+        rowspan=rowspan,
+        anchor=anchor,
+        align=align,
+        tight=tight,
+        marks=marks,
     )
 
 
-def money(value: Decimal | None, *, colspan: int = 1, rowspan: int = 1, anchor: str = "") -> Cell:
+def money(
+    value: Decimal | None,
+    *,
+    colspan: int = 1,
+    rowspan: int = 1,
+    anchor: str = "",
+    marks: tuple[str, ...] = (),
+) -> Cell:
     return Cell(
         format_money(value),
         colspan=colspan,
@@ -39,6 +53,7 @@ def money(value: Decimal | None, *, colspan: int = 1, rowspan: int = 1, anchor: 
         fmt=CellFormat.MONEY,
         align="right",
         anchor=anchor,
+        marks=marks,
     )
 
 
@@ -78,6 +93,15 @@ def run_lengths(rows: Sequence[Any], key: Callable[[Any], Any]) -> list[int]:
     return spans
 
 
+def row_marks(anchor: str, *fields: str) -> tuple[str, ...]:
+    """The marks of a row cell showing `fields` of the row `anchor` ("indicator:7")."""
+    return tuple(f"{anchor}/{name}" for name in fields)
+
+
+def _run_marks(rows: Sequence[Any], start: int, length: int, name: str) -> tuple[str, ...]:
+    return tuple(f"indicator:{row.pk}/{name}" for row in rows[start : start + length])
+
+
 def indicator_category_cells(rows: Sequence[Any], *, merge_level2: bool) -> list[list[Cell]]:
     """The 一级 (and, where the template merges them, 二级) cells of each indicator row."""
     level1_spans = run_lengths(rows, lambda r: r.level1_id)
@@ -86,12 +110,25 @@ def indicator_category_cells(rows: Sequence[Any], *, merge_level2: bool) -> list
     for i, row in enumerate(rows):
         cells: list[Cell] = []
         if level1_spans[i]:
-            cells.append(text(row.level1.name, rowspan=level1_spans[i], align="center"))
+            cells.append(
+                text(
+                    row.level1.name,
+                    rowspan=level1_spans[i],
+                    align="center",
+                    marks=_run_marks(rows, i, level1_spans[i], "level1"),
+                )
+            )
+        level2_name = row.level2.name if row.level2 else ""
         if not merge_level2:
-            cells.append(text(row.level2.name if row.level2 else "", align="center"))
+            cells.append(text(level2_name, align="center", marks=_run_marks(rows, i, 1, "level2")))
         elif level2_spans[i]:
             cells.append(
-                text(row.level2.name if row.level2 else "", rowspan=level2_spans[i], align="center")
+                text(
+                    level2_name,
+                    rowspan=level2_spans[i],
+                    align="center",
+                    marks=_run_marks(rows, i, level2_spans[i], "level2"),
+                )
             )
         result.append(cells)
     return result

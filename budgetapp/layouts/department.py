@@ -8,7 +8,7 @@ from itertools import groupby
 from budgetapp.targets.models import DepartmentTable, TaskKind
 from budgetapp.units.models import LayoutFamily
 
-from .cells import indicator_category_cells, integer, label, money, percent, text
+from .cells import indicator_category_cells, integer, label, money, percent, row_marks, text
 from .document import Caption, Document, Grid, Heading, Paragraph
 
 
@@ -115,7 +115,9 @@ def guangdong_department_document(table: DepartmentTable) -> Document:
     ):
         anchor = f"indicator:{row.pk}"
         grid.add(
-            *cells, text(row.name, anchor=anchor), text(row.target, anchor=anchor, align="center")
+            *cells,
+            text(row.name, anchor=anchor, marks=row_marks(anchor, "name")),
+            text(row.target, anchor=anchor, align="center", marks=row_marks(anchor, "target")),
         )
 
     title = f"{table.year.year}年部门整体预算绩效目标表"
@@ -125,16 +127,21 @@ def guangdong_department_document(table: DepartmentTable) -> Document:
 def _task_cells(task, number: int) -> list:
     anchor = f"task:{task.pk}"
     return [
-        text(f"任务{number}: {task.name}", anchor=anchor),
-        text(task.content, anchor=anchor),
-        money(task.amount, anchor=anchor),
-        text(task.outcome, anchor=anchor),
+        text(f"任务{number}: {task.name}", anchor=anchor, marks=row_marks(anchor, "name", "kind")),
+        text(task.content, anchor=anchor, marks=row_marks(anchor, "content")),
+        money(task.amount, anchor=anchor, marks=row_marks(anchor, "amount")),
+        text(task.outcome, anchor=anchor, marks=row_marks(anchor, "outcome")),
     ]
 
 
 def _task_rows(grid: Grid, tasks: list, *, start: int = 1) -> None:
     for number, task in enumerate(tasks, start):
         grid.add(*_task_cells(task, number))
+
+
+def _field_marks(field: str, suffix: str = "") -> tuple[str, ...]:
+    """The mark of a mix line's amount (the 合计 line has no field of its own)."""
+    return (f"field:{field}{suffix}",) if field else ()
 
 
 def hubei_department_document(table: DepartmentTable, projects: Iterable | None = None) -> Document:
@@ -170,10 +177,10 @@ def hubei_department_document(table: DepartmentTable, projects: Iterable | None 
             grid.add(
                 *cells,
                 label(line.label),
-                money(line.current, anchor=f"field:{prefix}"),
+                money(line.current, anchor=f"field:{prefix}", marks=_field_marks(line.field)),
                 percent(line.share),
-                money(line.prev2),
-                money(line.prev1, colspan=2),
+                money(line.prev2, marks=_field_marks(line.field, "_prev2")),
+                money(line.prev1, colspan=2, marks=_field_marks(line.field, "_prev1")),
             )
     grid.add(label("部门职能概述"), text(table.functions, colspan=7, anchor="field:functions"))
     grid.add(
@@ -216,11 +223,15 @@ def hubei_department_document(table: DepartmentTable, projects: Iterable | None 
             anchor = f"indicator:{row.pk}"
             grid.add(
                 *cells,
-                text(row.name, anchor=anchor),
-                text(row.value_prev2, anchor=anchor, align="center"),
-                text(row.value_prev1, anchor=anchor, align="center"),
-                text(row.target, anchor=anchor, align="center"),
-                text(row.basis, anchor=anchor, align="center"),
+                *(
+                    text(
+                        getattr(row, name),
+                        anchor=anchor,
+                        align="left" if name == "name" else "center",
+                        marks=row_marks(anchor, name),
+                    )
+                    for name in ("name", "value_prev2", "value_prev1", "target", "basis")
+                ),
             )
     title = f"{table.unit.name}{year}年整体支出绩效目标表"
     return Document(

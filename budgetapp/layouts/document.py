@@ -39,6 +39,10 @@ class Cell:
     # checks point at a cell.
     anchor: str = ""
     header: bool = False
+    # The exact values the cell prints, as "<anchor>/<field>" ("indicator:7/target") or a field
+    # anchor ("field:income_fiscal"): a diff marks just the cells whose value changed, where
+    # `anchor` names a whole row (a comment's place). A merged 一级 cell lists every row's.
+    marks: tuple[str, ...] = ()
     # An identifier that must print on one line (the 21-character 项目编码): printed a little
     # narrower rather than wrapped mid-code.
     tight: bool = False
@@ -139,6 +143,8 @@ def _cell_to_json(cell: Cell) -> dict:
         name: getattr(cell, name)
         for name in ("text", "colspan", "rowspan", "align", "anchor", "header", "tight")
     }
+    if cell.marks:
+        data["marks"] = list(cell.marks)
     data["role"] = str(cell.role)
     data["fmt"] = str(cell.fmt)
     if isinstance(cell.number, Decimal):
@@ -163,6 +169,7 @@ def _cell_from_json(data: dict) -> Cell:
         anchor=data["anchor"],
         header=data["header"],
         tight=data["tight"],
+        marks=tuple(data.get("marks", ())),
     )
 
 

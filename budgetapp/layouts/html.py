@@ -23,6 +23,10 @@ def _cell_html(
         classes += " cell-tight"
     if cell.anchor in highlights:
         classes += f" {highlights[cell.anchor]}"
+    for mark in cell.marks:
+        if mark in highlights:
+            classes += f" {highlights[mark]}"
+            break
     attrs = f'<{tag} class="{escape(classes)}"'
     if cell.colspan > 1:
         attrs += f' colspan="{int(cell.colspan)}"'
@@ -32,6 +36,8 @@ def _cell_html(
         attrs += ' scope="col"'
     if cell.anchor and anchors:
         attrs += f' data-anchor="{escape(cell.anchor)}"'
+    if cell.marks and anchors:
+        attrs += f' data-marks="{escape(" ".join(cell.marks))}"'
     return f"{attrs}>{'<br>'.join(escape(line) for line in cell.text.split(chr(10)))}</{tag}>"
 
 
@@ -79,7 +85,8 @@ def _grid_html(
 def render_html(
     document: Document, highlights: Mapping[str, str] | None = None, *, anchors: bool = True
 ) -> SafeString:
-    """`highlights` maps a cell anchor to extra CSS classes (changed cells, commented cells).
+    """`highlights` maps a cell anchor or mark to extra CSS classes (commented cells by their
+    anchor, changed cells by their marks).
 
     `anchors=False` leaves out the cells' `data-anchor` attributes, which only the table page
     uses (to point a comment at a cell); print has no use for them.

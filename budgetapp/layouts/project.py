@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from budgetapp.targets.models import ProjectTable
 
-from .cells import indicator_category_cells, label, money, percent, text
+from .cells import indicator_category_cells, label, money, percent, row_marks, text
 from .document import Caption, Document, Grid, Heading
 
 # 一级, 二级, 三级, 描述 (two columns, so the budget row's seven cells fit), 指标值, 依据
@@ -69,10 +69,10 @@ def indicator_grid(table: ProjectTable) -> Grid:
         anchor = f"indicator:{row.pk}"
         grid.add(
             *category_cells,
-            text(row.name, anchor=anchor),
-            text(row.description, colspan=2, anchor=anchor),
-            text(row.target, anchor=anchor, align="center"),
-            text(row.basis, anchor=anchor, align="center"),
+            text(row.name, anchor=anchor, marks=row_marks(anchor, "name")),
+            text(row.description, colspan=2, anchor=anchor, marks=row_marks(anchor, "description")),
+            text(row.target, anchor=anchor, align="center", marks=row_marks(anchor, "target")),
+            text(row.basis, anchor=anchor, align="center", marks=row_marks(anchor, "basis")),
         )
     return grid
 

@@ -109,6 +109,15 @@ class FieldChange:
     old: str
     new: str
     anchor: str
+    # The changed field of a row ("target"); empty for a table field, whose anchor names it.
+    field: str = field(default="", compare=False)
+
+    @property
+    def cell(self) -> str:
+        """The mark of the one printed cell that shows this value (`layouts.document.Cell`)."""
+        if self.field and not self.anchor.startswith("field:"):
+            return f"{self.anchor}/{self.field}"
+        return self.anchor
 
 
 @dataclass
@@ -143,6 +152,19 @@ class TableDiff:
             r.anchor for r in self.rows if r.kind != "removed"
         }
 
+    @property
+    def cells(self) -> set[str]:
+        """The marks of the printed cells to highlight: each changed value's own cell, and
+        every cell of an added row; not the rest of a row where one value changed."""
+        marks = {c.cell for c in self.fields}
+        for row in self.rows:
+            if row.kind == "added":
+                # Its cells (by anchor) and its 一级/二级 cells, which carry no anchor.
+                marks |= {row.anchor, f"{row.anchor}/level1", f"{row.anchor}/level2"}
+            elif row.kind == "changed":
+                marks |= {c.cell for c in row.changes}
+        return marks
+
 
 _ROW_FIELD_LABELS = {
     "level1": "一级指标",
@@ -163,7 +185,8 @@ _ROW_FIELD_LABELS = {
 _ANCHOR_PREFIX = {"indicators": "indicator", "tasks": "task", "goals": "field:goals"}
 
 
-def _row_anchor(section: str, row_id: int) -> str:
+def row_anchor(section: str, row_id: int) -> str:
+    """The anchor of a row: where comments and the diff point at it."""
     prefix = _ANCHOR_PREFIX.get(section)
     if prefix == "field:goals":
         return prefix
@@ -191,7 +214,7 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> TableDiff:
         new_rows = new["rows"][section]
         new_ids = {row["id"] for row in new_rows}
         for position, row in enumerate(new_rows, 1):
-            anchor = _row_anchor(section, row["id"])
+            anchor = row_anchor(section, row["id"])
             before = old_rows.get(row["id"])
             if before is None:
                 diff.rows.append(
@@ -199,7 +222,9 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> TableDiff:
                 )
                 continue
             changes = [
-                FieldChange(_ROW_FIELD_LABELS.get(k, k), str(before.get(k, "")), str(v), anchor)
+                FieldChange(
+                    _ROW_FIELD_LABELS.get(k, k), str(before.get(k, "")), str(v), anchor, field=k
+                )
                 for k, v in row.items()
                 if k != "id" and str(before.get(k, "")) != str(v)
             ]
@@ -217,7 +242,7 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> TableDiff:
                         position,
                         _row_title(section, row),
                         "removed",
-                        _row_anchor(section, row["id"]),
+                        row_anchor(section, row["id"]),
                     )
                 )
     return diff

@@ -210,7 +210,9 @@ def test_table_goes_through_review_return_resubmit_approve_publish(
     assert second_label in changes_text
     assert f"指标值：{old_target} → {NEW_TARGET}" in changes_text
     assert first.name not in changes_text
-    assert all("cell-changed" in classes(c) for c in cells(driver, second_anchor))
+    # Only the changed value's cell is marked, not the rest of its row (issue 12, bug 7).
+    changed = [c.text.strip() for c in cells(driver, second_anchor) if "cell-changed" in classes(c)]
+    assert changed == [NEW_TARGET]
     assert not any("cell-changed" in classes(c) for c in cells(driver, first_anchor))
 
     Select(driver.find_element(By.ID, "approve-grade")).select_by_visible_text("优")

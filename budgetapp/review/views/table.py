@@ -80,8 +80,8 @@ def _page_context(
     for comment in comments:
         if comment.anchor:
             highlights[comment.anchor] = "cell-commented"
-    for anchor in diff.anchors if diff else ():
-        highlights[anchor] = (highlights.get(anchor, "") + " cell-changed").strip()
+    for mark in diff.cells if diff else ():
+        highlights[mark] = (highlights.get(mark, "") + " cell-changed").strip()
     reviewer = can_review(user, table.unit)
     filer = can_file_for(user, table.unit)
     context = {

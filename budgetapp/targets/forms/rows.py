@@ -52,10 +52,14 @@ class RowForm(forms.ModelForm):
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
+    # Set by the formset when it moved this row to keep the rows grouped: the row must then be
+    # saved even if nothing typed in it changed.
+    regrouped = False
+
     def has_changed(self) -> bool:
         # The page script numbers every row, so a row added and left blank still carries an
         # order; it is empty all the same and must be skipped, not reported as incomplete.
-        return any(name != "order" for name in self.changed_data)
+        return self.regrouped or any(name != "order" for name in self.changed_data)
 
     def clean_order(self) -> int:
         return self.cleaned_data.get("order") or 0
@@ -101,6 +105,30 @@ class IndicatorRowForm(RowForm):
         return {c.pk: c.parent_id for c in self.fields["level2"].queryset}
 
 
+def _goal_no(form: forms.Form) -> int:
+    if "goal_no" in form.cleaned_data:
+        return form.cleaned_data["goal_no"]
+    return getattr(form.instance, "goal_no", 0) or 0
+
+
+_LAST = (1 << 31,)
+
+
+def _category_key(form: forms.Form) -> tuple:
+    """Where a row's 一级/二级 come in the framework: 一级 by its order; under it the rows
+    without 二级, then its own 二级 by their order, then a 二级 of another 一级 (published
+    tables have them, e.g. 满意度指标 / 质量指标 in seed 004)."""
+    level1: Category | None = form.cleaned_data.get("level1")
+    level2: Category | None = form.cleaned_data.get("level2")
+    first = (level1.order, level1.pk) if level1 is not None else _LAST
+    if level2 is None:
+        second: tuple = (0,)
+    else:
+        native = level1 is not None and level2.parent_id == level1.pk
+        second = (1 if native else 2, level2.order, level2.pk)
+    return first, second
+
+
 class BaseRowFormSet(BaseInlineFormSet):
     """Passes the table's framework to each indicator form and orders saved rows."""
 
@@ -113,9 +141,52 @@ class BaseRowFormSet(BaseInlineFormSet):
         "too_few_forms": "至少需要 %(num)d 行。",
     }
 
-    def __init__(self, *args, framework: Framework | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, framework: Framework | None = None, regroup: bool = False, **kwargs
+    ) -> None:
+        """`regroup`: put indicator rows back in 一级/二级 groups on validation (the editor
+        asks for it; an import keeps a published table's rows as published)."""
         self.framework = framework
+        self.regroup = regroup
         super().__init__(*args, **kwargs)
+
+    # True after validation when the indicator rows were put back in 一级/二级 groups.
+    regrouped = False
+
+    def clean(self) -> None:
+        super().clean()
+        if self.regroup and issubclass(self.form, IndicatorRowForm):
+            self.regrouped = self._group_indicator_rows()
+
+    def _group_indicator_rows(self) -> bool:
+        """Keep indicator rows grouped by 一级, then 二级, in the framework's category order.
+
+        The official tables merge the 一级/二级 cells of consecutive rows; a row added at the
+        end under an 一级 that already appears above would print as a second 产出指标 block
+        (issue 12). A stable sort keeps the filer's order inside each group; the Hubei rows stay
+        under their 年度目标 first. Rows are renumbered only when something moved.
+        """
+        if any(form.errors for form in self.forms):
+            return False
+        kept = [
+            (index, form)
+            for index, form in enumerate(self.forms)
+            if not (self.can_delete and self._should_delete_form(form))
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+        shown = sorted(
+            kept,
+            key=lambda item: (_goal_no(item[1]), item[1].cleaned_data.get("order") or 0, item[0]),
+        )
+        grouped = sorted(shown, key=lambda item: (_goal_no(item[1]), *_category_key(item[1])))
+        if grouped == shown:
+            return False
+        for position, (_, form) in enumerate(grouped, 1):
+            if form.cleaned_data.get("order") != position:
+                form.cleaned_data["order"] = position
+                form.instance.order = position
+                form.regrouped = True
+        return True
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)

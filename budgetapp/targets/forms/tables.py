@@ -56,6 +56,20 @@ class VersionedForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
 
+def lifetime_budget_help(layout: str) -> str:
+    """Where 项目总预算 prints: only the Hubei department table lists it (项目支出情况); the
+    project table of every region has no cell for it (docs/workflow.md)."""
+    if layout == "hubei":
+        return (
+            "跨年度项目的总预算。打印在本单位部门整体绩效目标表“项目支出情况”的“项目总预算”栏；"
+            "留空则按本年度预算数打印。"
+        )
+    return (
+        "跨年度项目的总预算，可留空。本地区的项目支出绩效目标表和部门整体绩效目标表都没有"
+        "“项目总预算”栏，此项不打印（仅湖北版式的部门整体绩效目标表列出）。"
+    )
+
+
 class ProjectTableForm(VersionedForm):
     class Meta:
         model = ProjectTable
@@ -84,6 +98,10 @@ class ProjectTableForm(VersionedForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["required"] = "请填写项目名称。"
+        if self.instance.unit_id:
+            self.fields["lifetime_budget"].help_text = lifetime_budget_help(
+                self.instance.unit.layout
+            )
         self.fields["budget_total"].error_messages["required"] = "请填写预算数。"
         for name in ("budget_fiscal", "budget_other"):
             self.fields[name].required = False

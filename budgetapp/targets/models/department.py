@@ -30,6 +30,7 @@ class MixLine:
     share: Decimal | None
     prev1: Decimal | None
     prev2: Decimal | None
+    field: str = ""  # the stored field of the current amount ("" for 合计)
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
@@ -113,6 +114,7 @@ class DepartmentTable(TargetTable):
                 share=_share(getattr(self, name), total),
                 prev1=getattr(self, f"{name}_prev1"),
                 prev2=getattr(self, f"{name}_prev2"),
+                field=name,
             )
             for name, label in fields
         ]

@@ -17,6 +17,12 @@ from django.shortcuts import redirect, render
 
 from ..models import TargetTable
 from ..services import StaleEdit, TableError
+from ..snapshots import TableDiff, row_anchor
+
+REGROUPED_MESSAGE = (
+    "绩效指标已按一级、二级指标归类排列（同一类中保持您填写的先后顺序），"
+    "以便与正式表格一样合并单元格，请核对顺序。"
+)
 
 
 @dataclass
@@ -42,7 +48,11 @@ def bind(
         (
             section,
             section.formset_class(
-                data, instance=table, prefix=section.key, framework=table.framework
+                data,
+                instance=table,
+                prefix=section.key,
+                framework=table.framework,
+                regroup=True,
             ),
         )
         for section in sections
@@ -109,6 +119,33 @@ def error_summary(form: ModelForm, formsets: list[tuple[RowSection, BaseFormSet]
     return lines
 
 
+def mark_changed_inputs(
+    form: ModelForm, formsets: list[tuple[RowSection, BaseFormSet]], diff: TableDiff
+) -> None:
+    """After a refused stale save, tint the inputs whose value the other person changed (the
+    cells of the diff), so the filer sees where their page and the saved table differ."""
+    cells = diff.cells
+
+    def mark(field) -> None:
+        attrs = field.widget.attrs
+        attrs["class"] = f"{attrs.get('class', '')} is-changed".strip()
+        attrs["title"] = "此处已被他人修改，见页面上方“对方所做的修改”"
+
+    for name, field in form.fields.items():
+        if f"field:{name}" in cells:
+            mark(field)
+    for section, formset in formsets:
+        for row_form in formset.forms:
+            if row_form.instance.pk is None:
+                continue
+            anchor = row_anchor(section.key, row_form.instance.pk)
+            if anchor.startswith("field:"):
+                continue  # the project's goals print as one cell; the diff lists them
+            for name, field in row_form.fields.items():
+                if f"{anchor}/{name}" in cells:
+                    mark(field)
+
+
 def handle(
     request: HttpRequest,
     *,
@@ -130,6 +167,8 @@ def handle(
             except StaleEdit as error:
                 form.add_error(None, str(error))
                 stale_diff = error.diff
+                if error.diff:
+                    mark_changed_inputs(form, formsets, error.diff)
                 # The user has now seen the other save; saving again from this page is theirs.
                 form.data = form.data.copy()
                 if error.current_version is not None:
@@ -138,6 +177,8 @@ def handle(
                 form.add_error(None, str(error))
             else:
                 messages.success(request, "已保存。")
+                if any(formset.regrouped for _, formset in formsets):
+                    messages.info(request, REGROUPED_MESSAGE)
                 return redirect(saved.get_absolute_url())
         else:
             summary = error_summary(form, formsets)
