@@ -2,7 +2,7 @@
 
 Logs in through the real login form, creates a project table with three indicator rows,
 deletes one and reorders the rest with the page script (no reload), saves, and reads the table
-back in the official-layout view and in the database. A second test checks that a failed save
+back in the official-layout view (regrouped by 一级) and in the database. A second test checks that a failed save
 shows the Chinese messages next to the fields and keeps everything typed.
 """
 
@@ -20,6 +20,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from budgetapp.indicators.models import Category
 from budgetapp.targets.models import ProjectIndicator, ProjectTable
+from budgetapp.targets.views.editing import REGROUPED_MESSAGE
 from tests.conftest import PASSWORD
 from tests.identity_helpers import current_code, prepare_browser_login
 
@@ -275,18 +276,21 @@ def test_filer_creates_project_table_and_reads_official_layout(
         EC.visibility_of_element_located((By.CSS_SELECTOR, ".official-sheet .official-document"))
     )
     assert "已保存。" in driver.find_element(By.TAG_NAME, "main").text
+    # The page put 满意度 above 产出; the save puts the rows back in the framework's category
+    # order, so the official layout merges each 一级 run, and says so.
+    assert REGROUPED_MESSAGE in driver.find_element(By.TAG_NAME, "main").text
 
-    # The official layout: the two kept indicators in the order left on the page.
+    # The official layout: the two kept indicators, 产出 before 满意度.
     cells = sheet.find_elements(By.CSS_SELECTOR, 'td[data-anchor^="indicator:"]')
     by_row: dict[str, list[str]] = {}
     for cell in cells:
         by_row.setdefault(cell.get_attribute("data-anchor"), []).append(cell.text.strip())
     printed = list(by_row.values())  # each: [三级, 描述, 指标值, 依据]
     assert [(r[0], r[2]) for r in printed] == [
-        (ROWS[2]["name"], ROWS[2]["target"]),
         (ROWS[0]["name"], ROWS[0]["target"]),
+        (ROWS[2]["name"], ROWS[2]["target"]),
     ]
-    assert [r[1] for r in printed] == [ROWS[2]["description"], ROWS[0]["description"]]
+    assert [r[1] for r in printed] == [ROWS[0]["description"], ROWS[2]["description"]]
     sheet_text = sheet.text
     assert ROWS[1]["name"] not in sheet_text
     assert ROWS[1]["target"] not in sheet_text
@@ -311,8 +315,8 @@ def test_filer_creates_project_table_and_reads_official_layout(
         )
     )
     assert saved == [
-        (1, ROWS[2]["name"], ROWS[2]["target"], ROWS[2]["level1"], ROWS[2]["level2"]),
-        (2, ROWS[0]["name"], ROWS[0]["target"], ROWS[0]["level1"], ROWS[0]["level2"]),
+        (1, ROWS[0]["name"], ROWS[0]["target"], ROWS[0]["level1"], ROWS[0]["level2"]),
+        (2, ROWS[2]["name"], ROWS[2]["target"], ROWS[2]["level1"], ROWS[2]["level2"]),
     ]
     assert list(table.goals.values_list("text", flat=True)) == ["为辖区残疾人提供基本康复服务"]
 
