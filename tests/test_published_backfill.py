@@ -152,3 +152,22 @@ def test_a_table_no_longer_published_gets_nothing(old_published):
     stored = [record for item in missing for record in store_missing(item)]
     assert stored == []
     assert not PublishedFile.objects.exists()
+
+
+def test_a_version_without_one_of_its_files_gets_it_rendered_from_its_frozen_layout(users, project):
+    from budgetapp.exports.models import Publication
+
+    from .conftest import publish
+
+    publish(project, users)
+    Publication.objects.get().files.filter(fmt="xlsx").delete()
+    ProjectTable.objects.filter(pk=project.pk).update(name="发布后改过的名称")
+
+    assert "共保存 1 个公开文件" in run()
+
+    xlsx = latest_table_file(project, "xlsx")
+    with xlsx.file.open("rb") as handle:
+        sheet = openpyxl.load_workbook(BytesIO(handle.read())).active
+    values = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert "残疾人就业服务中心运转经费" in values and "发布后改过的名称" not in values
+    assert "没有缺少" in run()

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from budgetapp.targets.models import DepartmentTable, ProjectTable, Status, TargetTable
 from budgetapp.units.models import BudgetYear, Unit
 
@@ -99,8 +101,17 @@ def find_missing(
             MissingFiles(table.unit, table.year, table, tuple(FileFormat.values), unfrozen=True)
         )
     versions = _narrow(Publication.objects.select_related("unit", "year"), units, year)
-    for version in versions.order_by("unit_id", "year_id", "pk"):
-        books.setdefault((version.unit_id, version.year_id), (version.unit, version.year))
+    for unit_id, year_id in versions.values_list("unit_id", "year_id").distinct():
+        if (unit_id, year_id) not in books:
+            books[(unit_id, year_id)] = (
+                Unit.objects.get(pk=unit_id),
+                BudgetYear.objects.get(pk=year_id),
+            )
+    # One query for the versions lacking a format, not one per version (this runs at start-up).
+    lacking = versions.annotate(formats=Count("files__fmt", distinct=True)).filter(
+        formats__lt=len(FileFormat.values)
+    )
+    for version in lacking.order_by("unit_id", "year_id", "pk"):
         if formats := _missing(_version_formats(version)):
             result.append(MissingFiles(version.unit, version.year, None, formats, version=version))
     for unit, budget_year in books.values():
