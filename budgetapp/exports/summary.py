@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from budgetapp.core.text import clean_text
 from budgetapp.targets.models import DepartmentTable, MoneyUnit, ProjectTable, Status, TargetTable
 from budgetapp.units.models import BudgetYear, Unit
 
@@ -221,7 +222,9 @@ def _line(ws: Worksheet, row: int, values: list, *, bold: bool = False) -> None:
 
 
 def _text(cell, text: str) -> None:
-    """Typed names stay text: never a formula, even when edited later."""
+    """Typed names stay text: never a formula, even when edited later; characters XML
+    cannot hold are stripped (core/text.py)."""
+    text = clean_text(text)
     cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_TRIGGERS):

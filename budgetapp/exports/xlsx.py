@@ -26,6 +26,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from budgetapp.core.text import clean_text
 from budgetapp.layouts.document import Caption, Cell, CellFormat, Document, Grid, Heading, Paragraph
 
 from .book import Book
@@ -76,8 +77,8 @@ def render_xlsx(book: Book) -> bytes:
         title = sheet_title(entry.label, titles)
         titles.add(title.casefold())
         write_document(workbook.create_sheet(title), entry.document, draft_mark=book.draft_mark)
-    workbook.properties.title = book.title
-    workbook.properties.creator = book.author
+    workbook.properties.title = clean_text(book.title)
+    workbook.properties.creator = clean_text(book.author)
     workbook.properties.language = "zh-CN"
     buffer = BytesIO()
     workbook.save(buffer)
@@ -89,7 +90,7 @@ def sheet_title(label: str, taken: set[str]) -> str:
 
     `taken` holds the casefolded titles already used (Excel compares them case-insensitively).
     """
-    base = _SHEET_TITLE_FORBIDDEN.sub("_", label).strip("'").strip() or "表"
+    base = _SHEET_TITLE_FORBIDDEN.sub("_", clean_text(label)).strip("'").strip() or "表"
     title, number = base[:31], 1
     while title.casefold() in taken:
         number += 1

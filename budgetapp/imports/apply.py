@@ -339,7 +339,7 @@ def _save(outcome, table, existing, user, unit, budget_year, overrides, ip) -> N
             outcome.problems += [item.problem() for item in aside]
             form, formsets = _rebind(table, built, existing, unit, budget_year)
             valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
-    if not valid or built.problems:
+    if not valid or any(p.is_error for p in built.problems):
         _map_errors(outcome, table, built, form, formsets)
         if not outcome.errors:
             outcome.problems.append(Problem("此表未通过校验。", Source(table.sheet)))
@@ -430,7 +430,9 @@ def _map_errors(outcome: TableOutcome, table: ParsedTable, built: FormData, form
                 field = formset.forms[index].fields.get(name)
                 label = f"{field.label}：" if field is not None and field.label else ""
                 where = (row.sources.get(name) or row.row_source) if row else None
-                if name in ("level1", "level2") and any(p.source == where for p in built.problems):
+                if name in ("level1", "level2") and any(
+                    p.source == where and p.is_error for p in built.problems
+                ):
                     continue  # already said: the category is not in the framework
                 for message in messages:
                     outcome.problems.append(Problem(f"{label}{message}", where or fallback))

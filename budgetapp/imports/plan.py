@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 from django.forms import BaseFormSet, ModelForm
 
+from budgetapp.core.text import clean_text, invalid_characters
 from budgetapp.indicators.lookup import CategoryIndex
 from budgetapp.indicators.models import Framework
 from budgetapp.targets.forms import (
@@ -30,7 +31,7 @@ from budgetapp.targets.forms import (
 )
 from budgetapp.targets.models import DepartmentTable, ProjectTable, TargetTable
 
-from .parsed import ParsedRow, ParsedTable, Problem, Source
+from .parsed import ParsedRow, ParsedTable, Problem, Severity, Source
 
 PROJECT_FORMSETS: dict[str, type[BaseFormSet]] = {
     "goals": ProjectGoalFormSet,
@@ -151,7 +152,7 @@ def build_form_data(
         if name == "loaded_version":
             out.data[name] = str(existing.version) if existing else ""
         elif name in values:
-            out.data[name] = values[name]
+            out.data[name] = _cleaned(out, values[name], parsed.sources.get(name))
             if name in parsed.sources:
                 out.sources[name] = parsed.sources[name]
             if name in parsed.typed and name not in (overrides or {}):
@@ -207,11 +208,28 @@ def _formset_data(
         for name in names:
             if name in printed and name in row.values or (name == "goal_no" and name in row.values):
                 value = row.values[name]
+                value = _cleaned(out, value, row.sources.get(name) or row.row_source)
                 if name in ("level1", "level2"):
                     value = _category_pk(out, row, name, value, resolver)
                 data[f"{key}-{name}"] = value
             else:
                 data[f"{key}-{name}"] = _post_value(stored_row, name)
+
+
+def _cleaned(out: FormData, value: str, source: Source | None) -> str:
+    """The value without characters XML cannot hold (core/text.py), with a warning at its cell:
+    the forms would refuse them, and no export could print them."""
+    found = invalid_characters(value)
+    if not found:
+        return value
+    out.problems.append(
+        Problem(
+            f"已删除不可见的控制字符（{'、'.join(found[:5])}），其余内容照常导入。",
+            source,
+            Severity.WARNING,
+        )
+    )
+    return clean_text(value)
 
 
 def _category_pk(out: FormData, row: ParsedRow, name: str, value: str, resolver) -> str:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from budgetapp.core.text import clean_text
+
 
 class CellRole(StrEnum):
     LABEL = "label"  # a printed caption of the template (项目名称, 一级指标 …)
@@ -46,6 +48,11 @@ class Cell:
     # An identifier that must print on one line (the 21-character 项目编码): printed a little
     # narrower rather than wrapped mid-code.
     tight: bool = False
+
+    def __post_init__(self) -> None:
+        # Strip at render what XML cannot hold (core/text.py): a stored control character
+        # must never make a PDF, an Excel file or a publication fail.
+        self.text = clean_text(self.text)
 
 
 @dataclass
@@ -99,11 +106,17 @@ class Heading:
     text: str
     level: int = 1
 
+    def __post_init__(self) -> None:
+        self.text = clean_text(self.text)
+
 
 @dataclass
 class Paragraph:
     text: str
     indent: bool = True
+
+    def __post_init__(self) -> None:
+        self.text = clean_text(self.text)
 
 
 @dataclass
@@ -112,6 +125,10 @@ class Caption:
 
     left: str
     right: str = ""
+
+    def __post_init__(self) -> None:
+        self.left = clean_text(self.left)
+        self.right = clean_text(self.right)
 
 
 Block = Heading | Paragraph | Caption | Grid

@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+
+from budgetapp.core.text import reject_invalid_characters
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
 
@@ -103,3 +106,13 @@ class WholeNumberField(forms.IntegerField):
 
     def to_python(self, value):
         return super().to_python(_clean_number_text(value))
+
+
+def guard_text_fields(form: forms.BaseForm) -> None:
+    """Every text field of `form` refuses characters XML cannot hold, in Chinese
+    (core/text.py); Django's own null-character check, a subset, is replaced by it."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField):
+            field.validators = [
+                v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            ] + [reject_invalid_characters]

@@ -21,7 +21,7 @@ from ..models import (
     ProjectIndicator,
     ProjectTable,
 )
-from .fields import MoneyField, WholeNumberField
+from .fields import MoneyField, WholeNumberField, guard_text_fields
 
 _TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2})
 
@@ -33,6 +33,7 @@ class RowForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["order"].widget = forms.HiddenInput(attrs={"data-role": "order"})
         self.fields["order"].required = False
+        guard_text_fields(self)
         for field in self.fields.values():
             widget = field.widget
             if widget.is_hidden:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 
 from ..models import DepartmentTable, ProjectTable
-from .fields import MoneyField, PercentField, WholeNumberField
+from .fields import MoneyField, PercentField, WholeNumberField, guard_text_fields
 
 PLAN_FIELDS = ["plan_march", "plan_june", "plan_october", "plan_december"]
 
@@ -54,6 +54,7 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        guard_text_fields(self)
 
 
 def lifetime_budget_help(layout: str) -> str:
