@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Idle timeout, absolute limit, one session per account (budgetapp/identity/sessions.py).
+    "budgetapp.identity.sessions.SessionLimitsMiddleware",
     # Two-factor login (django-otp): request.user.is_verified(), then every page needs it
     # from the roles that must use it (budgetapp/identity/roles.py).
     "django_otp.middleware.OTPMiddleware",
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "budgetapp.review.context_processors.unread_notices",
+                "budgetapp.identity.sessions.session_timeout",
             ],
         },
     },
@@ -157,6 +160,17 @@ OTP_TOTP_ISSUER = "残联预算绩效目标"
 
 # `manage.py disable_inactive_accounts` disables accounts unused this many days (0: off).
 ACCOUNT_INACTIVE_DAYS = env_int("ACCOUNT_INACTIVE_DAYS", 90)
+
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_ABSOLUTE_HOURS after
+# login whatever happens; the page warns SESSION_WARNING_SECONDS before the idle end and
+# offers 继续. With SESSION_ONE_PER_ACCOUNT a new login ends the account's other session.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+SESSION_ONE_PER_ACCOUNT = env_bool("SESSION_ONE_PER_ACCOUNT", default=False)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# A refused form post gets a Chinese page with a way back (the editor keeps what was typed).
+CSRF_FAILURE_VIEW = "budgetapp.identity.views.csrf_failure"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "targets:home"

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils import timezone
 
-from budgetapp.identity import passwords, second_factor
+from budgetapp.identity import passwords, second_factor, sessions
 
 security_log = logging.getLogger("budgetapp.security")
 
@@ -49,6 +49,7 @@ def on_user_logged_in(sender, request: HttpRequest | None, user: AbstractBaseUse
         return
     request.session[PASSWORD_KEY] = _password_state(request, user)
     request.session[ENROLLED_KEY] = second_factor.is_enrolled(user)
+    sessions.start(request, user)
 
 
 def password_state(request: HttpRequest) -> str:

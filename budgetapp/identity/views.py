@@ -1,4 +1,4 @@
-"""Pages of identification and authentication: unlocking (安全管理员)."""
+"""Pages of identification and authentication: unlocking (安全管理员), sessions, CSRF failure."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from budgetapp.core.http import client_ip
-from budgetapp.identity import lockout
+from budgetapp.identity import lockout, sessions
 from budgetapp.identity.roles import is_security_admin
 
 
@@ -40,3 +41,29 @@ def unlock(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"已解锁：{value}")
     return redirect("identity:locks")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a Chinese page with a way back instead of Django's English one.
+
+    A form posted from a page left open too long (the session ended, or the browser was
+    restarted) meets this; the editor's typed work is still in the browser (draft-keeper.js).
+    """
+    referer = request.META.get("HTTP_REFERER", "")
+    back = (
+        referer
+        if referer
+        and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else ""
+    )
+    context = {"back": back, "signed_in": request.user.is_authenticated}
+    return render(request, "identity/csrf_failure.html", context, status=403)
+
+
+@login_required
+@require_POST
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """继续 in the idle dialog."""
+    return sessions.extend(request)
