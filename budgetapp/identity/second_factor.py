@@ -51,7 +51,9 @@ def secret_base32(device: TOTPDevice) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The enrolment QR code as inline SVG (no script, no image request)."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=2, title="身份验证器二维码（无法扫描时请手动输入下方密钥）"
+    )
 
 
 @transaction.atomic
