@@ -131,3 +131,30 @@ def test_each_finding_links_to_its_rule_on_the_help_page(client, users, project)
         assert f'href="{reverse(URL)}#rule-plan_ends_full"' in html, url
     editor = client.get(reverse("targets:project_edit", args=[project.pk])).content.decode()
     assert f'data-help-url="{reverse(URL)}"' in editor  # for the findings checks.js renders
+
+
+@pytest.mark.usefixtures("checks_on")
+def test_the_submit_box_links_each_error_and_warning_to_its_rule(client, users, project):
+    from budgetapp.checks.engine import check_table
+
+    login(client, users["owner"])
+    project.plan_december = 90  # an error: plan_ends_full
+    project.save()
+
+    html = client.get(reverse("review:table", args=["project", project.pk])).content.decode()
+    box = html[html.index('data-role="submit-checks"') :]
+    box = box[: box.index("</section>")]
+    assert f'href="{reverse(URL)}#rule-plan_ends_full"' in box
+
+    project.plan_december = 100
+    project.plan_march = None  # a warning: plan_blank
+    project.save()
+    errors = [f.rule for f in check_table(project).errors]
+    for code in errors:  # the fixture table's other errors are switched off here
+        CheckRule.objects.filter(code=code).update(enabled=False)
+
+    html = client.get(reverse("review:table", args=["project", project.pk])).content.decode()
+    box = html[html.index('data-role="submit-checks"') :]
+    box = box[: box.index("</section>")]
+    assert 'name="explain-' in box
+    assert f'href="{reverse(URL)}#rule-plan_blank"' in box

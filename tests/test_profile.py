@@ -87,6 +87,7 @@ def test_bad_input_is_refused_in_chinese_and_what_was_typed_is_kept(
     assert response.status_code == 200
     assert message in html and "请按下面的红色提示修改后再保存。" in html
     assert (email or phone) in html  # still in its box
+    assert f'aria-describedby="id_{field}-error"' in html and f'id="id_{field}-error"' in html
     assert not ProfileChange.objects.exists()
     users["owner"].refresh_from_db()
     assert users["owner"].email == ""

@@ -176,3 +176,17 @@ def test_the_service_refuses_admins_and_other_units(users, project):
     with pytest.raises(TableError):
         reply_to_comment(comment=comment, user=users["owner"], text="")
     assert not Reply.objects.exists()
+
+
+def test_the_editor_shows_the_thread_and_links_to_reply(client, users, project):
+    comment = _comment(project, users)
+    services.return_table(table=project, user=users["reviewer"], reason="请修改")
+    reply_to_comment(comment=comment, user=users["owner"], text="正在修改")
+    login(client, users["owner"])
+
+    html = client.get(reverse("targets:project_edit", args=[project.pk])).content.decode()
+
+    box = html[html.index('data-role="review-comments"') :]
+    box = box[: box.index("</section>")]
+    assert "正在修改" in box
+    assert f'href="{project.get_absolute_url()}#comment-{comment.pk}"' in box

@@ -59,5 +59,10 @@ def profile(request: HttpRequest) -> HttpResponse:
     else:
         current = profile_of(request.user)
         form = ProfileForm(initial={"email": current.email, "phone": current.phone})
+    for name in form.errors:  # screen readers announce the message with the field
+        if name in form.fields:
+            form.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+            )
     changes = ProfileChange.objects.filter(user=request.user).select_related("changed_by")[:20]
     return render(request, "units/profile.html", {"form": form, "changes": changes})

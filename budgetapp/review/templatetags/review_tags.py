@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
 
-from ..models import Comment, Transition
+from ..models import Comment, Reply, Transition
 
 register = template.Library()
 
@@ -16,10 +17,14 @@ def review_comments(table) -> dict:
     if not table.pk:
         return {"comments": [], "last_return": None}
     records = {"content_type": ContentType.objects.get_for_model(table), "object_id": table.pk}
-    comments = Comment.objects.filter(**records).select_related("author", "submission")
+    comments = (
+        Comment.objects.filter(**records)
+        .select_related("author", "submission")
+        .prefetch_related(Prefetch("replies", queryset=Reply.objects.select_related("author")))
+    )
     last_return = (
         Transition.objects.filter(**records, action__in=["return", "reopen"])
         .order_by("-at")
         .first()
     )
-    return {"comments": list(comments), "last_return": last_return}
+    return {"comments": list(comments), "last_return": last_return, "table": table}
