@@ -3,6 +3,8 @@ official layout it printed in, with what changed (issue 12)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -58,7 +60,9 @@ def test_an_old_version_reads_in_the_layout_it_had(client, users, edited):
     assert "第一次改名" in layout and "110,000.00" in layout and "120,000.00" not in layout
     changes = middle.split('data-role="changes"')[1]
     assert "<del>残疾人就业服务中心运转经费</del>" in changes and "<ins>第一次改名</ins>" in changes
-    assert "cell-changed" in layout  # the changed cell is highlighted in the layout
+    # Only the changed cell is highlighted in the layout, as in the submissions' diff.
+    changed = re.findall(r'<td class="[^"]*cell-changed[^"]*"[^>]*>([^<]*)<', layout)
+    assert "第一次改名" in changed and "110,000.00" not in changed
 
 
 def test_an_old_revision_without_a_layout_shows_its_changes_with_a_note(client, users, edited):

@@ -20,7 +20,7 @@ def revision_page(request: HttpRequest, kind: str, pk: int, version: int) -> Htt
     table = get_table_for_user(request.user, kind, pk)
     entry = revision_entry(table, version)
     document = revision_document(entry)
-    highlights = {anchor: "cell-changed" for anchor in entry.diff.anchors} if entry.diff else {}
+    highlights = {mark: "cell-changed" for mark in entry.diff.cells} if entry.diff else {}
     return render(
         request,
         "review/revision.html",
