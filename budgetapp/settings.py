@@ -229,6 +229,10 @@ EXPORT_FONT_DIR = Path(env_str("EXPORT_FONT_DIR", default=str(BASE_DIR / "var" /
 # An uploaded Excel file waiting for its filer's confirmation (imports.ImportBatch) is deleted
 # after this many days; each new upload clears the expired ones, `purge_imports` does it too.
 IMPORT_PENDING_DAYS = env_int("IMPORT_PENDING_DAYS", 7)
+# A finished city export's ZIP is deleted after this many days (the worker's every run and
+# `purge_exports` do it); a job running or queued for longer than the timeout is marked failed.
+EXPORT_JOB_EXPIRY_DAYS = env_int("EXPORT_JOB_EXPIRY_DAYS", 7)
+EXPORT_JOB_TIMEOUT_MINUTES = env_int("EXPORT_JOB_TIMEOUT_MINUTES", 120)
 # An uploaded workbook is read in a child process (imports/isolation.py) stopped after this many
 # seconds or when it maps this many MB more than the web worker.
 IMPORT_PARSE_TIMEOUT = env_int("IMPORT_PARSE_TIMEOUT", 20)

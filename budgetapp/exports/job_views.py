@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,7 +15,15 @@ from budgetapp.core.http import stored_file_response
 from budgetapp.targets.services import NotAllowed
 from budgetapp.units.models import BudgetYear
 
-from .jobs import get_job_for_user, start_city_export
+from .jobs import (
+    ExportAlreadyRunning,
+    ExportGone,
+    downloadable_file,
+    fail_stuck_jobs,
+    get_job_for_user,
+    is_expired,
+    start_city_export,
+)
 from .models import ExportJob, JobStatus
 
 
@@ -29,10 +38,15 @@ def job_start(request: HttpRequest) -> HttpResponse:
         job = start_city_export(user=request.user, year=year)
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
+    except ExportAlreadyRunning as running:
+        messages.info(request, str(running))
+        return redirect("exports:job", pk=running.job.pk)
     return redirect("exports:job", pk=job.pk)
 
 
 def _state(job: ExportJob) -> dict:
+    downloadable = job.status == JobStatus.DONE and not is_expired(job)
+    error = job.error or ("导出文件已过期删除，如需要，请重新导出。" if is_expired(job) else "")
     return {
         "status": job.status,
         "status_label": job.get_status_display(),
@@ -40,16 +54,15 @@ def _state(job: ExportJob) -> dict:
         "total": job.total,
         "percent": job.percent,
         "finished": job.finished,
-        "error": job.error,
-        "download_url": (
-            reverse("exports:job_download", args=[job.pk]) if job.status == JobStatus.DONE else ""
-        ),
+        "error": error,
+        "download_url": reverse("exports:job_download", args=[job.pk]) if downloadable else "",
     }
 
 
 @login_required
 @require_safe
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    fail_stuck_jobs()
     job = get_job_for_user(request.user, pk)
     return render(request, "exports/job.html", {"job": job, "state": _state(job)})
 
@@ -58,6 +71,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @never_cache
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    fail_stuck_jobs()
     return JsonResponse(_state(get_job_for_user(request.user, pk)))
 
 
@@ -66,6 +80,10 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 @never_cache
 def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
-    if job.status != JobStatus.DONE or not job.file:
-        raise Http404("导出尚未完成。")
-    return stored_file_response(job.file, filename=job.filename, content_type="application/zip")
+    try:
+        file = downloadable_file(request.user, job)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except ExportGone as error:
+        raise Http404(str(error)) from error
+    return stored_file_response(file, filename=job.filename, content_type="application/zip")

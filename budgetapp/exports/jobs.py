@@ -2,31 +2,57 @@
 
 `start_city_export` records an `ExportJob` and enqueues the task (`tasks.py`); the worker calls
 `run_city_export`, which counts progress after each unit so the requester's page can show it.
-Only the requester (and administrators) see a job.
+Only the requester (and administrators) see a job, and a download checks again that the
+requester still oversees every exported unit.
+
+One export runs per user at a time. The ZIP is written under a temporary name and moved into
+place when complete, so a worker killed half-way never leaves a file that is offered; a job
+left running (or queued) past EXPORT_JOB_TIMEOUT_MINUTES is marked failed. Finished files are
+deleted after EXPORT_JOB_EXPIRY_DAYS (`purge_expired_exports`: each export run and the
+`purge_exports` command).
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
+import os
 import zipfile
+from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.files import File
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from budgetapp.targets.models import DepartmentTable, ProjectTable
-from budgetapp.targets.services import NotAllowed
+from budgetapp.targets.services import NotAllowed, TableError
 from budgetapp.units.access import account_of, role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role, Unit
 
 from .book import safe_filename
-from .models import ExportJob, JobStatus
+from .models import ExportJob, JobStatus, job_path
 from .registry import export_unit_book
 
 logger = logging.getLogger(__name__)
+
+ACTIVE = (JobStatus.PENDING, JobStatus.RUNNING)
+PARTIAL_SUFFIX = ".partial"
+
+
+class ExportAlreadyRunning(TableError):
+    """The user's previous export has not finished; `job` is that one."""
+
+    def __init__(self, job: ExportJob) -> None:
+        super().__init__("您已有一个全市导出正在进行，请等它完成后再开始新的导出。")
+        self.job = job
+
+
+class ExportGone(TableError):
+    """The job's file is not (or no longer) there to download."""
 
 
 def scope_name(user: User) -> str:
@@ -56,9 +82,16 @@ def start_city_export(*, user: User, year: BudgetYear) -> ExportJob:
     # Imported here: the task module imports this one.
     from .tasks import export_city_books
 
-    job = ExportJob.objects.create(
-        requested_by=user, year=year, total=len(units_with_tables(user, year))
-    )
+    with transaction.atomic():
+        # One start at a time per user, so a double click cannot queue two exports.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        fail_stuck_jobs()
+        running = ExportJob.objects.filter(requested_by=user, status__in=ACTIVE).first()
+        if running is not None:
+            raise ExportAlreadyRunning(running)
+        job = ExportJob.objects.create(
+            requested_by=user, year=year, total=len(units_with_tables(user, year))
+        )
     result = export_city_books.enqueue(job.pk)
     ExportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
@@ -82,15 +115,21 @@ def _zip_name(filename: str, unit: Unit, taken: set[str]) -> str:
 
 def run_city_export(job_id: int) -> None:
     """Export every unit's book of the job's year into one ZIP, counting units as they finish."""
+    purge_expired_exports()
     job = ExportJob.objects.select_related("requested_by", "year").get(pk=job_id)
     if job.status != JobStatus.PENDING:
         return  # already run (a retried task must not export twice)
     units = units_with_tables(job.requested_by, job.year)
     job.status, job.total, job.done = JobStatus.RUNNING, len(units), 0
-    job.save(update_fields=["status", "total", "done"])
+    job.started_at, job.unit_ids = timezone.now(), [unit.pk for unit in units]
+    job.save(update_fields=["status", "total", "done", "started_at", "unit_ids"])
+    name = job_path(job, "")
+    final = Path(job.file.storage.path(name))
+    partial = final.with_name(final.name + PARTIAL_SUFFIX)
     current: Unit | None = None
     try:
-        with tempfile.TemporaryFile() as buffer:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as buffer:
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 taken: set[str] = set()
                 for current in units:
@@ -98,19 +137,103 @@ def run_city_export(job_id: int) -> None:
                     archive.writestr(_zip_name(export.filename, current, taken), export.content)
                     ExportJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
                 current = None
-            buffer.seek(0)
-            stem = safe_filename(f"{scope_name(job.requested_by)}_{job.year.year}_绩效目标全本")
-            job.filename = f"{stem}.zip"
-            job.file.save(job.filename, File(buffer), save=False)
+            buffer.flush()
+            os.fsync(buffer.fileno())
+        # Complete or not there at all: the ZIP appears under its final name in one step.
+        os.replace(partial, final)
     except Exception:
+        partial.unlink(missing_ok=True)
         logger.exception("Export job %s failed", job.pk)
         where = f"“{current.name}”的全本" if current is not None else "压缩文件"
-        job.status = JobStatus.FAILED
-        job.error = f"导出失败：{where}未能生成。请稍后重新导出；如仍失败，请联系管理员。"
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
+        _finish(
+            job,
+            status=JobStatus.FAILED,
+            error=f"导出失败：{where}未能生成。请稍后重新导出；如仍失败，请联系管理员。",
+        )
         return
-    job.refresh_from_db(fields=["done"])
-    job.status = JobStatus.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "filename", "status", "finished_at"])
+    stem = safe_filename(f"{scope_name(job.requested_by)}_{job.year.year}_绩效目标全本")
+    if not _finish(job, status=JobStatus.DONE, file=name, filename=f"{stem}.zip"):
+        final.unlink(missing_ok=True)  # given up on meanwhile (timed out): never offered
+
+
+def _finish(job: ExportJob, *, status: str, **fields) -> bool:
+    """End a running job; False if it is no longer running (marked failed by the timeout)."""
+    return bool(
+        ExportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=status, finished_at=timezone.now(), **fields
+        )
+    )
+
+
+def fail_stuck_jobs() -> int:
+    """Mark failed the jobs running (or queued) for longer than EXPORT_JOB_TIMEOUT_MINUTES: a
+    worker killed half-way, or no worker at all. Returns how many."""
+    now = timezone.now()
+    cutoff = now - timedelta(minutes=settings.EXPORT_JOB_TIMEOUT_MINUTES)
+    failed = ExportJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        error="导出超时：后台处理中断，未生成文件。请重新导出；如仍失败，请联系管理员。",
+    )
+    failed += ExportJob.objects.filter(status=JobStatus.PENDING, created_at__lt=cutoff).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        error="导出排队超时：后台处理进程可能未在运行。请联系管理员后重新导出。",
+    )
+    return failed
+
+
+def purge_expired_exports(*, days: int | None = None) -> int:
+    """Delete the files of exports finished more than `days` (EXPORT_JOB_EXPIRY_DAYS) ago; the
+    jobs stay, marked expired. Also fails stuck jobs and removes their half-written files."""
+    days = settings.EXPORT_JOB_EXPIRY_DAYS if days is None else days
+    fail_stuck_jobs()
+    cutoff = timezone.now() - timedelta(days=days)
+    expired = 0
+    for job in ExportJob.objects.filter(status=JobStatus.DONE, finished_at__lt=cutoff):
+        if job.file:
+            job.file.delete(save=False)
+        job.status = JobStatus.EXPIRED
+        job.error = f"导出文件已超过保留期（{days} 天）被删除。如需要，请重新导出。"
+        job.save(update_fields=["file", "status", "error"])
+        expired += 1
+    _remove_abandoned_partials()
+    return expired
+
+
+def _remove_abandoned_partials() -> None:
+    folder = Path(settings.MEDIA_ROOT) / "exports" / "jobs"
+    if not folder.is_dir():
+        return
+    # Named "<job id>-<random>.zip.partial": those of jobs still running are being written.
+    active = {
+        str(pk)
+        for pk in ExportJob.objects.filter(status=JobStatus.RUNNING).values_list("pk", flat=True)
+    }
+    for path in folder.glob("*" + PARTIAL_SUFFIX):
+        if path.name.split("-", 1)[0] not in active:
+            path.unlink(missing_ok=True)
+
+
+def is_expired(job: ExportJob) -> bool:
+    if job.status == JobStatus.EXPIRED:
+        return True
+    cutoff = timezone.now() - timedelta(days=settings.EXPORT_JOB_EXPIRY_DAYS)
+    return (
+        job.status == JobStatus.DONE and job.finished_at is not None and (job.finished_at < cutoff)
+    )
+
+
+def downloadable_file(user: User, job: ExportJob):
+    """The job's ZIP, checked at download time: the job is done and not expired, and the user
+    still may export and still oversees every unit in it (roles and units change)."""
+    if role_of(user) not in (Role.REVIEWER, Role.ADMIN):
+        raise NotAllowed("您当前的角色不能下载全市导出文件。")
+    visible = set(units_visible_to(user).filter(pk__in=job.unit_ids).values_list("pk", flat=True))
+    if set(job.unit_ids) - visible:
+        raise NotAllowed("您的审核范围已变更，不能再下载此导出文件。")
+    if is_expired(job):
+        raise ExportGone("导出文件已过期删除，如需要，请重新导出。")
+    if job.status != JobStatus.DONE or not job.file:
+        raise ExportGone("导出尚未完成。")
+    return job.file

@@ -200,6 +200,8 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", "进行中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+    # Done, and its file deleted after EXPORT_JOB_EXPIRY_DAYS (`jobs.purge_expired_exports`).
+    EXPIRED = "expired", "已过期"
 
 
 def job_path(instance: ExportJob, filename: str) -> str:
@@ -228,7 +230,10 @@ class ExportJob(models.Model):
     error = models.TextField("错误信息", blank=True)
     task_id = models.CharField("任务编号", max_length=64, blank=True)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The units exported: a download checks the requester still oversees every one of them.
+    unit_ids = models.JSONField("导出的单位", default=list, blank=True)
 
     class Meta:
         verbose_name = "导出任务"
@@ -246,4 +251,4 @@ class ExportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED)
