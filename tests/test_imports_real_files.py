@@ -283,3 +283,60 @@ def test_one_bad_sheet_does_not_hold_the_others_hostage(client, empty_copy):
         good["name"]
     ]
     assert "未导入 1 张（有错误）" in response.content.decode()
+
+
+def test_guangdong_department_values_set_aside_in_fields_and_rows(db, checks_on):
+    """A count with letters and a negative task amount: the department table imports; each is
+    reported by `import_value` (the row's by its saved row) until edited."""
+    from openpyxl import load_workbook
+
+    from budgetapp.exports.registry import export_table
+    from budgetapp.targets.models import DepartmentTable
+
+    load_demo()
+    unit = Unit.objects.get(name="廉江市残疾人联合会")
+    table = DepartmentTable.objects.get(unit=unit)
+    task = table.tasks.order_by("order").first()
+    book = load_workbook(io.BytesIO(export_table(table, "xlsx").content))
+    sheet = book.worksheets[0]
+    cells = [c for row in sheet.iter_rows() for c in row]
+    staff = next(c for c in cells if str(c.value) == str(table.staff_count))
+    staff.value = "约34人"
+    amount = next(c for c in cells if c.value is not None and str(c.value) in ("14.4", "14.40"))
+    amount.value = "-14.4"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    filer = _user("lj_copy", Role.FILER, unit)
+
+    result = import_workbook(
+        user=filer, unit=unit, year=2024, parsed=read_workbook(buffer.getvalue()), dry_run=False
+    )
+
+    assert [o.action for o in result.outcomes] == [Action.UPDATE], [
+        str(p) for p in result.all_problems if p.is_error
+    ]
+    table.refresh_from_db()
+    assert table.staff_count is None
+    keys = {e["key"]: e for e in table.import_problems}
+    assert keys["staff_count"]["typed"] == "约34人"
+    row_key = f"tasks:{task.pk}:amount"
+    assert keys[row_key]["typed"] == "-14.4" and keys[row_key]["kept"] == ""
+    messages = [f.message for f in _findings(table, "import_value")]
+    assert any("“约34人”" in m for m in messages)
+    assert any("“-14.4”" in m and "工作任务第 1 行" in m for m in messages)
+
+    # Editing that row's amount in the editor clears its entry; the count's stays.
+    from budgetapp.targets.forms import DepartmentTaskFormSet
+    from budgetapp.targets.import_problems import remaining
+
+    unbound = DepartmentTaskFormSet(instance=table, prefix="tasks")
+    data = {"tasks-TOTAL_FORMS": len(unbound.forms), "tasks-INITIAL_FORMS": len(unbound.forms)}
+    for form in unbound.forms:
+        for name in form.fields:
+            value = form[name].value()
+            data[f"{form.prefix}-{name}"] = "" if value is None else value
+    first = next(f for f in unbound.forms if f.instance.pk == task.pk)
+    data[f"{first.prefix}-amount"] = "14.4"
+    edited = DepartmentTaskFormSet(data, instance=table, prefix="tasks")
+    assert edited.is_valid(), edited.errors
+    assert [e["key"] for e in remaining(table.import_problems, None, [edited])] == ["staff_count"]
