@@ -33,7 +33,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "pgtrigger",
     "budgetapp.core",
+    "budgetapp.audit",
+    "budgetapp.security",
     "budgetapp.units",
     "budgetapp.indicators",
     "budgetapp.targets",
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Idle timeout, absolute limit, one session per account (budgetapp/identity/sessions.py).
     "budgetapp.identity.sessions.SessionLimitsMiddleware",
+    "budgetapp.audit.middleware.SuperuserUseMiddleware",
     # Two-factor login (django-otp): request.user.is_verified(), then every page needs it
     # from the roles that must use it (budgetapp/identity/roles.py).
     "django_otp.middleware.OTPMiddleware",
@@ -90,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "budgetapp.review.context_processors.unread_notices",
                 "budgetapp.identity.sessions.session_timeout",
+                "budgetapp.security.context_processors.security_nav",
             ],
         },
     },
@@ -261,6 +266,16 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Security audit log (budgetapp/audit, docs/security.md). The reverse proxies (IPs or CIDRs)
+# whose X-Real-IP / X-Forwarded-For name the client; from anyone else the socket address counts.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+# Audit records younger than this are never purged; 等保 level 3 asks for at least 180 days.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+if AUDIT_RETENTION_DAYS < 180:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (等保 level 3).")
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("checks/", include("budgetapp.checks.urls")),
     path("help/", include("budgetapp.guide.urls")),
     path("profile/", include("budgetapp.units.profile_urls")),
+    path("security/", include("budgetapp.security.urls")),
     path("", include("budgetapp.exports.urls")),
     path("", include("budgetapp.review.urls")),
     path("", include("budgetapp.targets.urls")),

@@ -106,6 +106,11 @@ def test_demo_accounts_cover_every_role(demo):
     roles = dict(Account.objects.values_list("user__username", "role"))
     assert roles["shg_filer"] == Role.FILER and roles["qhd_reviewer"] == Role.REVIEWER
     assert roles["admin"] == Role.ADMIN
+    assert (roles["sys_mgr"], roles["sec_mgr"], roles["audit_mgr"]) == (
+        Role.ADMIN,
+        Role.SECURITY_ADMIN,
+        Role.AUDIT_ADMIN,
+    )
     assert (
         Account.objects.get(user__username="shg_filer").unit.name
         == "秦皇岛市山海关区残疾人联合会本级"
@@ -114,7 +119,7 @@ def test_demo_accounts_cover_every_role(demo):
 
 def test_demo_accounts_have_example_org_addresses_and_keep_one_set_by_hand(demo):
     users = get_user_model().objects.filter(account__isnull=False)
-    assert users.count() == 9
+    assert users.count() == 12  # 8 filers and reviewers, the superuser, 3 admin roles
     assert {u.email for u in users} == {f"{u.username}@example.org" for u in users}
     get_user_model().objects.filter(username="shg_filer").update(email="wang@shg.example.cn")
     get_user_model().objects.filter(username="cd_filer").update(email="")

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from budgetapp.audit.admin_audit import AuditedAdminMixin
+from budgetapp.audit.models import EventKind
+
 from .models import CheckRule
 
 
 @admin.register(CheckRule)
-class CheckRuleAdmin(admin.ModelAdmin):
+class CheckRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_kind = EventKind.RULE_CHANGE
     list_display = ["code", "name", "severity", "enabled", "order"]
     list_editable = ["severity", "enabled"]
     list_filter = ["severity", "enabled"]

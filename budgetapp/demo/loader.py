@@ -29,6 +29,7 @@ from budgetapp.targets.models import (
     ProjectIndicator,
     ProjectTable,
 )
+from budgetapp.units.admin_rights import sync_admin_site_rights
 from budgetapp.units.models import (
     Account,
     BudgetYear,
@@ -96,6 +97,10 @@ ACCOUNTS = [
     ("qhd_reviewer", "秦皇岛市残联审核人", Role.REVIEWER, "秦皇岛市残疾人联合会"),
     ("zj_reviewer", "湛江市残联审核人", Role.REVIEWER, "湛江市残疾人联合会"),
     ("wh_reviewer", "武汉市残联审核人", Role.REVIEWER, "武汉市残疾人联合会"),
+    # 三权分立 (docs/security.md): the three admin roles, none of them the Django superuser.
+    ("sys_mgr", "演示系统管理员", Role.ADMIN, None),
+    ("sec_mgr", "演示安全管理员", Role.SECURITY_ADMIN, None),
+    ("audit_mgr", "演示审计管理员", Role.AUDIT_ADMIN, None),
 ]
 ADMIN_USERNAME = "admin"
 DEMO_EMAIL_DOMAIN = "example.org"
@@ -186,8 +191,9 @@ def ensure_accounts(units: dict[str, tuple[Unit, str | None]], *, with_admin: bo
             user.save()
         _ensure_email(user)
         Account.objects.update_or_create(
-            user=user, defaults={"role": role, "unit": units[unit_name][0]}
+            user=user, defaults={"role": role, "unit": units[unit_name][0] if unit_name else None}
         )
+        sync_admin_site_rights(user)
     if not with_admin:
         return
     admin, created = user_model.objects.get_or_create(

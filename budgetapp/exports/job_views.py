@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from budgetapp.audit.log import record
+from budgetapp.audit.models import EventKind
 from budgetapp.core.http import stored_file_response
 from budgetapp.targets.services import NotAllowed
 from budgetapp.units.models import BudgetYear
@@ -86,4 +88,9 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(str(error)) from error
     except ExportGone as error:
         raise Http404(str(error)) from error
-    return stored_file_response(file, filename=job.filename, content_type="application/zip")
+    response = stored_file_response(file, filename=job.filename, content_type="application/zip")
+    # A city export holds every table of the city, drafts included.
+    record(
+        kind=EventKind.DRAFT_DOWNLOAD, request=request, obj=job, details={"filename": job.filename}
+    )
+    return response

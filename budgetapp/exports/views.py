@@ -11,8 +11,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from budgetapp.audit.log import record
+from budgetapp.audit.models import EventKind
 from budgetapp.targets.access import get_table_for_user
 from budgetapp.targets.models import DepartmentTable, ProjectTable
+from budgetapp.targets.models.base import Status
 from budgetapp.units.access import get_unit_for_user, role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role
 
@@ -35,7 +38,16 @@ def table_export(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResp
     if fmt not in EXPORTERS:
         raise Http404("没有这种导出格式。")
     table = get_table_for_user(request.user, kind, pk)
-    return download(export_table(table, fmt))
+    export = export_table(table, fmt)
+    record(
+        kind=EventKind.EXPORT_DOWNLOAD
+        if table.status == Status.PUBLISHED
+        else EventKind.DRAFT_DOWNLOAD,
+        request=request,
+        obj=table,
+        details={"format": fmt, "status": table.status, "filename": export.filename},
+    )
+    return download(export)
 
 
 @login_required
@@ -52,7 +64,15 @@ def unit_book_export(request: HttpRequest, unit_pk: int, year: int, fmt: str) ->
     )
     if not has_tables:
         raise Http404("此单位本年度没有绩效目标表。")
-    return download(export_unit_book(unit, year, fmt))
+    export = export_unit_book(unit, year, fmt)
+    # A unit's book holds its tables in whatever state they are: drafts included.
+    record(
+        kind=EventKind.DRAFT_DOWNLOAD,
+        request=request,
+        obj=unit,
+        details={"format": fmt, "year": year, "filename": export.filename},
+    )
+    return download(export)
 
 
 @login_required
@@ -67,4 +87,11 @@ def city_summary_export(request: HttpRequest, year: int) -> HttpResponse:
         .select_related("region")
         .order_by("region__path", "code", "name")
     )
-    return download(city_summary(units=units, year=budget_year, scope=scope_name(request.user)))
+    export = city_summary(units=units, year=budget_year, scope=scope_name(request.user))
+    record(
+        kind=EventKind.EXPORT_DOWNLOAD,
+        request=request,
+        obj=budget_year,
+        details={"export": "city_summary", "units": len(units), "filename": export.filename},
+    )
+    return download(export)

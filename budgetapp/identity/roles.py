@@ -3,7 +3,7 @@
 A filer works only on their own unit's tables; every other role (reviewer, administrator,
 and the separated admin roles 系统/安全/审计管理员) can see or change far more, so it needs the
 stronger controls (a second factor). Unlocking accounts and resetting devices is the 安全管理员's
-duty; until that role exists the administrator holds it.
+duty (budgetapp/security/access.py: 三权分立).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from budgetapp.units.models import Role
 
 # Role values allowed to unlock accounts and reset second factors.
-SECURITY_ROLES = {str(getattr(Role, "SECURITY_ADMIN", Role.ADMIN)), str(Role.ADMIN)}
+# 三权分立: the 安全管理员 only (the 系统管理员 keeps the unit tree, not accounts).
+SECURITY_ROLES = {str(Role.SECURITY_ADMIN)}
 
 
 def account_role(user: AbstractBaseUser | AnonymousUser) -> str | None:

@@ -11,6 +11,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from budgetapp.audit.log import record as audit_record
+from budgetapp.audit.models import EventKind as AuditKind
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import Unit
 
@@ -122,4 +124,11 @@ def confirm_batch(*, batch: ImportBatch, user: User, ip: str | None = None) -> I
         locked.applied_at = timezone.now()
         locked.summary = result.summary()
         locked.save(update_fields=["status", "applied_at", "summary"])
+        audit_record(
+            kind=AuditKind.IMPORT,
+            user=user,
+            ip=ip,
+            obj=locked,
+            details={"unit": str(locked.unit), "summary": result.summary()},
+        )
     return result

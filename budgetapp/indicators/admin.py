@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from budgetapp.audit.admin_audit import AuditedAdminMixin
+
 from .models import Category, Framework
 
 
@@ -10,13 +12,13 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     inlines = [CategoryInline]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "framework", "order"]
     list_filter = ["framework", "parent"]
     search_fields = ["name"]

@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
+from budgetapp.audit.admin_audit import AuditedAdminMixin
+
 from . import notices, services
 from .models import CONTENT_FIELDS, EntryStatus, LibraryDecision, LibraryEntry
 
@@ -107,7 +109,7 @@ class LibraryDecisionAdmin(_ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(LibraryEntry)
-class LibraryEntryAdmin(admin.ModelAdmin):
+class LibraryEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "level1_name",

@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from budgetapp.audit.log import record as audit_record
+from budgetapp.audit.models import EventKind as AuditKind
 from budgetapp.checks.engine import check_table
 from budgetapp.checks.gate import ChecksFailed, attention_reason, gate
 from budgetapp.exports import frozen, published
@@ -353,6 +355,7 @@ def reopen_table(
     table.approved_at = None
     table.grade = ""
     table.save(update_fields=["status", "approved_at", "grade"])
+    audit_record(kind=AuditKind.REOPEN, user=user, ip=ip, obj=table, details={"reason": reason})
     notices.table_returned(table, user, reason)
     return entry
 

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from budgetapp.audit.log import record
+from budgetapp.audit.models import EventKind
 from budgetapp.core.http import client_ip
 
 from . import services
@@ -83,6 +85,13 @@ class TableAdmin(admin.ModelAdmin):
             )
         except services.TableError as error:
             raise PermissionDenied(str(error)) from error
+        # The old and new content are in the table's revisions; the event points at them.
+        record(
+            kind=EventKind.ADMIN_CHANGE,
+            request=request,
+            obj=form.instance,
+            details={"action": "change" if change else "add", "fields": form.changed_data},
+        )
 
     def delete_model(self, request, obj) -> None:
         try:

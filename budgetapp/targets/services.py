@@ -20,6 +20,8 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.forms import BaseFormSet, ModelForm
 
+from budgetapp.audit.log import record as audit_record
+from budgetapp.audit.models import EventKind as AuditKind
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, Unit
 
@@ -309,6 +311,18 @@ def _delete(locked: TargetTable, *, user: User, ip: str | None) -> Revision:
         ip=ip,
         version=locked.version + 1,
         data=before.data,
+    )
+    audit_record(
+        kind=AuditKind.DELETE,
+        user=user,
+        ip=ip,
+        details={
+            "model": locked._meta.label,
+            "id": locked.pk,
+            "label": str(locked),
+            "unit": str(locked.unit),
+            "revision": record.pk,
+        },
     )
     locked.delete()
     return record

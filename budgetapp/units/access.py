@@ -30,6 +30,8 @@ def units_visible_to(user: User | AnonymousUser) -> QuerySet[Unit]:
     role = role_of(user)
     if role == Role.ADMIN:
         return Unit.objects.all()
+    if role in (Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        return Unit.objects.none()  # 三权分立: account and audit admins see no table content
     account = account_of(user)
     if account is None or account.unit is None:
         return Unit.objects.none()

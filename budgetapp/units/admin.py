@@ -2,20 +2,22 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
+from budgetapp.audit.admin_audit import AuditedAdminMixin
 from budgetapp.identity.admin import OneTimePasswordAdminMixin
 
+from .admin_rights import sync_admin_site_rights
 from .models import Account, BudgetYear, ProfileChange, Region, Unit
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "level", "parent", "layout"]
     list_filter = ["level", "layout"]
     search_fields = ["name"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "region", "parent", "layout_override", "is_active"]
     list_filter = ["region", "is_active"]
     search_fields = ["code", "name"]
@@ -23,15 +25,19 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "unit", "phone"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        sync_admin_site_rights(obj.user)  # the admin site follows the role (三权分立)
+
 
 @admin.register(BudgetYear)
-class BudgetYearAdmin(admin.ModelAdmin):
+class BudgetYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["year", "framework", "is_open"]
 
 
@@ -42,7 +48,7 @@ class AccountInline(admin.StackedInline):
     verbose_name_plural = "所属单位与角色"
 
 
-class UserWithAccountAdmin(OneTimePasswordAdminMixin, UserAdmin):
+class UserWithAccountAdmin(AuditedAdminMixin, OneTimePasswordAdminMixin, UserAdmin):
     inlines = [AccountInline]
     list_display = [
         "username",
@@ -52,6 +58,10 @@ class UserWithAccountAdmin(OneTimePasswordAdminMixin, UserAdmin):
         "is_active",
         "is_staff",
     ]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        sync_admin_site_rights(form.instance)
 
 
 admin.site.unregister(User)

@@ -141,9 +141,15 @@ class Unit(models.Model):
 
 
 class Role(models.TextChoices):
+    """Filers and reviewers work on tables; three admin roles with disjoint rights (三权分立,
+    docs/security.md): the 系统管理员 keeps the unit tree, years, frameworks, rules and library;
+    the 安全管理员 manages accounts; the 审计管理员 reads the audit log."""
+
     FILER = "filer", "填报人"
     REVIEWER = "reviewer", "审核人"
-    ADMIN = "admin", "管理员"
+    ADMIN = "admin", "系统管理员"
+    SECURITY_ADMIN = "security", "安全管理员"
+    AUDIT_ADMIN = "auditor", "审计管理员"
 
 
 class Account(models.Model):
@@ -175,7 +181,7 @@ class Account(models.Model):
         verbose_name_plural = "账户"
         constraints = [
             models.CheckConstraint(
-                condition=Q(role="admin") | Q(unit__isnull=False),
+                condition=Q(role__in=["admin", "security", "auditor"]) | Q(unit__isnull=False),
                 name="account_unit_required_unless_admin",
             ),
         ]

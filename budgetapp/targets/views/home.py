@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from budgetapp.units.access import account_of, can_file_for, units_visible_to
-from budgetapp.units.models import BudgetYear
+from budgetapp.units.models import BudgetYear, Role
 
 from ..models import DepartmentTable, ProjectTable
 
@@ -31,6 +31,12 @@ def _selected_year(request: HttpRequest, years: list[BudgetYear], visible) -> Bu
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    account = account_of(request.user)
+    # The 安全管理员 and 审计管理员 see no tables (三权分立): their start page is their own.
+    if account is not None and account.role == Role.SECURITY_ADMIN:
+        return redirect("security:accounts")
+    if account is not None and account.role == Role.AUDIT_ADMIN:
+        return redirect("security:audit_log")
     visible = units_visible_to(request.user)
     years = list(BudgetYear.objects.order_by("-year"))
     year = _selected_year(request, years, visible)
