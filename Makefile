@@ -26,7 +26,7 @@ help:
 	@echo "make setup   - install system packages, create $(VENV), install requirements"
 	@echo "make run     - setup, migrate, load demo data, runserver 127.0.0.1:8000 (DEBUG=true)"
 	@echo "make test    - setup, run pytest (pass options with ARGS=\"...\")"
-	@echo "make lint    - ruff check + ruff format --check"
+	@echo "make lint    - ruff check + ruff format --check + manage.py check --deploy"
 	@echo "make format  - ruff check --fix + ruff format"
 	@echo "make bench   - export benchmark vs targets and LibreOffice (ARGS=\"--runs 9\")"
 	@echo "make clean   - remove $(VENV), caches and collected static files"
@@ -65,6 +65,10 @@ test: setup
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# The production settings pass Django's deployment checks (docs/security.md).
+	DEBUG=false SECRET_KEY="$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  ALLOWED_HOSTS=jx.example.cn SITE_URL=https://jx.example.cn \
+	  $(VENV)/bin/python manage.py check --deploy --fail-level WARNING
 
 format: deps
 	$(VENV)/bin/ruff check --fix .

@@ -16,6 +16,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 ALLOWED_HOSTS = ["*"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client speaks plain HTTP: no redirect to HTTPS (tests/test_headers.py checks it).
+SECURE_SSL_REDIRECT = False
 # Tests serve no collected static files; WhiteNoise would only warn about the missing folder.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
 # Background tasks run at once, inside the request that enqueues them.

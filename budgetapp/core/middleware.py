@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +39,20 @@ class RetryAfterDatabaseRestart:
         request._database_retried = True
         connections.close_all()
         return self.get_response(request)
+
+
+class NoStoreForLoggedIn:
+    """Nothing a logged-in user is shown is kept by a browser or a proxy: drafts, account
+    pages and downloads alike get `Cache-Control: no-store` (剩余信息保护, docs/security.md).
+    A response that declares itself public (the portal's published files) is left as it is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        public = "public" in response.get("Cache-Control", "")
+        if user is not None and user.is_authenticated and not public:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 def _printable(document) -> SafeString:
     # The cell anchors of the table page (`data-anchor="indicator:12"`) mean nothing on paper;
     # WeasyPrint would still parse one per cell.
-    return render_html(document, anchors=False)
+    return render_html(document, anchors=False, inline_widths=True)
 
 
 # Line breaks between tags: WeasyPrint makes a box of each (then finds it collapses to

@@ -56,15 +56,28 @@ def _rows_html(
     )
 
 
+def _col_html(percent: float, *, inline_widths: bool) -> str:
+    """Print keeps the exact width inline; a page uses a class of the nearest half percent
+    (static/css/app.css), as its Content-Security-Policy allows no inline style."""
+    if inline_widths:
+        return f'<col style="width:{percent:.2f}%">'
+    return f'<col class="cw-{min(200, max(0, round(percent * 2)))}">'
+
+
 def _grid_html(
-    grid: Grid, highlights: Mapping[str, str], *, open_below: bool, anchors: bool = True
+    grid: Grid,
+    highlights: Mapping[str, str],
+    *,
+    open_below: bool,
+    anchors: bool = True,
+    inline_widths: bool = False,
 ) -> str:
     """A grid's leading `header_rows` form a <thead>, which print repeats on every page.
 
     `open_below`: the next grid is joined under this one, so the two print as one table.
     """
     total = sum(grid.widths) or 1
-    cols = "".join(f'<col style="width:{w * 100 / total:.2f}%">' for w in grid.widths)
+    cols = "".join(_col_html(w * 100 / total, inline_widths=inline_widths) for w in grid.widths)
     classes = "official-grid"
     if grid.joined:
         classes += " official-grid-joined"
@@ -83,13 +96,18 @@ def _grid_html(
 
 
 def render_html(
-    document: Document, highlights: Mapping[str, str] | None = None, *, anchors: bool = True
+    document: Document,
+    highlights: Mapping[str, str] | None = None,
+    *,
+    anchors: bool = True,
+    inline_widths: bool = False,
 ) -> SafeString:
     """`highlights` maps a cell anchor or mark to extra CSS classes (commented cells by their
     anchor, changed cells by their marks).
 
     `anchors=False` leaves out the cells' `data-anchor` attributes, which only the table page
-    uses (to point a comment at a cell); print has no use for them.
+    uses (to point a comment at a cell); print has no use for them. `inline_widths=True` (print)
+    writes the exact column widths as inline style, which pages may not carry (CSP).
     """
     highlights = highlights or {}
     parts: list[str] = []
@@ -110,7 +128,15 @@ def render_html(
         elif isinstance(block, Grid):
             following = document.blocks[i + 1] if i + 1 < len(document.blocks) else None
             open_below = isinstance(following, Grid) and following.joined
-            parts.append(_grid_html(block, highlights, open_below=open_below, anchors=anchors))
+            parts.append(
+                _grid_html(
+                    block,
+                    highlights,
+                    open_below=open_below,
+                    anchors=anchors,
+                    inline_widths=inline_widths,
+                )
+            )
     # Safe: every text above is escaped.
     return mark_safe(
         '<article class="official-document" lang="zh-CN">' + "\n".join(parts) + "</article>"
