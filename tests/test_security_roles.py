@@ -31,6 +31,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "admin_rules": dict(zip(ROLES, [302, 302, 302, 302, 302, 200, 200], strict=True)),
     "admin_users": dict(zip(ROLES, [302, 302, 302, 302, 302, 403, 200], strict=True)),
     "admin_accounts": dict(zip(ROLES, [302, 302, 302, 302, 302, 403, 200], strict=True)),
+    # Unlocks and two-factor resets (identity app): the 安全管理员's, not the 系统管理员's.
+    "login_locks": dict(zip(ROLES, [403, 403, 403, 200, 403, 403, 200], strict=True)),
+    "otp_accounts": dict(zip(ROLES, [403, 403, 403, 200, 403, 403, 200], strict=True)),
 }
 
 
@@ -46,6 +49,8 @@ def _url(page: str, staff, project) -> str:
         "admin_rules": reverse("admin:checks_checkrule_changelist"),
         "admin_users": reverse("admin:auth_user_changelist"),
         "admin_accounts": reverse("admin:units_account_changelist"),
+        "login_locks": reverse("identity:locks"),
+        "otp_accounts": reverse("identity:otp_accounts"),
     }[page]
 
 
