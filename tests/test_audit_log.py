@@ -82,7 +82,7 @@ def test_verify_command_reports_an_intact_log(users, capsys):
     assert "1 条记录" in capsys.readouterr().out
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_postgresql_refuses_update_and_delete(users):
     if connection.vendor != "postgresql":
         pytest.skip("the trigger exists on PostgreSQL only (CI runs the suite there)")
