@@ -38,8 +38,9 @@ EXT_B = "𠀀𪚥"  # CJK Extension B
 RTL = "\u200f\u202eعربى\u202c"  # RTL mark, right-to-left override
 HOSTILE = f"康复{C0}服务{EMOJI}{EXT_B}{RTL}\x7f\ud800\ufffe\uffff"
 VISIBLE = clean_text(HOSTILE)
-# A database cannot store a lone surrogate (its UTF-8 encoding fails): stored text gets the rest.
-STORABLE = HOSTILE.replace("\ud800", "")
+# A database cannot store a lone surrogate (its UTF-8 encoding fails), and PostgreSQL's text
+# cannot hold NUL at all (the forms refuse both, tested below): stored text gets the rest.
+STORABLE = HOSTILE.replace("\ud800", "").replace("\x00", "")
 
 UNITS = [
     ("秦皇岛市山海关区残疾人联合会本级", 2021, "qhd_reviewer"),  # Hebei narrative

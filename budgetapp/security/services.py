@@ -131,7 +131,11 @@ def create_account(
 
 def _lock(account: Account) -> Account:
     get_user_model().objects.select_for_update().get(pk=account.user_id)
-    return Account.objects.select_for_update().select_related("user", "unit").get(pk=account.pk)
+    return (
+        Account.objects.select_for_update(of=("self",))
+        .select_related("user", "unit")
+        .get(pk=account.pk)
+    )
 
 
 @transaction.atomic
