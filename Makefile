@@ -20,7 +20,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SE_OFFLINE := true
 export SE_AVOID_STATS := true
 
-.PHONY: help setup system-packages deps fonts run test lint format bench clean
+.PHONY: help setup system-packages deps fonts axe run test lint format bench clean
 
 help:
 	@echo "make setup   - install system packages, create $(VENV), install requirements"
@@ -31,7 +31,16 @@ help:
 	@echo "make bench   - export benchmark vs targets and LibreOffice (ARGS=\"--runs 9\")"
 	@echo "make clean   - remove $(VENV), caches and collected static files"
 
-setup: deps fonts
+setup: deps fonts axe
+
+# axe-core for the browser tests' accessibility checks (tests/browser/axe_check.py), pinned in
+# tests/browser/axe/package-lock.json and installed with the machine's npm; never fetched by a test.
+AXE_JS := tests/browser/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE_JS)
+
+$(AXE_JS): tests/browser/axe/package.json tests/browser/axe/package-lock.json | system-packages
+	npm ci --prefix tests/browser/axe --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # The print font of the PDF exports (a GB2312 cut of Noto Serif CJK SC, exports/print_fonts.py):
 # built once (about a minute), then a no-op until the installed fonts or the character set change.
@@ -81,4 +90,4 @@ bench: setup
 	$(PY) bench/exports.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles tests/browser/axe/node_modules

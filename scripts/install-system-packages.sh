@@ -74,6 +74,14 @@ done
 for pkg in "${TEST_ONLY[@]}"; do
     is_installed "$pkg" || missing_optional+=("$pkg")
 done
+# npm installs axe-core for the browser tests' accessibility checks (Makefile: axe). Any Node.js
+# with npm will do (NodeSource's nodejs ships npm itself); Debian's come as two packages.
+if ! command -v npm >/dev/null 2>&1; then
+    for pkg in nodejs npm; do
+        is_installed "$pkg" && [[ "$pkg" == nodejs ]] && continue
+        missing_optional+=("$pkg")
+    done
+fi
 if ! python_can_make_venv; then
     for pkg in python3.11 python3.11-venv; do
         is_installed "$pkg" || missing_required+=("$pkg")
