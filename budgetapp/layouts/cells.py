@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from budgetapp.core.formatting import format_integer, format_money, format_percent
+
 from .document import Cell, CellFormat, CellRole, Grid
-from .formatting import format_integer, format_money, format_percent
 
 
 def label(text: str, *, colspan: int = 1, rowspan: int = 1, header: bool = False) -> Cell:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import models
 
-from budgetapp.layouts.formatting import format_money, format_percent
+from budgetapp.core.formatting import format_money, format_percent
 
 from .models import DepartmentTable, ProjectTable, TargetTable
 

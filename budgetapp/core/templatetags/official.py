@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.forms import BoundField
 
-from budgetapp.layouts.formatting import format_money
+from budgetapp.core.formatting import format_money
 
 register = template.Library()
 
