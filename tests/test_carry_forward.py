@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.demo.loader import load_demo
 from budgetapp.indicators.frameworks import CENTRAL_2021, LEGACY
 from budgetapp.indicators.models import Category, Framework
@@ -21,7 +22,6 @@ from budgetapp.targets.models import (
     Revision,
     Status,
 )
-from budgetapp.targets.services import NotAllowed, TableError
 from budgetapp.units.models import BudgetYear, Unit
 
 from .conftest import login

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from budgetapp.core.errors import NotAllowed
 from budgetapp.exports.models import Publication
 from budgetapp.review import services
 from budgetapp.review.models import Transition
 from budgetapp.targets.models import ProjectTable, Status
-from budgetapp.targets.services import NotAllowed
 
 from .conftest import login, pdf_text, publish
 

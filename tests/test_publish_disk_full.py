@@ -14,6 +14,7 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
+from budgetapp.core.errors import TableError
 from budgetapp.exports.models import PublishedFile
 from budgetapp.review import services
 from budgetapp.review.models import Transition
@@ -84,7 +85,7 @@ def test_after_the_disk_is_freed_the_same_table_publishes(
     users, approved, disk_full_after, monkeypatch
 ):
     disk_full_after(0)
-    with pytest.raises(services.TableError, match="磁盘空间不足"):
+    with pytest.raises(TableError, match="磁盘空间不足"):
         services.publish_table(table=approved, user=users["reviewer"])
     monkeypatch.undo()  # space freed
 

@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.review import services
 from budgetapp.review.models import Notice, Reply
 from budgetapp.review.replies import MAX_REPLY_LENGTH, reply_to_comment
-from budgetapp.targets.services import NotAllowed, TableError
 
 from .conftest import login
 from .test_workflow_access import LOGIN, assert_sent_to_login, department_of

@@ -15,6 +15,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from budgetapp.core.errors import TableError
 from budgetapp.exports.registry import export_table
 from budgetapp.imports.apply import import_workbook
 from budgetapp.imports.reader import read_workbook
@@ -353,7 +354,7 @@ def test_carry_forward_is_refused(users, project, framework, kind):
     else:
         message = _close(kind, project)
         project.unit.refresh_from_db()
-    with pytest.raises(services.TableError, match=message):
+    with pytest.raises(TableError, match=message):
         carry.carry_forward(user=users["owner"], unit=project.unit, from_year=2021, to_year=2022)
     assert not ProjectTable.objects.filter(year=next_year).exists()
 

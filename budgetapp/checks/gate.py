@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from budgetapp.core.errors import TableError
 from budgetapp.targets.models import TargetTable
-from budgetapp.targets.services import TableError
 
 from .engine import Finding, Report, check_table
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from budgetapp.audit.log import record
 from budgetapp.audit.models import EventKind
+from budgetapp.core.errors import NotAllowed
 from budgetapp.core.http import stored_file_response
-from budgetapp.targets.services import NotAllowed
 from budgetapp.units.models import BudgetYear
 
 from .jobs import (

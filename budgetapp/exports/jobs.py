@@ -28,8 +28,8 @@ from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.targets.models import DepartmentTable, ProjectTable
-from budgetapp.targets.services import NotAllowed, TableError
 from budgetapp.units.access import account_of, role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role, Unit
 

@@ -20,8 +20,8 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from budgetapp.core.errors import TableError
 from budgetapp.targets.models import TargetTable
-from budgetapp.targets.services import TableError
 from budgetapp.units.models import BudgetYear, Unit
 
 from .frozen import frozen_table_book, frozen_unit_book

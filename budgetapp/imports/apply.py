@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
 
+from budgetapp.core.errors import TableError
 from budgetapp.targets import services
 from budgetapp.targets.models import DepartmentTable, ProjectTable, RevisionAction, TargetTable
 from budgetapp.targets.snapshots import TableDiff, diff_snapshots, serialize_table
@@ -154,7 +155,7 @@ def import_workbook(
         return result
     try:
         services.check_open_for_writing(unit=unit, year=budget_year)
-    except services.TableError as error:
+    except TableError as error:
         result.problems.append(Problem(str(error)))
         return result
     try:
@@ -363,7 +364,7 @@ def _save(outcome, table, existing, user, unit, budget_year, overrides, ip) -> N
             # not stored: it stays on the record, never silently dropped.
             _record_set_aside(existing, entries)
         return
-    except services.TableError as error:
+    except TableError as error:
         outcome.problems.append(Problem(str(error), Source(table.sheet, table.first_row)))
         return
     except DatabaseError:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
-from budgetapp.targets.services import NotAllowed, TableError
+from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.units.access import can_file_for
 
 from . import notices

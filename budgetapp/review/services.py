@@ -19,6 +19,7 @@ from budgetapp.audit.log import record as audit_record
 from budgetapp.audit.models import EventKind as AuditKind
 from budgetapp.checks.engine import check_table
 from budgetapp.checks.gate import ChecksFailed, attention_reason, gate
+from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.exports import frozen, published
 from budgetapp.exports.models import Publication, PublishedFile
 from budgetapp.targets.models import (
@@ -29,7 +30,7 @@ from budgetapp.targets.models import (
     Status,
     TargetTable,
 )
-from budgetapp.targets.services import NotAllowed, TableError, check_open_for_writing
+from budgetapp.targets.services import check_open_for_writing
 from budgetapp.targets.snapshots import serialize_table
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, Unit

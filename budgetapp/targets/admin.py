@@ -15,6 +15,7 @@ from django.http import HttpRequest
 
 from budgetapp.audit.log import record
 from budgetapp.audit.models import EventKind
+from budgetapp.core.errors import TableError
 from budgetapp.core.http import client_ip
 
 from . import services
@@ -83,7 +84,7 @@ class TableAdmin(admin.ModelAdmin):
                 formsets=formsets,
                 ip=client_ip(request),
             )
-        except services.TableError as error:
+        except TableError as error:
             raise PermissionDenied(str(error)) from error
         # The old and new content are in the table's revisions; the event points at them.
         record(
@@ -96,7 +97,7 @@ class TableAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj) -> None:
         try:
             services.delete_table_in_admin(user=request.user, table=obj, ip=client_ip(request))
-        except services.TableError as error:
+        except TableError as error:
             raise PermissionDenied(str(error)) from error
 
     def delete_queryset(self, request, queryset: QuerySet) -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
+from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.indicators.lookup import CategoryIndex
 from budgetapp.indicators.models import Category, Framework
 from budgetapp.units.access import can_file_for
@@ -32,7 +33,7 @@ from budgetapp.units.models import BudgetYear, LayoutFamily, Unit
 
 from .models import DepartmentTable, ProjectTable, RevisionAction, TargetTable
 from .models.base import IndicatorRow
-from .services import NotAllowed, TableError, check_open_for_writing, record_revision
+from .services import check_open_for_writing, record_revision
 from .snapshots import (
     DEPARTMENT_FIELDS,
     PROJECT_FIELDS,

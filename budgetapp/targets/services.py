@@ -22,20 +22,13 @@ from django.forms import BaseFormSet, ModelForm
 
 from budgetapp.audit.log import record as audit_record
 from budgetapp.audit.models import EventKind as AuditKind
+from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, Unit
 
 from . import import_problems
 from .models import DepartmentTable, ProjectTable, Revision, RevisionAction, TargetTable
 from .snapshots import TableDiff, changes_as_json, diff_snapshots, serialize_table
-
-
-class TableError(Exception):
-    """A write the domain refuses; the message is shown to the user."""
-
-
-class NotAllowed(TableError):
-    pass
 
 
 class TableLocked(TableError):

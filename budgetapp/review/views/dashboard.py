@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
 from budgetapp.exports.models import ExportJob
 from budgetapp.targets.models import DepartmentTable, MoneyUnit, ProjectTable, Status, TargetTable
-from budgetapp.targets.services import NotAllowed, TableError
 from budgetapp.units.access import role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role, Unit
 

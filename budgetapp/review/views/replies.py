@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
-from budgetapp.targets.services import NotAllowed, TableError
 
 from ..access import get_comment_for_user
 from ..replies import reply_to_comment

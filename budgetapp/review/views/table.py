@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 
 from budgetapp.checks.engine import Report, check_table
 from budgetapp.checks.gate import ChecksFailed, ExplanationsMissing
+from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
 from budgetapp.layouts import document_for
 from budgetapp.layouts.html import render_html
 from budgetapp.targets.access import get_table_for_user
 from budgetapp.targets.models import Grade, Status, TargetTable
-from budgetapp.targets.services import NotAllowed, TableError
 from budgetapp.targets.snapshots import TableDiff, diff_snapshots, serialize_table
 from budgetapp.units.access import can_file_for
 

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from budgetapp.core.errors import TableError
 from budgetapp.core.http import client_ip
 from budgetapp.units.access import can_file_for, get_unit_for_user
 from budgetapp.units.models import Unit
 
 from .. import carry
 from ..models import DepartmentTable, ProjectTable, TargetTable
-from ..services import TableError
 
 
 def _unit_for_filer(user: User | AnonymousUser, unit_pk: int) -> Unit:

@@ -15,8 +15,10 @@ from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from budgetapp.core.errors import TableError
+
 from ..models import TargetTable
-from ..services import StaleEdit, TableError
+from ..services import StaleEdit
 from ..snapshots import TableDiff, row_anchor
 
 REGROUPED_MESSAGE = (

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from budgetapp.core.errors import TableError
 from budgetapp.core.http import client_ip
 from budgetapp.units.access import account_of, can_file_for
 from budgetapp.units.models import BudgetYear
@@ -106,7 +107,7 @@ def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
     year = table.year.year
     try:
         services.delete_project_table(user=request.user, table=table, ip=client_ip(request))
-    except services.TableError as error:
+    except TableError as error:
         messages.error(request, str(error))
         return redirect(table.get_absolute_url())
     messages.success(request, f"已删除“{table.name}”。")
