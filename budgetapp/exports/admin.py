@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from budgetapp.review.admin import ReadOnlyAdmin
+from budgetapp.core.admin import ReadOnlyAdmin
 
 from .models import ExportJob, Publication, PublishedFile
 

@@ -4,20 +4,10 @@ from django.contrib import admin
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.utils.html import format_html
 
+from budgetapp.core.admin import ReadOnlyAdmin
 from budgetapp.targets.models import DepartmentTable, ProjectTable
 
 from .models import Comment, Notice, Reply, Submission, Transition
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Transition)
