@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django import template
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from ..data import from_forms, from_table
-from ..engine import CheckContext, Report, check_table, run_checks
+from ..engine import CheckContext, Report, run_checks
 
 register = template.Library()
 
@@ -39,26 +38,4 @@ def editor_checks(context) -> dict:
         "warnings": report.warnings,
         "checked": data is not None,
         "url": _live_url(table),
-    }
-
-
-@register.simple_tag
-def review_checks(table) -> dict:
-    """Current findings and the explanations given with the latest submission."""
-    from budgetapp.review.models import Submission
-
-    report = check_table(table)
-    latest = (
-        Submission.objects.filter(
-            content_type=ContentType.objects.get_for_model(table), object_id=table.pk
-        )
-        .order_by("-number")
-        .first()
-    )
-    return {
-        "findings": report.findings,
-        "errors": report.errors,
-        "warnings": report.warnings,
-        "submission": latest,
-        "explanations": latest.explanations if latest else [],
     }

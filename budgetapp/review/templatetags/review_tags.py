@@ -6,7 +6,9 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
-from ..models import Comment, Reply, Transition
+from budgetapp.checks.engine import check_table
+
+from ..models import Comment, Reply, Submission, Transition
 
 register = template.Library()
 
@@ -28,3 +30,23 @@ def review_comments(table) -> dict:
         .first()
     )
     return {"comments": list(comments), "last_return": last_return, "table": table}
+
+
+@register.simple_tag
+def review_checks(table) -> dict:
+    """智能审核 on the table page: current findings and the explanations of the latest submission."""
+    report = check_table(table)
+    latest = (
+        Submission.objects.filter(
+            content_type=ContentType.objects.get_for_model(table), object_id=table.pk
+        )
+        .order_by("-number")
+        .first()
+    )
+    return {
+        "findings": report.findings,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "submission": latest,
+        "explanations": latest.explanations if latest else [],
+    }
