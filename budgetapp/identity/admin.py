@@ -1,12 +1,19 @@
-"""The Django admin's user pages follow the password policy: a password set there is one-time."""
+"""The Django admin's user pages: each user with their unit and role, and the password policy
+(a password an administrator sets there is one-time)."""
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 
+from budgetapp.audit.admin_audit import AuditedAdminMixin
 from budgetapp.core.http import client_ip
 from budgetapp.identity import passwords
+from budgetapp.units.admin_rights import sync_admin_site_rights
+from budgetapp.units.models import Account
 
 
 class OneTimePasswordAdminMixin:
@@ -26,3 +33,30 @@ class OneTimePasswordAdminMixin:
             if user is not None and user.has_usable_password():
                 passwords.mark_must_change(user=user, by=request.user, ip=client_ip(request))
         return response
+
+
+class AccountInline(admin.StackedInline):
+    model = Account
+    can_delete = False
+    autocomplete_fields = ["unit"]
+    verbose_name_plural = "所属单位与角色"
+
+
+class UserWithAccountAdmin(AuditedAdminMixin, OneTimePasswordAdminMixin, UserAdmin):
+    inlines = [AccountInline]
+    list_display = [
+        "username",
+        "first_name",
+        "account__role",
+        "account__unit",
+        "is_active",
+        "is_staff",
+    ]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        sync_admin_site_rights(form.instance)
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithAccountAdmin)

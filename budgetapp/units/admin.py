@@ -1,9 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
 
 from budgetapp.audit.admin_audit import AuditedAdminMixin
-from budgetapp.identity.admin import OneTimePasswordAdminMixin
 
 from .admin_rights import sync_admin_site_rights
 from .models import Account, BudgetYear, ProfileChange, Region, Unit
@@ -39,33 +36,6 @@ class AccountAdmin(AuditedAdminMixin, admin.ModelAdmin):
 @admin.register(BudgetYear)
 class BudgetYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["year", "framework", "is_open"]
-
-
-class AccountInline(admin.StackedInline):
-    model = Account
-    can_delete = False
-    autocomplete_fields = ["unit"]
-    verbose_name_plural = "所属单位与角色"
-
-
-class UserWithAccountAdmin(AuditedAdminMixin, OneTimePasswordAdminMixin, UserAdmin):
-    inlines = [AccountInline]
-    list_display = [
-        "username",
-        "first_name",
-        "account__role",
-        "account__unit",
-        "is_active",
-        "is_staff",
-    ]
-
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        sync_admin_site_rights(form.instance)
-
-
-admin.site.unregister(User)
-admin.site.register(User, UserWithAccountAdmin)
 
 
 @admin.register(ProfileChange)
