@@ -28,6 +28,7 @@ from budgetapp.units.models import BudgetYear, Unit
 
 from . import import_problems
 from .models import DepartmentTable, ProjectTable, Revision, RevisionAction, TargetTable
+from .revision_layout import frozen_layout
 from .snapshots import TableDiff, changes_as_json, diff_snapshots, serialize_table
 
 
@@ -151,16 +152,6 @@ def _ensure_revision(table: TargetTable) -> Revision:
         action=RevisionAction.BASELINE,
         layout=frozen_layout(table),
     )
-
-
-def frozen_layout(table: TargetTable) -> dict:
-    """The table's official layout now, as JSON kept in its revision (the history page
-    renders an old version from it exactly as it printed)."""
-    # Imported here: the layouts app builds on the target models, not on these services.
-    from budgetapp.layouts import document_for
-    from budgetapp.layouts.document import document_to_json
-
-    return document_to_json(document_for(table))
 
 
 def record_revision(
