@@ -218,8 +218,29 @@ TASKS = {
 # By default under MEDIA_ROOT (the one folder the Docker image can write; never served
 # directly). Drafts are printed too: the folder must never be served.
 EXPORT_CACHE_DIR = Path(env_str("EXPORT_CACHE_DIR", default=str(MEDIA_ROOT / "export-cache")))
+# The shared cache (cached portal pages, budgetapp/portal/cache.py): Redis through Django's own
+# backend when REDIS_URL is given (redis://host:6379/0), which every web process of every machine
+# then shares; else each process keeps its own in memory (enough for one process; the portal
+# cache stays correct with several, docs/performance.md). Never a folder under MEDIA_ROOT.
+REDIS_URL = env_str("REDIS_URL", default="")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} is not a redis:// or rediss:// address.")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "budgetapp",
+            "TIMEOUT": 60 * 60 * 24,
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    ),
     "exports": {
         "BACKEND": "budgetapp.exports.cache.PrintedTablesCache",  # file-based
         "LOCATION": EXPORT_CACHE_DIR,

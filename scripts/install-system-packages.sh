@@ -32,6 +32,9 @@ TEST_ONLY=(
     # XLSX files in it, and bench/exports.py compares with it. The smallest package that
     # converts spreadsheets: 56 packages, ~88 MB download, ~272 MB installed.
     libreoffice-calc-nogui
+    # The shared cache (REDIS_URL): tests/test_portal_cache.py and the two-process test use a
+    # Redis server at 127.0.0.1:6379; .ci/run starts it. Production runs its own Redis.
+    redis-server
 )
 
 log() { printf 'install-system-packages: %s\n' "$*" >&2; }
