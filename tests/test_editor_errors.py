@@ -30,11 +30,7 @@ FAILED = "保存失败：请按页面上的红色提示修改后再保存，您�
 
 def _summary(response) -> list[str]:
     html = response.content.decode()
-    block = re.search(
-        r'<div class="alert alert-danger" role="alert" data-role="error-summary">(.*?)</div>\s*(?:<div class="alert|\{|<input|$)',
-        html,
-        re.S,
-    )
+    block = re.search(r'<div [^>]*data-role="error-summary"[^>]*>(.*?)</div>', html, re.S)
     assert block, "no error summary on the page"
     return [
         re.sub(r"<[^>]+>", "", item).strip()
@@ -85,15 +81,21 @@ def test_missing_management_form_is_listed_in_chinese(client, edit):
     assert "ManagementForm" not in line
 
 
-def test_visible_field_errors_stay_at_their_field_not_in_the_list(client, edit):
+def test_visible_field_errors_stand_at_their_field_and_are_listed_as_links(client, edit):
     url, data = edit
     data["budget_total"] = "十一万"
     data["indicators-0-name"] = ""
     response = client.post(url, data)
     page = response.content.decode()
     assert FAILED in page
-    assert 'data-role="error-summary-list"' not in page
-    assert "请填写三级指标名称。" in page
+    assert _summary(response) == [
+        "预算数：请输入金额数字，例如 1273.72（不能包含文字或其他符号）。",
+        "绩效指标第1行 三级指标：请填写三级指标名称。",
+    ]
+    assert '<a href="#id_budget_total"' in page
+    assert '<a href="#id_indicators-0-name"' in page
+    # The message also stands next to its field.
+    assert re.search(r'id="id_indicators-0-name_error"[^>]*>\s*<div>请填写三级指标名称。', page)
 
 
 def test_non_field_errors_of_the_form_and_of_a_row_are_listed(users, project):
@@ -119,9 +121,17 @@ def test_non_field_errors_of_the_form_and_of_a_row_are_listed(users, project):
     )
     formset.is_valid()
     formset.forms[0].add_error(None, "这一行的问题")
-    assert error_summary(form, [(section, formset)]) == [
-        "整张表的问题",
-        "绩效指标第1行：这一行的问题",
+    lines = error_summary(form, [(section, formset)])
+    # The table's own fields come first (this form left most of them empty), each linked to
+    # its input; then the whole table's problem (no field to link to), then the row's, linked
+    # to the row's first cell.
+    header = [line for line in lines if line.field_id and not line.text.startswith("绩效指标")]
+    assert header and all(line.field_id.startswith("id_") for line in header)
+    assert "表序号：这个字段是必填项。" in [line.text for line in header]
+    assert [(line.text, line.field_id) for line in lines[len(header) :]] == [
+        ("整张表的问题", ""),
+        ("绩效指标第1行 一级：请选择一级指标。", "id_indicators-0-level1"),
+        ("绩效指标第1行：这一行的问题", "id_indicators-0-level1"),
     ]
 
 

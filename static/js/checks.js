@@ -50,6 +50,8 @@
 
   const list = panel.querySelector('[data-role="checks-list"]');
   const summary = panel.querySelector('[data-role="checks-summary"]');
+  const announcer = panel.querySelector('[data-role="checks-announce"]');
+  let announced = summary.textContent.trim();
   let timer = null;
   let sequence = 0;
 
@@ -86,9 +88,21 @@
       }
       list.append(item);
     }
-    summary.textContent = result.findings.length
-      ? `${result.errors} 个错误（须修改后才能提交），${result.warnings} 个警告（提交时须说明）`
-      : "未发现问题";
+    setSummary(
+      result.findings.length
+        ? `${result.errors} 个错误（须修改后才能提交），${result.warnings} 个警告（提交时须说明）`
+        : "未发现问题"
+    );
+  }
+
+  // The summary line is shown at once but announced (polite) only when it differs from the last
+  // line announced: typing that changes nothing found stays silent.
+  function setSummary(text) {
+    summary.textContent = text;
+    if (announcer && text !== announced) {
+      announced = text;
+      announcer.textContent = `智能审核：${text}`;
+    }
   }
 
   async function check() {
@@ -105,7 +119,7 @@
       const result = await response.json();
       if (mine === sequence) render(result);
     } catch (error) {
-      if (mine === sequence) summary.textContent = "暂时无法检查（保存时仍会检查）";
+      if (mine === sequence) setSummary("暂时无法检查（保存时仍会检查）");
     }
   }
 

@@ -4,6 +4,11 @@
  * with the next index; deleting ticks the row's DELETE box and hides it (so the server sees
  * it); moving swaps rows and renumbers the hidden `order` inputs. Nothing is sent until the
  * user saves, and leaving the page with unsaved changes asks first.
+ *
+ * Keyboard users keep their place: an added row takes focus in its first cell, a moved row
+ * keeps focus on the button pressed, a deleted row hands it to the row that took its place;
+ * each change is said in the page's polite live region (#grid-status, e.g. 已添加第4行), and
+ * every label and button names its row (第3行 三级指标, 上移第3行).
  */
 (function () {
   "use strict";
@@ -17,13 +22,33 @@
     );
   }
 
+  function announce(text) {
+    const status = document.getElementById("grid-status");
+    if (!status) return;
+    // Emptied first so the same words said twice (two rows added) are heard twice.
+    status.textContent = "";
+    setTimeout(() => (status.textContent = text), 50);
+  }
+
   function renumber(section) {
     visibleRows(section).forEach((row, index) => {
+      const number = String(index + 1);
       const order = row.querySelector('[data-role="order"]');
-      if (order) order.value = index + 1;
+      if (order) order.value = number;
       const label = row.querySelector('[data-role="row-number"]');
-      if (label) label.textContent = index + 1;
+      if (label) label.textContent = number;
+      row.querySelectorAll('[data-role="label-row-number"]').forEach((span) => (span.textContent = number));
+      row.querySelectorAll("button[data-label]").forEach((button) => {
+        button.setAttribute("aria-label", `${button.dataset.label}第${number}行`);
+      });
     });
+  }
+
+  /** The first control a person types into in a row (never the hidden DELETE box). */
+  function firstCell(row) {
+    return row.querySelector(
+      'td:not(.col-actions) :is(input:not([type="hidden"]):not([type="checkbox"]), select, textarea)'
+    );
   }
 
   function filterLevel2(row) {
@@ -37,7 +62,8 @@
     }
   }
 
-  function addRow(section) {
+  /** Adds a row at the end. `quiet` (a paste filling many rows) neither moves focus nor speaks. */
+  function addRow(section, { quiet = false } = {}) {
     const total = section.querySelector('input[name$="-TOTAL_FORMS"]');
     const template = section.querySelector('template[data-role="empty-row"]');
     const index = parseInt(total.value, 10);
@@ -49,28 +75,46 @@
     filterLevel2(row);
     renumber(section);
     dirty = true;
-    row.querySelector("input:not([type=hidden]), select, textarea")?.focus();
+    row.dispatchEvent(new CustomEvent("formset:added", { bubbles: true }));
+    if (!quiet) {
+      firstCell(row)?.focus();
+      announce(`已添加第${visibleRows(section).length}行`);
+    }
     return row;
   }
-  window.Formset = { addRow }; // paste.js adds rows the same way
+  window.Formset = { addRow, announce }; // paste.js adds rows the same way
 
-  function move(section, row, direction) {
+  function move(section, row, direction, button) {
     const rows = visibleRows(section);
     const index = rows.indexOf(row);
     const other = rows[index + direction];
-    if (!other) return;
-    if (direction < 0) other.before(row);
-    else other.after(row);
+    if (!other) {
+      announce(direction < 0 ? `第${index + 1}行已在最前` : `第${index + 1}行已在最后`);
+      return;
+    }
+    // The other row moves, not this one: a focused element taken out of the page loses focus.
+    if (direction < 0) row.after(other);
+    else row.before(other);
     renumber(section);
     dirty = true;
+    if (button && document.activeElement !== button) button.focus();
+    announce(`已将第${index + 1}行${direction < 0 ? "上移" : "下移"}到第${index + 1 + direction}行`);
   }
 
   function deleteRow(section, row) {
+    const rows = visibleRows(section);
+    const index = rows.indexOf(row);
     const box = row.querySelector('[data-role="delete"]');
     if (box) box.checked = true;
     row.classList.add("d-none");
     renumber(section);
     dirty = true;
+    // Focus goes to the same button of the row now in this place (or the one above), else to
+    // the add button: never to <body>.
+    const next = rows[index + 1] || rows[index - 1];
+    const target = next?.querySelector('[data-action="delete-row"]') || section.querySelector('[data-action="add-row"]');
+    target?.focus();
+    announce(`已删除第${index + 1}行（保存后生效），现共${visibleRows(section).length}行`);
   }
 
   document.querySelectorAll("section[data-formset]").forEach((section) => {
@@ -88,10 +132,10 @@
           addRow(section);
           break;
         case "move-up":
-          move(section, row, -1);
+          move(section, row, -1, button);
           break;
         case "move-down":
-          move(section, row, 1);
+          move(section, row, 1, button);
           break;
         case "delete-row":
           deleteRow(section, row);

@@ -1,7 +1,8 @@
 /* The indicator library (指标库) in the indicator grid.
  *
  * Typing in a 三级指标 input searches the library (debounced) and lists matches under it as an
- * ARIA combobox/listbox: ↑/↓ move, Enter picks, Esc closes; the mouse works too. With the input
+ * ARIA combobox/listbox: ↑/↓ move, Enter picks, Esc closes, Alt+↓ opens it (a plain ↓ with the
+ * list closed moves to the cell below, static/js/grid.js); the mouse works too. With the input
  * empty, entries suggested by the project's name (#id_name) are listed. Picking fills 三级指标,
  * 绩效指标描述, 指标值确定依据 and selects 一级/二级 in the table's framework, and shows the
  * usual comparator and unit as a hint by 指标值 — the target value itself is never filled: the
@@ -185,7 +186,10 @@
       hint.dataset.role = "library-hint";
       hint.id = `${target.id}-library-hint`;
       target.after(hint);
-      target.setAttribute("aria-describedby", hint.id);
+      // Added to what the field is already described by (its error message, if any).
+      const described = (target.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      if (!described.includes(hint.id)) described.push(hint.id);
+      target.setAttribute("aria-describedby", described.join(" "));
     }
     hint.textContent = entry.hint ? `常用：${entry.hint}（请填写指标值）` : "请填写指标值";
     return target;
@@ -232,6 +236,8 @@
     const open = !listbox.hidden && results.length > 0;
     switch (event.key) {
       case "ArrowDown":
+        // With the list closed, ↓ belongs to the grid (the cell below); Alt+↓ opens the list.
+        if (!open && !event.altKey) return;
         event.preventDefault();
         if (open) setActive(activeIndex + 1);
         else schedule(0);

@@ -83,7 +83,7 @@
   }
 
   function addRow(section) {
-    if (window.Formset?.addRow) return window.Formset.addRow(section);
+    if (window.Formset?.addRow) return window.Formset.addRow(section, { quiet: true });
     section.querySelector('[data-action="add-row"]').click();
     const rows = section.querySelectorAll('[data-role="rows"] > [data-role="row"]');
     return rows[rows.length - 1];

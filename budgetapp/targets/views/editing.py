@@ -96,27 +96,82 @@ def _unshown_errors(form: ModelForm, shown: set[str] | None = None) -> list[tupl
     return found
 
 
-def error_summary(form: ModelForm, formsets: list[tuple[RowSection, BaseFormSet]]) -> list[str]:
-    """The errors of a failed save that have no visible field to stand next to, as lines for
-    the summary at the top of the editor: otherwise the filer is told to fix red hints that
-    are nowhere on the page."""
-    lines = [
-        f"{label}：{message}" if label else message for label, message in _unshown_errors(form)
+@dataclass(frozen=True)
+class ErrorLine:
+    """One line of the error summary: its text and, when the page shows the field, the id of
+    the input it links to (focus goes there)."""
+
+    text: str
+    field_id: str = ""
+
+
+def deleted(formset: BaseFormSet, row_form) -> bool:
+    return bool(formset.can_delete and formset.is_bound and formset._should_delete_form(row_form))
+
+
+def number_rows(formsets: list[tuple[RowSection, BaseFormSet]]) -> None:
+    """Give each row form the number the page shows for it (rows marked for deletion are
+    hidden and not counted, as static/js/formset.js numbers them), for its inputs' labels
+    (第3行 三级指标) and the error summary."""
+    for _, formset in formsets:
+        number = 0
+        for row_form in formset.forms:
+            if deleted(formset, row_form):
+                row_form.row_number = None
+                continue
+            number += 1
+            row_form.row_number = number
+
+
+def _field_lines(form: ModelForm, where: str, headings: dict[str, str] | None) -> list[ErrorLine]:
+    """The errors of the fields the page shows (all visible ones, or those of `headings`,
+    named by their column heading), in page order, each linked to its input."""
+    lines: list[ErrorLine] = []
+    for name, field in form.fields.items():
+        errors = form.errors.get(name)
+        if not errors or field.widget.is_hidden:
+            continue
+        if headings is None:
+            label = str(field.label or name)
+        elif name in headings:
+            label = headings[name]
+        else:
+            continue
+        field_id = form[name].auto_id or ""
+        lines += [ErrorLine(f"{where}{label}：{message}", field_id) for message in errors]
+    return lines
+
+
+def error_summary(
+    form: ModelForm, formsets: list[tuple[RowSection, BaseFormSet]]
+) -> list[ErrorLine]:
+    """Every error of a failed save, as lines for the summary at the top of the editor, in page
+    order: the fields the page shows link to their input (第3行 三级指标), and the errors with no
+    visible field to stand next to (hidden inputs, the whole form, a row list) are listed too,
+    or the filer would be told to fix red hints that are nowhere on the page."""
+    lines = _field_lines(form, "", None)
+    lines += [
+        ErrorLine(f"{label}：{message}" if label else message)
+        for label, message in _unshown_errors(form)
     ]
     for section, formset in formsets:
-        lines += [f"{section.title}：{message}" for message in formset.non_form_errors()]
+        lines += [ErrorLine(f"{section.title}：{message}") for message in formset.non_form_errors()]
         if not formset.is_bound or formset.management_form.errors:
             continue
-        shown = {name for name, _ in section.columns}
+        headings = dict(section.columns)
         visible_index = 0
         for row_form in formset.forms:
-            if formset.can_delete and formset._should_delete_form(row_form):
+            if deleted(formset, row_form):
                 continue
             visible_index += 1
             where = f"{section.title}第{visible_index}行"
+            lines += _field_lines(row_form, f"{where} ", headings)
+            # An error of the whole row, or of its hidden order, links to the row's first cell.
+            first = next((name for name, _ in section.columns if name in row_form.fields), None)
+            first_id = (row_form[first].auto_id or "") if first else ""
             lines += [
-                f"{where}{('（' + label + '）') if label else ''}：{message}"
-                for label, message in _unshown_errors(row_form, shown)
+                ErrorLine(f"{where}{('（' + label + '）') if label else ''}：{message}", first_id)
+                for label, message in _unshown_errors(row_form, set(headings))
             ]
     return lines
 
@@ -160,7 +215,7 @@ def handle(
 ) -> HttpResponse:
     form, formsets = bind(request, table, form_class, sections)
     stale_diff = None
-    summary: list[str] | None = None  # set when validation failed
+    summary: list[ErrorLine] | None = None  # set when validation failed
     if request.method == "POST":
         valid = form.is_valid() & all([fs.is_valid() for _, fs in formsets])
         if valid:
@@ -184,6 +239,7 @@ def handle(
                 return redirect(saved.get_absolute_url())
         else:
             summary = error_summary(form, formsets)
+    number_rows(formsets)
     level2_parents = {}
     for _, formset in formsets:
         empty = formset.empty_form
