@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "budgetapp.targets",
     "budgetapp.layouts",
     "budgetapp.review",
+    "budgetapp.monitoring",
+    "budgetapp.evaluation",
     "budgetapp.exports",
     "budgetapp.portal",
     "budgetapp.library",
