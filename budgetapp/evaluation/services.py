@@ -59,6 +59,11 @@ def _number(text: str) -> Decimal | None:
 def start_evaluation(*, user: User, table: ProjectTable, ip: str | None = None) -> SelfEvaluation:
     """The self-evaluation of an approved table, pre-filled from it and its latest monitoring
     sheet (执行数 and 全年预计完成值 as the starting figures)."""
+    table = (
+        ProjectTable.objects.select_for_update(of=("self",))
+        .select_related("unit", "year")
+        .get(pk=table.pk)
+    )
     if not can_file_for(user, table.unit):
         raise NotAllowed("只有本单位的填报人可以开始绩效自评。")
     if table.status not in EVALUATED_STATES:
