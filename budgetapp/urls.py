@@ -17,6 +17,8 @@ urlpatterns = [
     path("help/", include("budgetapp.guide.urls")),
     path("profile/", include("budgetapp.units.profile_urls")),
     path("security/", include("budgetapp.security.urls")),
+    path("monitoring/", include("budgetapp.monitoring.urls")),
+    path("evaluation/", include("budgetapp.evaluation.urls")),
     path("", include("budgetapp.exports.urls")),
     path("", include("budgetapp.review.urls")),
     path("", include("budgetapp.targets.urls")),

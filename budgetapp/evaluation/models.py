@@ -103,6 +103,10 @@ class SelfEvaluation(models.Model):
         return self.status in Status.editable()
 
     @property
+    def title(self) -> str:
+        return f"{self.table.name}绩效自评表"
+
+    @property
     def total_initial(self) -> Decimal:
         return self.fiscal_initial + self.carried_initial + self.other_initial
 

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.monitoring.models import MonitoringSheet
+from budgetapp.review import stage_workflow
 from budgetapp.targets.models import ProjectTable, Revision, RevisionAction, Status
 from budgetapp.units.access import can_file_for
 
@@ -276,3 +277,34 @@ def save_evaluation(
         ip=ip,
     )
     return locked
+
+
+# The workflow of a self-evaluation: the target tables' steps and records.
+
+
+def _snapshot(evaluation: SelfEvaluation) -> dict[str, Any]:
+    return serialize_evaluation(evaluation, list(evaluation.rows.all()))
+
+
+def submit_evaluation(*, evaluation: SelfEvaluation, user: User, ip: str | None = None):
+    from .checks import evaluation_problems
+
+    return stage_workflow.submit(
+        sheet=evaluation, user=user, snapshot=_snapshot, problems=evaluation_problems, ip=ip
+    )
+
+
+def withdraw_evaluation(*, evaluation: SelfEvaluation, user: User, ip: str | None = None):
+    return stage_workflow.withdraw(sheet=evaluation, user=user, ip=ip)
+
+
+def return_evaluation(
+    *, evaluation: SelfEvaluation, user: User, reason: str, ip: str | None = None
+):
+    return stage_workflow.return_(sheet=evaluation, user=user, reason=reason, ip=ip)
+
+
+def approve_evaluation(
+    *, evaluation: SelfEvaluation, user: User, comment: str = "", ip: str | None = None
+):
+    return stage_workflow.approve(sheet=evaluation, user=user, comment=comment, ip=ip)

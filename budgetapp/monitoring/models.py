@@ -150,6 +150,10 @@ class MonitoringSheet(models.Model):
     def year(self):
         return self.round.year
 
+    @property
+    def title(self) -> str:
+        return f"{self.table.name}绩效目标执行监控表（{self.round.period_label}）"
+
 
 class MonitoringRow(models.Model):
     """One indicator of a monitoring sheet: the target as approved, the progress as reported."""

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.indicators.values import parse_target
+from budgetapp.review import stage_workflow
 from budgetapp.review.access import can_review, is_admin
 from budgetapp.targets.models import ProjectTable, Revision, RevisionAction, Status
 from budgetapp.units.access import can_file_for
@@ -350,3 +351,30 @@ def lights_summary(sheets: Sequence[MonitoringSheet]) -> dict[str, int]:
     for sheet in sheets:
         counts[sheet.light] = counts.get(sheet.light, 0) + 1
     return counts
+
+
+# The workflow of a sheet: the target tables' steps and records (review.stage_workflow).
+
+
+def _snapshot(sheet: MonitoringSheet) -> dict[str, Any]:
+    return serialize_sheet(sheet, list(sheet.rows.all()))
+
+
+def submit_sheet(*, sheet: MonitoringSheet, user: User, ip: str | None = None):
+    from .checks import sheet_problems
+
+    return stage_workflow.submit(
+        sheet=sheet, user=user, snapshot=_snapshot, problems=sheet_problems, ip=ip
+    )
+
+
+def withdraw_sheet(*, sheet: MonitoringSheet, user: User, ip: str | None = None):
+    return stage_workflow.withdraw(sheet=sheet, user=user, ip=ip)
+
+
+def return_sheet(*, sheet: MonitoringSheet, user: User, reason: str, ip: str | None = None):
+    return stage_workflow.return_(sheet=sheet, user=user, reason=reason, ip=ip)
+
+
+def approve_sheet(*, sheet: MonitoringSheet, user: User, comment: str = "", ip: str | None = None):
+    return stage_workflow.approve(sheet=sheet, user=user, comment=comment, ip=ip)

@@ -16,27 +16,37 @@ from django.db import transaction
 
 from budgetapp.core.http import absolute_url
 from budgetapp.targets.models import TargetTable
-from budgetapp.units.models import Account, Role
+from budgetapp.units.models import Account, Role, Unit
 
 from .models import Notice
 
 logger = logging.getLogger(__name__)
 
 
-def _reviewers_of(table: TargetTable) -> list[User]:
+def reviewers_of_unit(unit: Unit) -> list[User]:
+    """The active reviewers whose city contains the unit."""
     accounts = Account.objects.filter(role=Role.REVIEWER, unit__isnull=False).select_related(
         "user", "unit__region"
     )
-    path = table.unit.region.path
+    path = unit.region.path
     return [a.user for a in accounts if path.startswith(a.unit.region.path) and a.user.is_active]
 
 
-def _filers_of(table: TargetTable) -> list[User]:
+def filers_of_unit(unit: Unit) -> list[User]:
+    """The unit's active filers."""
     return list(
         get_user_model().objects.filter(
-            account__role=Role.FILER, account__unit=table.unit, is_active=True
+            account__role=Role.FILER, account__unit=unit, is_active=True
         )
     )
+
+
+def _reviewers_of(table: TargetTable) -> list[User]:
+    return reviewers_of_unit(table.unit)
+
+
+def _filers_of(table: TargetTable) -> list[User]:
+    return filers_of_unit(table.unit)
 
 
 def _send(recipients: list[User], text: str, url: str) -> None:

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("start/<int:table_pk>/", views.start, name="start"),
+    path("<int:pk>/", views.sheet, name="sheet"),
+    path("<int:pk>/<str:action>/", views.action, name="action"),
+]

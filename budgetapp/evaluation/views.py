@@ -1,0 +1,155 @@
+"""Pages of the year-end self-evaluation: the list, starting one, filling it, the workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from budgetapp.core.errors import NotAllowed, TableError
+from budgetapp.core.http import client_ip
+from budgetapp.layouts.html import render_html
+from budgetapp.review.access import can_review
+from budgetapp.review.models import Transition
+from budgetapp.review.stage_workflow import StageProblems
+from budgetapp.targets.access import get_project_table_for_user
+from budgetapp.targets.models import ProjectTable, Status
+from budgetapp.units.access import can_file_for, role_of, units_visible_to
+from budgetapp.units.models import Role
+
+from . import services
+from .access import evaluations_visible_to, get_evaluation_for_user
+from .checks import evaluation_problems
+from .forms import evaluation_forms, evaluation_input
+from .layout import evaluation_document
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    role = role_of(request.user)
+    if role not in (Role.FILER, Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("此页面仅供填报人、审核人和管理员使用。")
+    evaluations = (
+        evaluations_visible_to(request.user)
+        .select_related("table", "unit", "year")
+        .order_by("-year__year", "unit__region__path", "unit__name", "table__sequence")
+    )
+    startable = (
+        ProjectTable.objects.filter(
+            unit__in=units_visible_to(request.user),
+            status__in=services.EVALUATED_STATES,
+            self_evaluation__isnull=True,
+        )
+        .select_related("unit", "year")
+        .order_by("-year__year", "sequence")
+        if role == Role.FILER
+        else ProjectTable.objects.none()
+    )
+    return render(
+        request,
+        "evaluation/index.html",
+        {"evaluations": evaluations[:500], "startable": startable, "is_filer": role == Role.FILER},
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, table_pk: int) -> HttpResponse:
+    table = get_project_table_for_user(request.user, table_pk, write=True)
+    try:
+        evaluation = services.start_evaluation(
+            user=request.user, table=table, ip=client_ip(request)
+        )
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except TableError as error:
+        messages.error(request, str(error))
+        return redirect("evaluation:index")
+    messages.success(request, "已开始绩效自评：指标和年度指标值已从绩效目标表带入。")
+    return redirect("evaluation:sheet", evaluation.pk)
+
+
+@login_required
+def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_evaluation_for_user(request.user, pk)
+    may_edit = can_file_for(request.user, evaluation.unit) and evaluation.is_editable
+    form, rows = evaluation_forms(evaluation, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("此自评表当前不能由您修改。")
+        if form.is_valid() and all(row.is_valid() for row in rows):
+            try:
+                services.save_evaluation(
+                    user=request.user,
+                    evaluation=evaluation,
+                    data=evaluation_input(form, rows),
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    ip=client_ip(request),
+                )
+            except TableError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "已保存，得分已按评分规则重新计算。")
+                return redirect("evaluation:sheet", evaluation.pk)
+        messages.error(request, "保存失败，请按提示修改后再保存。您填写的内容仍保留在页面上。")
+    transitions = Transition.objects.filter(
+        content_type=ContentType.objects.get_for_model(evaluation), object_id=evaluation.pk
+    ).select_related("actor")
+    mine = can_file_for(request.user, evaluation.unit)
+    return render(
+        request,
+        "evaluation/sheet.html",
+        {
+            "evaluation": evaluation,
+            "document_html": render_html(evaluation_document(evaluation), anchors=False),
+            "form": form,
+            "rows": rows,
+            "may_edit": may_edit,
+            "may_submit": mine and evaluation.is_editable,
+            "may_withdraw": mine and evaluation.status == Status.SUBMITTED,
+            "may_review": can_review(request.user, evaluation.unit)
+            and evaluation.status == Status.SUBMITTED,
+            "problems": evaluation_problems(evaluation) if evaluation.is_editable else [],
+            "transitions": transitions,
+        },
+    )
+
+
+_ACTIONS: dict[str, Callable[..., object]] = {
+    "submit": services.submit_evaluation,
+    "withdraw": services.withdraw_evaluation,
+    "return": services.return_evaluation,
+    "approve": services.approve_evaluation,
+}
+_DONE = {
+    "submit": "已提交。",
+    "withdraw": "已撤回。",
+    "return": "已退回。",
+    "approve": "已审核通过。",
+}
+
+
+@login_required
+@require_POST
+def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in _ACTIONS:
+        raise Http404("没有这个操作。")
+    evaluation = get_evaluation_for_user(request.user, pk)
+    extra = {"reason": request.POST.get("reason", "")} if action == "return" else {}
+    try:
+        _ACTIONS[action](evaluation=evaluation, user=request.user, ip=client_ip(request), **extra)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except StageProblems as error:
+        messages.error(request, str(error) + "；".join(error.problems))
+    except TableError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _DONE[action])
+    return redirect("evaluation:sheet", evaluation.pk)

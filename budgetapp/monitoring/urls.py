@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rounds/new/", views.round_new, name="round_new"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("sheets/<int:pk>/", views.sheet, name="sheet"),
+    path("sheets/<int:pk>/<str:action>/", views.sheet_action, name="sheet_action"),
+]

@@ -1,0 +1,234 @@
+"""Pages of mid-year monitoring: the rounds (reviewers), the sheets (filers fill, reviewers
+decide), and the city's view of lights. Views stay thin: services write, access helpers scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from budgetapp.core.errors import NotAllowed, TableError
+from budgetapp.core.http import client_ip
+from budgetapp.layouts.html import render_html
+from budgetapp.review.access import can_review
+from budgetapp.review.models import Transition
+from budgetapp.review.stage_workflow import StageProblems
+from budgetapp.targets.models import Status
+from budgetapp.units.access import account_of, can_file_for, role_of
+from budgetapp.units.models import Region, RegionLevel, Role
+
+from . import services
+from .access import get_round_for_user, get_sheet_for_user, rounds_visible_to, sheets_visible_to
+from .checks import sheet_problems
+from .forms import OpenRoundForm, sheet_forms, sheet_input
+from .layout import monitoring_document
+from .lights import Light, execution_rate, planned_share
+from .models import MonitoringSheet
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    role = role_of(request.user)
+    if role not in (Role.FILER, Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("此页面仅供填报人、审核人和管理员使用。")
+    sheets = (
+        sheets_visible_to(request.user)
+        .select_related("round__year", "table", "unit")
+        .order_by("-round__year__year", "table__sequence")
+        if role == Role.FILER
+        else MonitoringSheet.objects.none()
+    )
+    rounds = rounds_visible_to(request.user).select_related("year", "region")
+    return render(
+        request,
+        "monitoring/index.html",
+        {
+            "sheets": sheets,
+            "rounds": rounds,
+            "may_open": role in (Role.REVIEWER, Role.ADMIN),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _region_choices(request: HttpRequest) -> list[Region]:
+    if role_of(request.user) == Role.ADMIN:
+        return list(Region.objects.filter(level=RegionLevel.CITY).order_by("path"))
+    account = account_of(request.user)
+    return [account.unit.region] if account and account.unit else []
+
+
+@login_required
+def round_new(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) not in (Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("只有审核人和管理员可以发起运行监控。")
+    regions = _region_choices(request)
+    form = OpenRoundForm(request.POST or None)
+    chosen = request.POST.get("region", "")
+    if request.method == "POST" and form.is_valid():
+        region = next((r for r in regions if str(r.pk) == chosen), None)
+        if region is None:
+            form.add_error(None, "请选择地区。")
+        else:
+            try:
+                round_ = services.open_round(
+                    user=request.user,
+                    region=region,
+                    year=form.cleaned_data["year"],
+                    cutoff_month=form.cleaned_data["cutoff_month"],
+                    due_date=form.cleaned_data["due_date"],
+                    ip=client_ip(request),
+                )
+            except TableError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"已发起运行监控，生成 {round_.sheets.count()} 张监控表。"
+                )
+                return redirect("monitoring:round", round_.pk)
+    return render(
+        request,
+        "monitoring/round_new.html",
+        {"form": form, "regions": regions, "chosen": chosen},
+    )
+
+
+def _sheet_line(sheet: MonitoringSheet, month: int) -> dict:
+    return {
+        "sheet": sheet,
+        "rate": execution_rate(sheet.spent, sheet.budget),
+        "planned": planned_share(sheet.table.spending_plan, month),
+        "light_label": Light.LABELS.get(sheet.light, ""),
+    }
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The city's monitoring view: units × projects coloured by light, execution against the
+    plan, sheets overdue."""
+    round_ = get_round_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            added = services.add_missing_sheets(
+                user=request.user, round_=round_, ip=client_ip(request)
+            )
+        except TableError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"已补充 {added} 张监控表。" if added else "没有需要补充的表。"
+            )
+        return redirect("monitoring:round", round_.pk)
+    sheets = list(
+        round_.sheets.select_related("table", "unit").order_by(
+            "unit__region__path", "unit__name", "table__sequence"
+        )
+    )
+    overdue = timezone.localdate() > round_.due_date
+    units: dict[int, dict] = {}
+    for sheet in sheets:
+        entry = units.setdefault(sheet.unit_id, {"unit": sheet.unit, "lines": []})
+        line = _sheet_line(sheet, round_.cutoff_month)
+        line["overdue"] = overdue and sheet.status in Status.editable()
+        entry["lines"].append(line)
+    counts = services.lights_summary(sheets)
+    return render(
+        request,
+        "monitoring/round.html",
+        {
+            "round": round_,
+            "units": list(units.values()),
+            "counts": [(Light.LABELS[key], key, counts.get(key, 0)) for key in Light.LABELS],
+            "overdue_count": sum(1 for s in sheets if overdue and s.status in Status.editable()),
+            "submitted_count": sum(1 for s in sheets if s.status == Status.SUBMITTED),
+        },
+    )
+
+
+@login_required
+def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet_ = get_sheet_for_user(request.user, pk)
+    may_edit = can_file_for(request.user, sheet_.unit) and sheet_.is_editable
+    form, rows = sheet_forms(sheet_, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("此监控表当前不能由您修改。")
+        if form.is_valid() and all(row.is_valid() for row in rows):
+            try:
+                services.save_sheet(
+                    user=request.user,
+                    sheet=sheet_,
+                    data=sheet_input(form, rows),
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    ip=client_ip(request),
+                )
+            except TableError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "已保存。")
+                return redirect("monitoring:sheet", sheet_.pk)
+        messages.error(request, "保存失败，请按提示修改后再保存。您填写的内容仍保留在页面上。")
+    transitions = Transition.objects.filter(
+        content_type=ContentType.objects.get_for_model(sheet_), object_id=sheet_.pk
+    ).select_related("actor")
+    return render(
+        request,
+        "monitoring/sheet.html",
+        {
+            "sheet": sheet_,
+            "period": sheet_.round.period_label,
+            "document_html": render_html(monitoring_document(sheet_), anchors=False),
+            "form": form,
+            "rows": rows,
+            "may_edit": may_edit,
+            "may_submit": can_file_for(request.user, sheet_.unit) and sheet_.is_editable,
+            "may_withdraw": can_file_for(request.user, sheet_.unit)
+            and sheet_.status == Status.SUBMITTED,
+            "may_review": can_review(request.user, sheet_.unit)
+            and sheet_.status == Status.SUBMITTED,
+            "problems": sheet_problems(sheet_) if sheet_.is_editable else [],
+            "transitions": transitions,
+            "light_label": Light.LABELS.get(sheet_.light, ""),
+        },
+    )
+
+
+_ACTIONS: dict[str, Callable[..., object]] = {
+    "submit": services.submit_sheet,
+    "withdraw": services.withdraw_sheet,
+    "return": services.return_sheet,
+    "approve": services.approve_sheet,
+}
+_DONE = {
+    "submit": "已提交。",
+    "withdraw": "已撤回。",
+    "return": "已退回。",
+    "approve": "已审核通过。",
+}
+
+
+@login_required
+@require_POST
+def sheet_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in _ACTIONS:
+        raise Http404("没有这个操作。")
+    sheet_ = get_sheet_for_user(request.user, pk)
+    extra = {"reason": request.POST.get("reason", "")} if action == "return" else {}
+    try:
+        _ACTIONS[action](sheet=sheet_, user=request.user, ip=client_ip(request), **extra)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except StageProblems as error:
+        messages.error(request, str(error) + "；".join(error.problems))
+    except TableError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _DONE[action])
+    return redirect("monitoring:sheet", sheet_.pk)

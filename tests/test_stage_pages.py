@@ -1,0 +1,241 @@
+"""The pages of monitoring and self-evaluation: the role × URL matrix, saving through the page,
+typed text kept on a refusal, and the workflow buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from budgetapp.evaluation.models import SelfEvaluation
+from budgetapp.evaluation.services import start_evaluation
+from budgetapp.monitoring.models import MonitoringRound, MonitoringSheet
+from budgetapp.monitoring.services import open_round
+from budgetapp.review import services as review
+from budgetapp.targets.models import Status
+from budgetapp.units.models import Role
+from tests.conftest import _user, login
+
+
+@pytest.fixture
+def approved(project, users):
+    review.submit_table(table=project, user=users["owner"])
+    review.approve_table(table=project, user=users["reviewer"])
+    project.refresh_from_db()
+    return project
+
+
+@pytest.fixture
+def round_(approved, users, tree, year):
+    return open_round(
+        user=users["reviewer"],
+        region=tree["city"].region,
+        year=year,
+        cutoff_month=6,
+        due_date=date(2021, 7, 15),
+    )
+
+
+@pytest.fixture
+def evaluation(approved, users):
+    return start_evaluation(user=users["owner"], table=approved)
+
+
+@pytest.fixture
+def security_admin(tree):
+    return _user("secadmin", Role.SECURITY_ADMIN, None)
+
+
+def _status(client, user, url, method="get", data=None):
+    client.logout()
+    if user is not None:
+        login(client, user)
+    response = getattr(client, method)(url, data or {})
+    return response.status_code
+
+
+def test_monitoring_role_matrix(client, users, round_, security_admin):
+    sheet = round_.sheets.get()
+    index = reverse("monitoring:index")
+    new = reverse("monitoring:round_new")
+    detail = reverse("monitoring:round", args=[round_.pk])
+    page = reverse("monitoring:sheet", args=[sheet.pk])
+    expected = {
+        # url: owner, colleague (other county), reviewer, other city's reviewer, admin, 安全管理员
+        index: (200, 200, 200, 200, 200, 403),
+        new: (403, 403, 200, 200, 200, 403),
+        detail: (403, 403, 200, 404, 200, 403),
+        page: (200, 404, 200, 404, 200, 404),
+    }
+    people = [
+        users["owner"],
+        users["colleague"],
+        users["reviewer"],
+        users["other_reviewer"],
+        users["admin"],
+        security_admin,
+    ]
+    for url, codes in expected.items():
+        got = tuple(_status(client, person, url) for person in people)
+        assert got == codes, url
+        client.logout()
+        anonymous = client.get(url)
+        assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_evaluation_role_matrix(client, users, evaluation, security_admin):
+    index = reverse("evaluation:index")
+    page = reverse("evaluation:sheet", args=[evaluation.pk])
+    expected = {
+        index: (200, 200, 200, 200, 200, 403),
+        page: (200, 404, 200, 404, 200, 404),
+    }
+    people = [
+        users["owner"],
+        users["colleague"],
+        users["reviewer"],
+        users["other_reviewer"],
+        users["admin"],
+        security_admin,
+    ]
+    for url, codes in expected.items():
+        got = tuple(_status(client, person, url) for person in people)
+        assert got == codes, url
+
+
+def _sheet_post(sheet: MonitoringSheet, **row_values) -> dict:
+    data = {
+        "spent": "55000",
+        "projected_spend": "110000",
+        "lag_reason": "",
+        "loaded_version": sheet.version,
+    }
+    for row in sheet.rows.all():
+        prefix = f"row-{row.pk}-"
+        data.update({prefix + "to_date": "", prefix + "projected": "", prefix + "likelihood": ""})
+        data.update({prefix + key: value for key, value in row_values.get(row.name, {}).items()})
+    return data
+
+
+def test_filer_saves_a_sheet_through_the_page(client, users, round_):
+    sheet = round_.sheets.get()
+    login(client, users["owner"])
+    data = _sheet_post(sheet, 保障正常办公人数={"to_date": "17人", "likelihood": "certain"})
+    response = client.post(reverse("monitoring:sheet", args=[sheet.pk]), data)
+    assert response.status_code == 302
+    sheet.refresh_from_db()
+    assert str(sheet.spent) == "55000.00"
+    assert sheet.rows.get(name="保障正常办公人数").to_date == "17人"
+
+
+def test_bad_money_keeps_what_was_typed(client, users, round_):
+    sheet = round_.sheets.get()
+    login(client, users["owner"])
+    data = _sheet_post(sheet, 保障正常办公人数={"to_date": "十七人", "measures": "加强人员保障"})
+    data["spent"] = "五万五"
+    response = client.post(reverse("monitoring:sheet", args=[sheet.pk]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "请输入金额数字" in html and "五万五" in html and "加强人员保障" in html
+    assert 'href="#id_spent"' in html  # the error summary links to the field
+    sheet.refresh_from_db()
+    assert sheet.spent is None and sheet.version == 1
+
+
+def test_reviewer_cannot_post_the_sheet_form_and_nothing_changes(client, users, round_):
+    sheet = round_.sheets.get()
+    login(client, users["reviewer"])
+    response = client.post(reverse("monitoring:sheet", args=[sheet.pk]), _sheet_post(sheet))
+    assert response.status_code == 403
+    sheet.refresh_from_db()
+    assert sheet.spent is None
+
+
+def test_workflow_buttons(client, users, round_):
+    sheet = round_.sheets.get()
+    login(client, users["owner"])
+    client.post(
+        reverse("monitoring:sheet", args=[sheet.pk]),
+        _sheet_post(
+            sheet,
+            保障正常办公人数={"to_date": "17人", "likelihood": "certain"},
+            单位工作人员满意度={"to_date": "96%", "likelihood": "certain"},
+        ),
+    )
+    url = reverse("monitoring:sheet_action", args=[sheet.pk, "submit"])
+    assert client.post(url).status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == Status.SUBMITTED
+    approve = reverse("monitoring:sheet_action", args=[sheet.pk, "approve"])
+    assert client.post(approve).status_code == 403  # the filer cannot approve
+    client.logout()
+    login(client, users["colleague"])
+    assert client.post(approve).status_code == 404
+    client.logout()
+    login(client, users["reviewer"])
+    page = client.get(reverse("monitoring:sheet", args=[sheet.pk])).content.decode()
+    assert "审核通过" in page and 'data-confirm="确定审核通过此监控表吗？"' in page
+    assert client.post(approve).status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == Status.APPROVED
+
+
+def test_reviewer_opens_a_round_from_the_page(client, users, approved, tree, year):
+    login(client, users["reviewer"])
+    response = client.post(
+        reverse("monitoring:round_new"),
+        {
+            "region": tree["city"].region.pk,
+            "year": year.pk,
+            "cutoff_month": "7",
+            "due_date": "2021-08-10",
+        },
+    )
+    round_ = MonitoringRound.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/rounds/{round_.pk}/")
+    assert round_.cutoff_month == 7 and round_.sheets.count() == 1
+    detail = client.get(response["Location"]).content.decode()
+    assert "残疾人就业服务中心运转经费" in detail and "逾期" in detail
+
+
+def test_filer_starts_and_saves_an_evaluation(client, users, approved):
+    login(client, users["owner"])
+    index = client.get(reverse("evaluation:index")).content.decode()
+    assert "开始自评" in index
+    response = client.post(reverse("evaluation:start", args=[approved.pk]))
+    evaluation = approved.self_evaluation
+    assert response.status_code == 302
+    form = {
+        "goal_actual": "全年正常运转",
+        "weights_reason": "",
+        "loaded_version": evaluation.version,
+        "fiscal_initial": "110000",
+        "fiscal_full_year": "110000",
+        "fiscal_executed": "110000",
+        "carried_initial": "0",
+        "carried_full_year": "0",
+        "carried_executed": "0",
+        "other_initial": "0",
+        "other_full_year": "0",
+        "other_executed": "0",
+    }
+    for row in evaluation.rows.all():
+        form.update(
+            {
+                f"row-{row.pk}-actual": {"保障正常办公人数": "17人"}.get(row.name, "95%"),
+                f"row-{row.pk}-qualitative": "",
+                f"row-{row.pk}-weight": str(row.weight),
+                f"row-{row.pk}-analysis": "",
+            }
+        )
+    response = client.post(reverse("evaluation:sheet", args=[evaluation.pk]), form)
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.total_score == 100 and evaluation.grade == "优"
+
+
+def test_another_countys_filer_cannot_start(client, users, approved):
+    login(client, users["colleague"])
+    assert client.post(reverse("evaluation:start", args=[approved.pk])).status_code == 404
+    assert not SelfEvaluation.objects.exists()
