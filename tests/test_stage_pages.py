@@ -239,3 +239,24 @@ def test_another_countys_filer_cannot_start(client, users, approved):
     login(client, users["colleague"])
     assert client.post(reverse("evaluation:start", args=[approved.pk])).status_code == 404
     assert not SelfEvaluation.objects.exists()
+
+
+def test_downloads_of_both_stages(client, users, round_, evaluation):
+    from tests.conftest import pdf_text
+
+    sheet = round_.sheets.get()
+    login(client, users["owner"])
+    pdf = client.get(reverse("exports:monitoring_sheet", args=[sheet.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    assert "项目支出绩效目标执行监控表" in text and "草稿（未公开）" in text
+    assert "1–6月实际完成值" in text
+    xlsx = client.get(reverse("exports:evaluation", args=[evaluation.pk, "xlsx"]))
+    assert (
+        xlsx.status_code == 200
+        and "%EF%BC%88%E8%8D%89%E7%A8%BF%EF%BC%89" in xlsx["Content-Disposition"]
+    )  # （草稿） in the file name
+    assert client.get(reverse("exports:evaluation", args=[evaluation.pk, "doc"])).status_code == 404
+    client.logout()
+    login(client, users["colleague"])
+    assert client.get(reverse("exports:evaluation", args=[evaluation.pk, "pdf"])).status_code == 404

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import blank_views, job_views, views
+from . import blank_views, job_views, stages, views
 
 app_name = "exports"
 
@@ -12,6 +12,12 @@ urlpatterns = [
         name="unit_book",
     ),
     path("review/<int:year>/summary.xlsx", views.city_summary_export, name="city_summary"),
+    path(
+        "monitoring/sheets/<int:pk>/export/<str:fmt>/",
+        stages.monitoring_export,
+        name="monitoring_sheet",
+    ),
+    path("evaluation/<int:pk>/export/<str:fmt>/", stages.evaluation_export, name="evaluation"),
     path("blank/", blank_views.blank_list, name="blank_list"),
     path(
         "blank/<int:year>/<str:layout>/<str:fmt>/",

@@ -30,9 +30,7 @@ def sheet_problems(sheet: MonitoringSheet) -> list[str]:
     rate = execution_rate(sheet.spent, sheet.budget)
     planned = planned_share(sheet.table.spending_plan, sheet.round.cutoff_month)
     if rate is not None and planned is not None and rate < planned and not sheet.lag_reason:
-        problems.append(
-            f"执行率 {rate}% 低于支出计划进度 {planned.quantize(rate)}%，请填写执行偏差原因。"
-        )
+        problems.append(f"执行率 {rate}% 低于支出计划进度 {planned}%，请填写执行偏差原因。")
     for position, row in enumerate(sheet.rows.all(), 1):
         where = f"第{position}行 {row.name}："
         if not row.to_date and not row.projected and parse_target(row.target).is_quantitative:

@@ -145,7 +145,8 @@ def planned_share(plan: list[Decimal | None], month: int) -> Decimal | None:
         return None
     for (m0, s0), (m1, s1) in zip(points, points[1:], strict=False):
         if m0 <= month <= m1:
-            return s0 + (s1 - s0) * Decimal(month - m0) / Decimal(m1 - m0)
+            share = s0 + (s1 - s0) * Decimal(month - m0) / Decimal(m1 - m0)
+            return share.quantize(Decimal("0.01"))  # as precise as the 执行率 it is set against
     return points[-1][1] if month > points[-1][0] else None
 
 
