@@ -81,12 +81,11 @@ def _label(table: TargetTable) -> str:
     return "部门整体绩效目标"
 
 
-def freeze_table(
-    *, table: TargetTable, user: User | None, correction_note: str = "", backfilled: bool = False
-) -> Publication:
-    """Keep what `table` is now as its next published version (the caller holds its lock)."""
-    content_type = ContentType.objects.get_for_model(table)
-    previous = Publication.objects.filter(content_type=content_type, object_id=table.pk)
+def frozen_values(table: TargetTable, *, projects: list[ProjectLine] | None = None) -> dict:
+    """What a version of `table` freezes, as `Publication` field values (without its number,
+    publisher and time): the layout as JSON, the snapshot and the fields search reads. A
+    department table lists `projects` (项目支出情况), by default the unit's project tables
+    public now. Also used by `demo.national_publish` to write versions in bulk."""
     data = serialize_table(table)
     fields: dict = {}
     if isinstance(table, ProjectTable):
@@ -96,29 +95,40 @@ def freeze_table(
         document = document_for(table)
         fields = {"project_code": table.code, "project_name": table.name}
     else:
-        lines = public_project_lines(table.unit, table.year)
+        lines = public_project_lines(table.unit, table.year) if projects is None else projects
         data["projects"] = [line.to_json() for line in lines]
         document = document_for(table, projects=lines)
+    return {
+        "kind": table.kind,
+        "title": table.title,
+        "label": _label(table),
+        "sequence": getattr(table, "sequence", 0),
+        "unit_code": table.unit.code,
+        "unit_name": table.unit.name,
+        "region_names": " ".join(region.name for region in table.unit.region.ancestors()),
+        "document": document_to_json(document),
+        "data": data,
+        **fields,
+    }
+
+
+def freeze_table(
+    *, table: TargetTable, user: User | None, correction_note: str = "", backfilled: bool = False
+) -> Publication:
+    """Keep what `table` is now as its next published version (the caller holds its lock)."""
+    content_type = ContentType.objects.get_for_model(table)
+    previous = Publication.objects.filter(content_type=content_type, object_id=table.pk)
     return Publication.objects.create(
         content_type=content_type,
         object_id=table.pk,
-        kind=table.kind,
         unit=table.unit,
         year=table.year,
         number=previous.count() + 1,
-        title=table.title,
-        label=_label(table),
-        sequence=getattr(table, "sequence", 0),
-        unit_code=table.unit.code,
-        unit_name=table.unit.name,
-        region_names=" ".join(region.name for region in table.unit.region.ancestors()),
-        document=document_to_json(document),
-        data=data,
         published_at=timezone.now(),
         published_by=user,
         correction_note=correction_note,
         backfilled=backfilled,
-        **fields,
+        **frozen_values(table),
     )
 
 

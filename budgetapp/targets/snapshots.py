@@ -66,7 +66,9 @@ def _display(instance: models.Model, name: str) -> str:
     if value is None:
         return ""
     if isinstance(model_field, models.ForeignKey):
-        return getattr(value, "name", str(value))
+        # Not getattr(value, "name", str(value)): the default is evaluated first, and a 二级
+        # category's str() reads its 一级 (one query per row).
+        return value.name if hasattr(value, "name") else str(value)
     if model_field.choices:
         return str(getattr(instance, f"get_{name}_display")())
     if isinstance(value, Decimal):
@@ -92,10 +94,8 @@ def serialize_table(table: TargetTable) -> dict[str, Any]:
         "rows": {},
     }
     for section in ROW_SECTIONS[model]:
-        manager = getattr(table, section)
-        rows = manager.all()
-        if section == "indicators":
-            rows = rows.select_related("level1", "level2")
+        # Rows prefetched with the table are used as they are (`indicator_rows` too).
+        rows = table.indicator_rows() if section == "indicators" else getattr(table, section).all()
         data["rows"][section] = [
             {"id": row.pk, **{name: _display(row, name) for name in ROW_FIELDS[section]}}
             for row in rows
