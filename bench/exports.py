@@ -14,7 +14,7 @@ measurement, after one warm-up run, in this one warm process:
 - the 100-table book to XLSX                                              target ≤ 1 s
 
 ("Cold" and "not cached": the export cache and the line breaks each printing process keeps,
-exports/layout_reuse.py, are emptied before each run, so nothing of an earlier print of these
+exports/accelerators/layout_reuse.py, are emptied before each run, so nothing of an earlier print of these
 tables is reused, only what one table or book repeats within itself.)
 
 then one more cold run of the 100-table book with the CPU time it took in this process and in
@@ -235,12 +235,13 @@ def run(options, workdir: Path) -> None:
 def _forget_line_breaks(workers: int) -> dict[int, int]:
     """Empty the line breaks kept by this process and by every PDF worker; how many each
     worker had kept, by process id."""
-    from budgetapp.exports import layout_reuse, pdf_parts
+    from budgetapp.exports import pdf_pool
+    from budgetapp.exports.accelerators import layout_reuse
 
     layout_reuse.forget()
     if workers < 2:
         return {}
-    pool = pdf_parts._executor(workers)
+    pool = pdf_pool._executor(workers)
     for _ in range(10):
         # Each job keeps its worker busy for a moment, so the next job goes to another one.
         kept = dict(job.result() for job in [pool.submit(_forget_here) for _ in range(workers)])
@@ -250,7 +251,7 @@ def _forget_line_breaks(workers: int) -> dict[int, int]:
 
 
 def _forget_here() -> tuple[int, int]:
-    from budgetapp.exports import layout_reuse
+    from budgetapp.exports.accelerators import layout_reuse
 
     kept, _ = layout_reuse.stats()
     layout_reuse.forget()

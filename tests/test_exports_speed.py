@@ -15,7 +15,16 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from bench.data import make_big_unit
-from budgetapp.exports import cache, pdf_parts
+from budgetapp.exports import (
+    cache,
+    pdf_footer,
+    pdf_parts,
+    pdf_pool,
+    pdf_render,
+    pdf_types,
+    print_markup,
+)
+from budgetapp.exports.accelerators import font_deferral
 from budgetapp.exports.book import DEPARTMENT_PART, PROJECT_PART, unit_book
 from budgetapp.exports.pdf import _render_whole, render_pdf
 from budgetapp.exports.registry import export_table, export_unit_book
@@ -40,13 +49,13 @@ def demo(db):
 def printed(monkeypatch):
     """The parts handed to the printer (cache misses), in order, as their HTML."""
     handed: list[str] = []
-    original = pdf_parts.Printer.print
+    original = pdf_pool.Printer.print
 
     def spy(self, source):
         handed.append(source.html)
         return original(self, source)
 
-    monkeypatch.setattr(pdf_parts.Printer, "print", spy)
+    monkeypatch.setattr(pdf_pool.Printer, "print", spy)
     return handed
 
 
@@ -203,9 +212,9 @@ def test_page_numbers_run_across_the_book_in_print_css_position(demo):
 def test_a_single_table_is_printed_once_then_read_from_the_cache(demo, monkeypatch):
     table = ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=1)
     calls = []
-    original = pdf_parts.render_document
+    original = pdf_render.render_document
     monkeypatch.setattr(
-        pdf_parts, "render_document", lambda *a, **k: calls.append(1) or original(*a, **k)
+        pdf_render, "render_document", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
 
     first = export_table(table, "pdf").content
@@ -220,9 +229,9 @@ def test_a_single_table_is_printed_once_then_read_from_the_cache(demo, monkeypat
 
 def test_without_a_shared_font_the_book_is_printed_in_one_pass(demo, monkeypatch):
     def unavailable():
-        raise pdf_parts.FontUnavailable("no font")
+        raise pdf_types.FontUnavailable("no font")
 
-    monkeypatch.setattr(pdf_parts, "footer_layout", unavailable)
+    monkeypatch.setattr(pdf_footer, "footer_layout", unavailable)
     pdf = _book(ZHANGJIAKOU)
     assert _outline(pdf)[:1] == [DEPARTMENT_PART] and PROJECT_PART in _outline(pdf)
     assert "第23页共23页" in re.sub(r"\s+", "", pdftotext(pdf, "-f", "23", "-l", "23"))
@@ -245,9 +254,9 @@ def test_a_broken_cache_does_not_break_exports(demo, monkeypatch):
 def test_font_subsetting_is_deferred_to_the_book(demo):
     # If a WeasyPrint upgrade drops what the parts rely on, books are printed in one pass:
     # still right, but slow. This says so.
-    assert pdf_parts.deferral_supported()
+    assert font_deferral.deferral_supported()
     part = pdf_parts.render_part(
-        pdf_parts.PartSource('<html lang="zh-CN"><body><p>绩效目标</p></body></html>', False)
+        pdf_types.PartSource('<html lang="zh-CN"><body><p>绩效目标</p></body></html>', False)
     )
     assert part.fonts and all(use.to_unicode for use in part.fonts.values())
     with pikepdf.open(BytesIO(part.pdf)) as parsed:
@@ -293,7 +302,7 @@ def _part_htmls(book):
 
 def test_the_printer_prints_in_this_process_without_workers(demo, monkeypatch):
     monkeypatch.setattr(
-        pdf_parts, "_executor", lambda workers: pytest.fail("no pool with one worker")
+        pdf_pool, "_executor", lambda workers: pytest.fail("no pool with one worker")
     )
     with override_settings(EXPORT_PDF_WORKERS=1):
         assert _pages(_book(ZHANGJIAKOU)) == 23
@@ -309,7 +318,7 @@ def test_the_file_cache_round_trips_and_culls_now_and_then(tmp_path):
     backend = cache.PrintedTablesCache(
         str(tmp_path), {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 2}}
     )
-    part = pdf_parts.RenderedPart(b"%PDF-1.7 ...", 2, [], {})
+    part = pdf_types.RenderedPart(b"%PDF-1.7 ...", 2, [], {})
     backend.set("part", part)
     assert backend.get("part") == part and backend.get("other") is None
 
@@ -329,12 +338,12 @@ def test_every_export_uses_the_print_vocabulary(demo):
     tables = [*DepartmentTable.objects.all(), *ProjectTable.objects.all()]
     assert len(tables) == 31
     for table in tables:
-        assert pdf_parts.uses_print_vocabulary(book_html(table_book(table))), table
-    assert pdf_parts.uses_print_vocabulary(
+        assert print_markup.uses_print_vocabulary(book_html(table_book(table))), table
+    assert print_markup.uses_print_vocabulary(
         book_html(unit_book(Unit.objects.get(name=CAIDIAN), 2025))
     )
-    assert not pdf_parts.uses_print_vocabulary('<p dir="rtl">x</p>')
-    assert not pdf_parts.uses_print_vocabulary("<ul><li>x</li></ul>")
+    assert not print_markup.uses_print_vocabulary('<p dir="rtl">x</p>')
+    assert not print_markup.uses_print_vocabulary("<ul><li>x</li></ul>")
 
 
 @pytest.mark.parametrize(
@@ -354,9 +363,9 @@ def test_the_print_stylesheet_prints_as_weasyprints_own(demo, monkeypatch, kind,
     model = ProjectTable if kind == "project" else DepartmentTable
     table = model.objects.filter(unit__name=unit).order_by("pk").first()
     html = book_html(table_book(table))
-    ours = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
-    monkeypatch.setattr(pdf_parts, "uses_print_vocabulary", lambda html: False)
-    theirs = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
+    ours = pdf_render.render_document(html).write_pdf(**pdf_render.PDF_OPTIONS)
+    monkeypatch.setattr(pdf_render, "uses_print_vocabulary", lambda html: False)
+    theirs = pdf_render.render_document(html).write_pdf(**pdf_render.PDF_OPTIONS)
 
     assert pdftotext(ours, "-bbox") == pdftotext(theirs, "-bbox")
 
@@ -371,17 +380,17 @@ def test_the_print_stylesheet_prints_as_weasyprints_own(demo, monkeypatch, kind,
 def test_the_footer_font_comes_from_the_probe_when_no_table_uses_it(demo, monkeypatch):
     from dataclasses import replace
 
-    layout = pdf_parts.footer_layout()
+    layout = pdf_footer.footer_layout()
     # As if print.css printed the footer in a font no table uses.
     renamed = replace(layout, font_hash="NOTUSED")
-    monkeypatch.setitem(pdf_parts._faces, "NOTUSED", pdf_parts._faces[layout.font_hash])
+    monkeypatch.setitem(font_deferral._faces, "NOTUSED", font_deferral._faces[layout.font_hash])
     probe = pikepdf.open(BytesIO(layout.probe))
     fonts = probe.pages[0].Resources.Font
     fonts[pikepdf.Name("/NOTUSED")] = fonts[pikepdf.Name("/" + layout.font_hash)]
     buffer = BytesIO()
     probe.save(buffer)
     monkeypatch.setattr(
-        pdf_parts, "footer_layout", lambda: replace(renamed, probe=buffer.getvalue())
+        pdf_footer, "footer_layout", lambda: replace(renamed, probe=buffer.getvalue())
     )
 
     pdf = _book(ZHANGJIAKOU)
@@ -419,7 +428,7 @@ def test_expat_parses_every_export_into_the_tree_tinyhtml5_builds(demo):
         ]
     assert len(documents) > 60
     for html in documents:
-        tree = pdf_parts.parse_print_html(html)
+        tree = print_markup.parse_print_html(html)
         assert tree is not None
         assert _tree(tree) == _tree(tinyhtml5.parse(html, namespace_html_elements=False))
 
@@ -444,15 +453,15 @@ def test_expat_parses_every_export_into_the_tree_tinyhtml5_builds(demo):
 )
 def test_expat_gives_up_where_html5_builds_another_tree(body):
     html = f'<!DOCTYPE html>\n<html lang="zh-CN"><head><title>t</title></head><body>{body}</body></html>'
-    assert pdf_parts.parse_print_html(html) is None
-    assert pdf_parts.parse_print_html("<p>no document</p>") is None
+    assert print_markup.parse_print_html(html) is None
+    assert print_markup.parse_print_html("<p>no document</p>") is None
 
 
 def test_white_space_after_the_body_goes_into_it_as_html5_has_it():
     import tinyhtml5
 
     html = '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<title>t</title>\n</head>\n<body><p>x</p>\n</body>\n</html>\n'
-    assert _tree(pdf_parts.parse_print_html(html)) == _tree(
+    assert _tree(print_markup.parse_print_html(html)) == _tree(
         tinyhtml5.parse(html, namespace_html_elements=False)
     )
 
@@ -484,10 +493,10 @@ def test_printing_an_export_does_not_run_the_html5_parser(demo, monkeypatch):
 
     monkeypatch.setattr(tinyhtml5, "parse", counting)
     table = ProjectTable.objects.filter(unit__name=ZHANGJIAKOU).first()
-    pdf_parts.render_document(book_html(table_book(table)))
+    pdf_render.render_document(book_html(table_book(table)))
     assert calls == []
     html = '<!DOCTYPE html><html lang="zh-CN"><head></head><body><p>a&nbsp;b</p></body></html>'
-    assert "ab" in re.sub(r"\s", "", pdftotext(pdf_parts.render_document(html).write_pdf()))
+    assert "ab" in re.sub(r"\s", "", pdftotext(pdf_render.render_document(html).write_pdf()))
     assert len(calls) == 1
 
 
@@ -521,7 +530,7 @@ def test_random_documents_of_the_vocabulary_parse_as_tinyhtml5_parses_them():
             '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<title>t</title>\n</head>\n'
             f"<body>{content(0)}</body>\n</html>\n"
         )
-        tree = pdf_parts.parse_print_html(html)
+        tree = print_markup.parse_print_html(html)
         if tree is not None:
             fast += 1
             assert _tree(tree) == _tree(tinyhtml5.parse(html, namespace_html_elements=False))
@@ -561,23 +570,23 @@ def test_books_print_as_with_css_borders_a_flex_caption_and_line_breaks(
 ):
     from weasyprint import CSS
 
-    from budgetapp.exports import grid_lines
     from budgetapp.exports import pdf as export_pdf
+    from budgetapp.exports.accelerators import grid_lines
 
     book = unit_book(Unit.objects.get(name=unit), year)
     html = export_pdf.book_html(book)
     assert ">\n<" not in html
-    ours = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
-    pages = pdf_parts.render_document(html).pages
+    ours = pdf_render.render_document(html).write_pdf(**pdf_render.PDF_OPTIONS)
+    pages = pdf_render.render_document(html).pages
     assert any(grid_lines.grid_lines(page._page_box) for page in pages)  # grids to compare
 
     monkeypatch.setattr(grid_lines, "draw_grid_lines", lambda document: None)
     monkeypatch.setattr(export_pdf, "_compact", lambda html: html)
     html_before = export_pdf.book_html(book)
     assert ">\n<" in html_before
-    reference_css = CSS(string=pdf_parts.PRINT_CSS.read_text() + BORDERS_AND_FLEX_CSS)
-    before = pdf_parts.render_document(html_before, reference_css).write_pdf(
-        **pdf_parts.PDF_OPTIONS
+    reference_css = CSS(string=pdf_render.PRINT_CSS.read_text() + BORDERS_AND_FLEX_CSS)
+    before = pdf_render.render_document(html_before, reference_css).write_pdf(
+        **pdf_render.PDF_OPTIONS
     )
 
     assert pdftotext(ours, "-bbox") == pdftotext(before, "-bbox")
@@ -613,10 +622,10 @@ def test_each_pages_grid_lines_are_one_stroke_marked_as_an_artifact(demo):
 def test_the_url_fetcher_is_kept_per_thread_and_refuses_every_url():
     import threading
 
-    fetcher = pdf_parts.url_fetcher()
-    assert pdf_parts.url_fetcher() is fetcher
+    fetcher = pdf_render.url_fetcher()
+    assert pdf_render.url_fetcher() is fetcher
     other = []
-    thread = threading.Thread(target=lambda: other.append(pdf_parts.url_fetcher()))
+    thread = threading.Thread(target=lambda: other.append(pdf_render.url_fetcher()))
     thread.start()
     thread.join()
     assert other[0] is not fetcher
@@ -628,7 +637,7 @@ def test_the_url_fetcher_is_kept_per_thread_and_refuses_every_url():
 def test_the_benchmark_reads_the_cpu_time_of_this_process_and_of_the_pdf_workers():
     from bench.exports import _cpu_use
 
-    pool = pdf_parts._executor(1)
+    pool = pdf_pool._executor(1)
     pool.submit(sum, range(10)).result()  # the worker exists
     wall, own, workers = _cpu_use(lambda: sum(range(3 * 10**6)), before=lambda: None)
     assert wall > 0 and own > 0
@@ -639,10 +648,10 @@ def test_the_benchmark_reads_the_cpu_time_of_this_process_and_of_the_pdf_workers
 def test_reused_line_breaks_print_every_part_byte_for_byte_as_without(
     demo, monkeypatch, unit, year
 ):
-    from budgetapp.exports import layout_reuse
+    from budgetapp.exports.accelerators import layout_reuse
 
     sources = [
-        pdf_parts.PartSource(html, continued=number > 0)
+        pdf_types.PartSource(html, continued=number > 0)
         for number, html in enumerate(_part_htmls(unit_book(Unit.objects.get(name=unit), year)))
     ]
     layout_reuse.forget()
@@ -669,7 +678,7 @@ def test_line_breaks_are_kept_by_every_text_property_weasyprint_reads():
 
     import weasyprint
 
-    from budgetapp.exports import layout_reuse
+    from budgetapp.exports.accelerators import layout_reuse
 
     text_module = Path(weasyprint.__file__).parent / "text"
     read = set()
@@ -679,13 +688,13 @@ def test_line_breaks_are_kept_by_every_text_property_weasyprint_reads():
 
 
 def test_print_css_draws_no_ellipsis_the_one_thing_that_changes_a_shared_line():
-    css = pdf_parts.PRINT_CSS.read_text()
+    css = pdf_render.PRINT_CSS.read_text()
     for name in ("text-overflow", "block-ellipsis", "ellipsis"):
         assert name not in css
 
 
 def test_one_text_in_other_widths_and_fonts_keeps_its_own_line_breaks(demo, monkeypatch):
-    from budgetapp.exports import layout_reuse
+    from budgetapp.exports.accelerators import layout_reuse
 
     text = "康复体育进家庭服务受益残疾人数量" * 3
     cell = f"<td>{text}</td>"
@@ -706,40 +715,40 @@ def test_one_text_in_other_widths_and_fonts_keeps_its_own_line_breaks(demo, monk
         return found
 
     layout_reuse.forget()
-    reused_document = pdf_parts.render_document(html)
+    reused_document = pdf_render.render_document(html)
     kept, reuses = layout_reuse.stats()
     assert reuses >= 2 * len(text) // 20  # the second row, line by line, at least
     _without_reuse(monkeypatch)
-    own_document = pdf_parts.render_document(html)
+    own_document = pdf_render.render_document(html)
     assert lines(reused_document) == lines(own_document)
     assert len({width for _, width in lines(own_document)}) >= 3  # really other widths
-    options = pdf_parts.PDF_OPTIONS
+    options = pdf_render.PDF_OPTIONS
     assert reused_document.write_pdf(**options) == own_document.write_pdf(**options)
 
 
 def test_only_print_markup_keeps_line_breaks(demo, monkeypatch):
-    from budgetapp.exports import layout_reuse
+    from budgetapp.exports.accelerators import layout_reuse
 
     html = '<html lang="zh-CN"><body><p>省级标准</p><p>省级标准</p></body></html>'
     layout_reuse.forget()
-    pdf_parts.render_document(html)
+    pdf_render.render_document(html)
     kept, reuses = layout_reuse.stats()
     assert reuses == 1 and kept >= 1  # (the page footer is a text too)
     layout_reuse.forget()
-    monkeypatch.setattr(pdf_parts, "uses_print_vocabulary", lambda html: False)
-    pdf_parts.render_document(html)
+    monkeypatch.setattr(pdf_render, "uses_print_vocabulary", lambda html: False)
+    pdf_render.render_document(html)
     assert layout_reuse.stats() == (0, 0)  # other markup: WeasyPrint breaks every line itself
 
 
 def test_the_kept_line_breaks_are_bounded(demo, monkeypatch):
-    from budgetapp.exports import layout_reuse
+    from budgetapp.exports.accelerators import layout_reuse
     from budgetapp.exports.book import table_book
     from budgetapp.exports.pdf import book_html
 
     monkeypatch.setattr(layout_reuse, "MAX_ENTRIES", 10)
     layout_reuse.forget()
     table = ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=1)
-    pdf_parts.render_document(book_html(table_book(table)))
+    pdf_render.render_document(book_html(table_book(table)))
     kept, _ = layout_reuse.stats()
     assert 0 < kept <= 10
 
@@ -748,7 +757,7 @@ def _without_reuse(monkeypatch) -> None:
     """Print as WeasyPrint alone does: nothing of layout_reuse is used."""
     import contextlib
 
-    from budgetapp.exports import layout_reuse
+    from budgetapp.exports.accelerators import layout_reuse
 
     monkeypatch.setattr(layout_reuse, "reused", lambda active=True: contextlib.nullcontext())
 
@@ -771,11 +780,11 @@ def test_a_documents_struts_are_worked_out_once_per_style(demo, monkeypatch):
     monkeypatch.setattr(
         line_break, "_font_style_cache_key", lambda *a, **k: keys.append(1) or original(*a, **k)
     )
-    reused = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
+    reused = pdf_render.render_document(html).write_pdf(**pdf_render.PDF_OPTIONS)
     with_reuse = len(keys)
     keys.clear()
     _without_reuse(monkeypatch)
-    plain = pdf_parts.render_document(html).write_pdf(**pdf_parts.PDF_OPTIONS)
+    plain = pdf_render.render_document(html).write_pdf(**pdf_render.PDF_OPTIONS)
     assert 0 < with_reuse < len(keys) / 3  # WeasyPrint built its text key for every line
     assert reused == plain
 
@@ -783,24 +792,24 @@ def test_a_documents_struts_are_worked_out_once_per_style(demo, monkeypatch):
 def test_a_reused_line_is_drawn_with_the_pango_layout_of_its_first_drawing(demo, monkeypatch):
     from weasyprint.text import line_break
 
-    from budgetapp.exports import layout_reuse
+    from budgetapp.exports.accelerators import layout_reuse
     from budgetapp.exports.book import table_book
     from budgetapp.exports.pdf import book_html
 
     html = book_html(table_book(ProjectTable.objects.get(unit__name=ZHANGJIAKOU, sequence=1)))
-    options = pdf_parts.PDF_OPTIONS
+    options = pdf_render.PDF_OPTIONS
     layout_reuse.forget()
-    first = pdf_parts.render_document(html).write_pdf(**options)
+    first = pdf_render.render_document(html).write_pdf(**options)
     built = []
     original = line_break.Layout.setup
     monkeypatch.setattr(
         line_break.Layout, "setup", lambda self, style: built.append(1) or original(self, style)
     )
-    again = pdf_parts.render_document(html).write_pdf(**options)  # every line kept, and drawn
+    again = pdf_render.render_document(html).write_pdf(**options)  # every line kept, and drawn
     reused = len(built)
     built.clear()
     _without_reuse(monkeypatch)
-    plain = pdf_parts.render_document(html).write_pdf(**options)
+    plain = pdf_render.render_document(html).write_pdf(**options)
     assert len(built) > 50  # WeasyPrint: a Pango layout to measure each line, one to draw it
     assert reused < len(built) / 10
     assert first == again == plain

@@ -97,7 +97,7 @@ def test_the_print_font_shapes_zh_cn_text_as_noto_does():
     takes exactly the room and the glyphs it takes in Noto Serif CJK SC (Latin included)."""
     from weasyprint import CSS
 
-    from budgetapp.exports import pdf_parts
+    from budgetapp.exports import pdf_render
 
     text = "项目编码13070021F97VGKGDY9NNO，预算数1,273.72万元；满意度≥95%（省设定）“好”—Ab fi"
 
@@ -108,7 +108,7 @@ def test_the_print_font_shapes_zh_cn_text_as_noto_does():
             f'<p style="font-family: &quot;{family}&quot;; font-weight: bold">{text}</p>'
             "</body></html>"
         )
-        pdf = pdf_parts.render_document(html, CSS(string="@page { size: A4 }")).write_pdf()
+        pdf = pdf_render.render_document(html, CSS(string="@page { size: A4 }")).write_pdf()
         return pdftotext(pdf, "-bbox"), pdf
 
     ours, ours_pdf = printed(print_fonts.PRINT_FAMILY)

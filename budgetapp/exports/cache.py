@@ -23,7 +23,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 
-from .pdf_parts import CONTINUED_PART_CSS, PAGE_FOOTER, PART_CSS, PDF_OPTIONS, PRINT_CSS
+from .pdf_footer import PAGE_FOOTER
+from .pdf_render import CONTINUED_PART_CSS, PART_CSS, PDF_OPTIONS, PRINT_CSS
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +89,12 @@ def set_many(values: dict[str, Any]) -> None:
 
 def clear() -> None:
     """Forget every printed table, and the font subsets kept in this process."""
-    from . import pdf_parts
+    from .accelerators import font_deferral
 
     backend = _cache()
     if backend is not None:
         backend.clear()
-    pdf_parts.forget_subsets()
+    font_deferral.forget_subsets()
 
 
 class PrintedTablesCache(FileBasedCache):

@@ -22,8 +22,9 @@ from django.utils.safestring import SafeString
 
 from budgetapp.layouts.html import render_html
 
-from . import cache, pdf_parts
+from . import cache, pdf_footer, pdf_pool, pdf_render
 from .book import Book, BookEntry
+from .pdf_types import FontUnavailable, PartSource, RenderedPart
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def render_pdf(book: Book) -> bytes:
         return _render_whole(book)
     try:
         return render_book(book)
-    except pdf_parts.FontUnavailable as error:
+    except FontUnavailable as error:
         logger.warning("printing %s in one pass: %s", book.filename, error)
         return _render_whole(book, cached=False)
 
@@ -76,8 +77,8 @@ def _render_whole(book: Book, *, cached: bool = True) -> bytes:
     key = cache.key_for("table", html)
     if cached and (pdf := cache.get_many([key]).get(key)) is not None:
         return pdf
-    document = pdf_parts.render_document(html)
-    pdf = document.write_pdf(**pdf_parts.PDF_OPTIONS)
+    document = pdf_render.render_document(html)
+    pdf = document.write_pdf(**pdf_render.PDF_OPTIONS)
     if cached:
         cache.set_many({key: pdf})
     return pdf
@@ -91,7 +92,7 @@ def render_book(book: Book) -> bytes:
     """
     from .pdf_assemble import BookAssembler
 
-    printer = pdf_parts.Printer(workers())
+    printer = pdf_pool.Printer(workers())
     keys: list[str] = []
     parts: dict[str, object] = {}  # key -> RenderedPart (cached) or printer job
     for number, (heading, entry) in enumerate(
@@ -99,7 +100,7 @@ def render_book(book: Book) -> bytes:
         for part in book.parts
         for index, entry in enumerate(part.entries)
     ):
-        source = pdf_parts.PartSource(part_html(book, heading, entry), continued=number > 0)
+        source = PartSource(part_html(book, heading, entry), continued=number > 0)
         key = cache.key_for("part-continued" if source.continued else "part", source.html)
         keys.append(key)
         if key not in parts:
@@ -107,14 +108,14 @@ def render_book(book: Book) -> bytes:
     with BookAssembler() as assembler:
         for key in keys:
             part = parts[key]
-            if not isinstance(part, pdf_parts.RenderedPart):
+            if not isinstance(part, RenderedPart):
                 part = parts[key] = printer.result(part)
                 cache.set_many({key: part})
             assembler.add(part)
-        return assembler.finish(pdf_parts.footer_layout())
+        return assembler.finish(pdf_footer.footer_layout())
 
 
 def workers() -> int:
     """Processes printing a book's tables: EXPORT_PDF_WORKERS, or one per CPU (1 = no pool)."""
     configured = getattr(settings, "EXPORT_PDF_WORKERS", 0)
-    return configured if configured and configured > 0 else pdf_parts.default_workers()
+    return configured if configured and configured > 0 else pdf_pool.default_workers()

@@ -1,4 +1,4 @@
-"""Join the parts of a book (`pdf_parts.RenderedPart`) into one tagged PDF, with pikepdf (qpdf).
+"""Join the parts of a book (`pdf_types.RenderedPart`) into one tagged PDF, with pikepdf (qpdf).
 
 What joining does, so the book is what printing it in one go would give:
 - pages in order; each part's structure tree (PDF/UA tags) goes under one `Document` element,
@@ -7,7 +7,7 @@ What joining does, so the book is what printing it in one go would give:
   (part headings at level 1, table titles at level 2);
 - each deferred font embedded once, subset to the glyphs of the whole book;
 - the footer `第 N 页 共 M 页` written on every page, as a pagination artifact, in print.css's
-  font and position (measured by `pdf_parts.footer_layout`);
+  font and position (measured by `pdf_footer.footer_layout`);
 - the document language, title, author and XMP metadata (PDF/UA-1) of the first part.
 """
 
@@ -21,7 +21,9 @@ from math import ceil
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation
 
-from .pdf_parts import PAGE_FOOTER, Bookmark, FontUse, FooterLayout, RenderedPart, subset_font
+from .accelerators.font_deferral import subset_font
+from .pdf_footer import PAGE_FOOTER, FooterLayout
+from .pdf_types import Bookmark, FontUse, RenderedPart
 
 FOOTER_FONT = Name("/PageFooterFont")
 
