@@ -30,6 +30,8 @@ def open_workbook(data: bytes):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unknown extensions, styles
             return load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+    except MemoryError:
+        raise  # the child reading the file hit its memory limit: isolation.py says so
     except Exception as error:  # noqa: BLE001 — any failure of a malformed file is one message
         logger.info("import: workbook could not be opened: %r", error)
         if _is_xml_attack(error):
@@ -113,6 +115,8 @@ def read_workbook(data: bytes) -> ParsedWorkbook:
                     )
                 )
             result.tables += tables
+    except MemoryError:
+        raise
     except Exception as error:  # noqa: BLE001 — a malformed sheet must not crash the upload
         logger.exception("import: a sheet could not be read")
         raise UnreadableWorkbook(
