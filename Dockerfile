@@ -46,10 +46,10 @@ EXPOSE 8000
 
 # Runs `migrate`, then execs CMD.
 ENTRYPOINT ["/bin/sh", "/app/scripts/docker-entrypoint.sh"]
-# Workers: WEB_CONCURRENCY (gunicorn default 1); other options: GUNICORN_CMD_ARGS.
+# Workers and timeout: gunicorn.conf.py (read from /app; WEB_CONCURRENCY sets the workers,
+# default 2 per CPU + 1, at least 2); other options: GUNICORN_CMD_ARGS.
 CMD ["gunicorn", "budgetapp.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
-     "--timeout", "120", \
      "--worker-tmp-dir", "/dev/shm", \
      "--no-control-socket", \
      "--access-logfile", "-"]
