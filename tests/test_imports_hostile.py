@@ -281,9 +281,10 @@ def test_a_hostile_file_past_the_prescan_is_stopped_within_the_childs_limits(
 
     assert reading.workbook is None, report
     assert reading.error in (isolation.MEMORY_MESSAGE, isolation.TIMEOUT_MESSAGE), report
+    # Its peak resident memory stayed under what the limit lets it map: the web process's
+    # address space at the fork plus IMPORT_PARSE_MEMORY_MB.
     assert usage.memory_limit == CHILD_MEMORY_MB * MB
-    assert usage.within_limit, report
-    assert usage.shared_files < 100 * MB, report  # the allowance for shared program files
+    assert usage.peak_rss <= usage.start_mapped + CHILD_MEMORY_MB * MB, report
     if usage.outcome == "memory":  # stopped by the limit: the measure saw it being reached
         assert usage.peak_growth > CHILD_MEMORY_MB * MB * 3 / 4, report
     assert usage.seconds < CHILD_TIMEOUT + 2, report

@@ -51,7 +51,8 @@ CRASH_MESSAGE = (
 )
 
 
-_HEADER = struct.Struct("!Q")  # the child's resident size when it started, in bytes
+# What the child sends first: its resident and its mapped size when it started, in bytes.
+_HEADER = struct.Struct("!QQ")
 
 
 def too_large_message(size: int, limit: int) -> str:
@@ -70,12 +71,10 @@ class ChildUsage:
     peak_rss: int
     # The child's resident memory when it started (pages it shares with the web process).
     start_rss: int
-    # How much the child may map beyond what the web process had mapped (RLIMIT_AS).
+    # What the child had mapped when it started (the web process's address space).
+    start_mapped: int
+    # How much the child may map beyond that (IMPORT_PARSE_MEMORY_MB, through RLIMIT_AS).
     memory_limit: int
-    # The web process's resident file-backed pages at the fork (program, libraries): the child
-    # maps them into its page tables as it touches them, so they count in its resident size,
-    # though they are shared and were already mapped (outside the limit, costing nothing new).
-    shared_files: int
     # "ok", "refused" (the readers' own message), "memory", "timeout", "died"
     outcome: str
 
@@ -85,17 +84,20 @@ class ChildUsage:
         return max(0, self.peak_rss - self.start_rss)
 
     @property
-    def within_limit(self) -> bool:
-        """Whether the growth is what the limit allows: new memory up to `memory_limit`, plus
-        the web process's files the child may have touched."""
-        return self.peak_growth <= self.memory_limit + self.shared_files
+    def ceiling(self) -> int:
+        """The most the child can ever hold: what it had mapped at the start plus the limit.
+        Its resident memory may grow by more than the limit alone: into what was mapped but
+        not resident at the fork (program files it touches, free space of the web process's
+        heap), which costs no new address space."""
+        return self.start_mapped + self.memory_limit
 
     def describe(self) -> str:
         mb = 1024 * 1024
         return (
             f"{self.outcome} in {self.seconds:.2f} s, peak {self.peak_rss / mb:.0f} MB resident "
-            f"({self.peak_growth / mb:.0f} MB above its start; limit {self.memory_limit / mb:.0f}"
-            f" MB of new memory + {self.shared_files / mb:.0f} MB of shared program files)"
+            f"({self.peak_growth / mb:.0f} MB above its start); it may map "
+            f"{self.ceiling / mb:.0f} MB ({self.start_mapped / mb:.0f} MB mapped at the start "
+            f"+ the limit of {self.memory_limit / mb:.0f} MB)"
         )
 
 
@@ -173,12 +175,12 @@ def _write_all(fd: int, payload: bytes) -> None:
 def _run_child(write_fd: int, data: bytes, memory_bytes: int, cpu_seconds: int, max_parsed: int):
     """The forked child's whole life; it never returns into the caller's stack.
 
-    It first sends its own resident size: right after the fork it is smaller than the web
-    process's (file-backed pages are mapped in as they are touched), and the parent needs it
-    to measure the child's growth even if the child is killed later."""
+    It first sends its own resident and mapped sizes: right after the fork its resident size
+    is smaller than the web process's (file-backed pages are mapped in as they are touched),
+    and the parent needs both to judge the child's peak even if the child is killed later."""
     status = 3
     try:
-        _write_all(write_fd, _HEADER.pack(proc_status_kb("VmRSS") * 1024))
+        _write_all(write_fd, _HEADER.pack(proc_status_kb("VmRSS") * 1024, _mapped_bytes()))
         _write_all(write_fd, _child_answer(data, memory_bytes, cpu_seconds, max_parsed))
         status = 0
     finally:
@@ -215,7 +217,6 @@ def read_workbook_measured(
     memory_bytes = memory_mb * 1024 * 1024
     cpu_seconds = max(1, int(timeout) + 1)
 
-    shared_files = proc_status_kb("RssFile") * 1024
     read_fd, write_fd = os.pipe()
     started = time.monotonic()
     pid = os.fork()
@@ -233,18 +234,18 @@ def read_workbook_measured(
     seconds = time.monotonic() - started
 
     if len(payload) >= _HEADER.size:
-        (start_rss,) = _HEADER.unpack_from(payload)
+        start_rss, start_mapped = _HEADER.unpack_from(payload)
         payload = payload[_HEADER.size :]
-    else:  # died before it could say: the web process's size is the nearest figure
-        start_rss = proc_status_kb("VmRSS") * 1024
+    else:  # died before it could say: the web process's sizes are the nearest figures
+        start_rss, start_mapped = proc_status_kb("VmRSS") * 1024, _mapped_bytes()
     outcome, body = _judge(payload, timed_out, wait_status, seconds, timeout)
     workbook = ParsedWorkbook.from_dict(body) if outcome == "ok" else None
     usage = ChildUsage(
         seconds=seconds,
         peak_rss=rusage.ru_maxrss * 1024,
         start_rss=start_rss,
+        start_mapped=start_mapped,
         memory_limit=memory_bytes,
-        shared_files=shared_files,
         outcome=outcome,
     )
     log = logger.info if outcome in ("ok", "refused") else logger.warning
