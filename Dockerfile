@@ -38,8 +38,8 @@ RUN SECRET_KEY=fonts-build-only SITE_URL=http://build.invalid DEBUG=false python
 
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app \
-    && mkdir -p /app/media \
-    && chown app:app /app/media
+    && mkdir -p /app/media /app/audit-anchor \
+    && chown app:app /app/media /app/audit-anchor
 USER app
 
 EXPOSE 8000

@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -333,6 +332,11 @@ if AUDIT_RETENTION_DAYS < 180:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (等保 level 3).")
+# Anchors of the audit chain's head (budgetapp/audit/anchor.py): one line per committed record,
+# in a directory of its own, outside the database and MEDIA_ROOT (so outside `backup` archives).
+AUDIT_ANCHOR_FILE = Path(
+    env_str("AUDIT_ANCHOR_FILE", default=str(BASE_DIR / "var" / "audit-anchor" / "anchors.jsonl"))
+)
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,14 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def audit_anchor_file(settings, tmp_path):
+    """Each test anchors its audit records in its own file (budgetapp/audit/anchor.py), as each
+    test has its own database rows; never the checkout's `var/`."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchor" / "anchors.jsonl"
+    return settings.AUDIT_ANCHOR_FILE
+
+
 @pytest.fixture
 def checks_on() -> None:
     """Opt in to the 智能审核 rules (`pytestmark = pytest.mark.usefixtures("checks_on")`)."""

@@ -4,9 +4,11 @@ UPDATE/DELETE, the purge keeps 180 days, and the events that exist today are rec
 from __future__ import annotations
 
 import datetime
+import json
 
 import pgtrigger
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -14,6 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from budgetapp.audit.anchor import write_anchor
 from budgetapp.audit.log import content_hash, record, verify_chain
 from budgetapp.audit.models import AuditEvent, EventKind, EventResult
 from budgetapp.audit.retention import RetentionError, purge_before
@@ -33,10 +36,18 @@ def _tamper(event: AuditEvent, **fields) -> None:
         )
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what record() leaves for the commit (the anchor line): the test's own transaction
+    never commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.mark.django_db
-def test_each_record_chains_onto_the_previous_one(users):
-    first = record(kind=EventKind.LOGIN, user=users["owner"], ip="10.0.0.1")
-    second = record(kind=EventKind.LOGOUT, user=users["owner"], details={"n": 1})
+def test_each_record_chains_onto_the_previous_one(users, committed):
+    with committed():
+        first = record(kind=EventKind.LOGIN, user=users["owner"], ip="10.0.0.1")
+        second = record(kind=EventKind.LOGOUT, user=users["owner"], details={"n": 1})
     assert first.prev_hash == ""
     assert second.prev_hash == first.hash
     assert len(second.hash) == 64 and second.hash != first.hash
@@ -76,10 +87,12 @@ def test_verify_finds_a_removed_record(users):
 
 
 @pytest.mark.django_db
-def test_verify_command_reports_an_intact_log(users, capsys):
-    record(kind=EventKind.LOGIN, user=users["owner"])
+def test_verify_command_reports_an_intact_log(users, capsys, committed):
+    with committed():
+        record(kind=EventKind.LOGIN, user=users["owner"])
     call_command("verify_audit_log")
-    assert "1 条记录" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1 条记录" in out and "1 个链外锚点" in out
 
 
 @pytest.mark.django_db
@@ -109,7 +122,7 @@ def test_purge_refuses_anything_younger_than_the_retention(users, settings):
 
 
 @pytest.mark.django_db
-def test_purge_removes_old_records_and_the_chain_still_verifies(users):
+def test_purge_removes_old_records_and_the_chain_still_verifies(users, committed):
     old = [record(kind=EventKind.LOGIN, user=users["owner"]) for _ in range(3)]
     long_ago = timezone.now() - datetime.timedelta(days=400)
     for event in old:
@@ -123,13 +136,155 @@ def test_purge_removes_old_records_and_the_chain_still_verifies(users):
                 prev_hash=previous, hash=content_hash(event)
             )
         previous = content_hash(event)
-    recent = record(kind=EventKind.LOGOUT, user=users["owner"])
-    assert verify_chain().ok
-    removed = purge_before(day=timezone.localdate() - datetime.timedelta(days=200))
+        # As anchored when they were written (the test moved them back in time afterwards).
+        write_anchor(event_id=event.pk, event_hash=previous, created_at="")
+    with committed():
+        recent = record(kind=EventKind.LOGOUT, user=users["owner"])
+    assert verify_chain().ok and verify_chain().anchors_checked == 4
+    with committed():
+        removed = purge_before(day=timezone.localdate() - datetime.timedelta(days=200))
     assert removed == 3
     assert AuditEvent.objects.filter(pk=recent.pk).exists()
     assert AuditEvent.objects.filter(kind=EventKind.AUDIT_PURGE).count() == 1
-    assert verify_chain().ok
+    # The purged records' anchors are older than the oldest record left: not missing.
+    report = verify_chain()
+    assert report.ok and report.anchors_checked == 2
+
+
+# The chain's head, anchored outside the database --------------------------------------------
+
+
+def _committed_records(committed, user, n: int) -> list[AuditEvent]:
+    with committed():
+        return [record(kind=EventKind.LOGIN, user=user) for _ in range(n)]
+
+
+def _delete_newest(count: int) -> None:
+    """Remove the newest records behind the application's back (on PostgreSQL the trigger is
+    bypassed with pgtrigger's session switch, which any session of the app's role can set)."""
+    with pgtrigger.ignore(TRIGGER), connection.cursor() as cursor:
+        newest = list(AuditEvent.objects.order_by("-id").values_list("id", flat=True)[:count])
+        cursor.execute(
+            f"DELETE FROM audit_auditevent WHERE id IN ({', '.join(['%s'] * len(newest))})",
+            newest,
+        )
+
+
+@pytest.mark.django_db
+def test_each_committed_record_is_anchored_outside_the_database(
+    users, committed, audit_anchor_file, caplog
+):
+    caplog.set_level("INFO", logger="budgetapp.security")
+    events = _committed_records(committed, users["owner"], 3)
+    lines = [json.loads(line) for line in audit_anchor_file.read_text().splitlines()]
+    assert [(line["id"], line["hash"]) for line in lines] == [(e.pk, e.hash) for e in events]
+    assert f"audit anchor id={events[-1].pk} hash={events[-1].hash}" in caplog.text
+    assert audit_anchor_file.parent != settings.MEDIA_ROOT
+
+
+@pytest.mark.django_db
+def test_deleting_the_newest_records_is_found(users, committed, capsys):
+    events = _committed_records(committed, users["owner"], 5)
+    call_command("verify_audit_log")
+    _delete_newest(2)
+    # What is left is still a valid chain ...
+    report = verify_chain()
+    assert report.first_break_id is None and report.checked == 3
+    # ... but the anchors name records that are gone.
+    assert not report.ok
+    assert f"第 {events[3].pk} 号记录已不在日志中" in report.anchor_problem
+    assert "共缺 2 条" in report.anchor_problem
+    with pytest.raises(CommandError, match="最新的记录"):
+        call_command("verify_audit_log")
+
+
+@pytest.mark.django_db
+def test_postgresql_superuser_disabling_the_trigger_to_delete_the_newest_is_found(users, committed):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only (CI runs the suite there)")
+    events = _committed_records(committed, users["owner"], 4)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER ALL")
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[-1].pk])
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER ALL")
+    report = verify_chain()
+    assert report.first_break_id is None and not report.ok
+    assert f"第 {events[-1].pk} 号记录已不在日志中" in report.anchor_problem
+
+
+@pytest.mark.django_db
+def test_rewriting_the_whole_chain_consistently_is_found(users, committed):
+    events = _committed_records(committed, users["owner"], 4)
+    # An intruder who knows the (unkeyed) hash rule changes a record and re-seals the rest.
+    _tamper(events[1], username="someone-else")
+    previous = ""
+    for event in AuditEvent.objects.order_by("id"):
+        event.prev_hash = previous
+        previous = content_hash(event)
+        with pgtrigger.ignore(TRIGGER):
+            AuditEvent.objects.filter(pk=event.pk).update(prev_hash=event.prev_hash, hash=previous)
+    report = verify_chain()
+    assert report.first_break_id == events[1].pk
+    assert "锚点" in report.reason
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_record_leaves_no_anchor(users, committed, audit_anchor_file):
+    kept = _committed_records(committed, users["owner"], 1)
+    with committed(), pytest.raises(RuntimeError), transaction.atomic():
+        record(kind=EventKind.LOGIN, user=users["owner"])
+        raise RuntimeError("the request failed after the event")
+    assert len(audit_anchor_file.read_text().splitlines()) == 1
+    report = verify_chain()
+    assert report.ok and report.anchor_head == kept[0].pk
+
+
+@pytest.mark.django_db
+def test_a_missing_anchor_file_is_reported(users, committed, audit_anchor_file):
+    _committed_records(committed, users["owner"], 2)
+    audit_anchor_file.unlink()
+    report = verify_chain()
+    assert report.first_break_id is None and not report.ok
+    assert "锚点文件 不存在" in report.anchor_problem
+
+
+@pytest.mark.django_db
+def test_an_anchor_that_cannot_be_written_is_logged_not_raised(users, committed, settings, caplog):
+    blocker = settings.AUDIT_ANCHOR_FILE.parent
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the folder should be")
+    events = _committed_records(committed, users["owner"], 1)  # the login still happens
+    assert AuditEvent.objects.filter(pk=events[0].pk).exists()
+    assert f"audit anchor for record {events[0].pk} could not be written" in caplog.text
+
+
+@pytest.mark.django_db
+def test_reanchoring_after_a_restore_is_on_the_record(users, committed, capsys):
+    _committed_records(committed, users["owner"], 4)
+    _delete_newest(1)  # what a restore from last night's backup looks like
+    with pytest.raises(CommandError):
+        call_command("verify_audit_log")
+    with pytest.raises(CommandError, match="原因"):
+        call_command("verify_audit_log", "--reanchor", " ")
+    with committed():
+        call_command("verify_audit_log", "--reanchor", "从 12 月 4 日的备份恢复")
+    event = AuditEvent.objects.get(kind=EventKind.AUDIT_REANCHOR)
+    assert event.details["reason"] == "从 12 月 4 日的备份恢复"
+    assert "已不在日志中" in event.details["anchor_problem_before"]
+    report = verify_chain()
+    assert report.ok and report.anchor_head == event.pk
+    # Deleting the newest again is found again.
+    _delete_newest(1)
+    assert not verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_reanchoring_refuses_a_broken_chain(users, committed):
+    events = _committed_records(committed, users["owner"], 3)
+    _tamper(events[1], username="x")
+    with pytest.raises(CommandError, match="不能重新设定锚点"):
+        call_command("verify_audit_log", "--reanchor", "试图掩盖")
+    assert not AuditEvent.objects.filter(kind=EventKind.AUDIT_REANCHOR).exists()
 
 
 # Client IP -------------------------------------------------------------------------------

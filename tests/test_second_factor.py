@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from budgetapp.identity.roles import requires_second_factor
@@ -88,10 +87,8 @@ def test_enrolment_shows_qr_and_gives_backup_codes_that_work_once(client, users)
     assert response.status_code == 400
     response = client.post(SETUP, {"token": current_code(pending)})
     assert response.status_code == 200
-    codes = list(
-        StaticToken.objects.filter(device__user=users["reviewer"]).values_list("token", flat=True)
-    )
-    assert len(codes) == 10
+    codes = response.context["codes"]
+    assert len(codes) == 10 and len(set(codes)) == 10
     page = response.content.decode()
     assert all(code in page for code in codes)
     assert client.get(reverse("targets:home")).status_code == 200  # this session is verified

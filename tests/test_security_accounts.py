@@ -38,9 +38,12 @@ def _new_account_post(unit, **overrides) -> dict:
 
 
 @pytest.mark.django_db
-def test_a_city_reviewer_creates_a_filer_in_its_subtree(client, staff, tree):
-    login(client, staff["reviewer"])
-    response = client.post(reverse("security:account_new"), _new_account_post(tree["own"]))
+def test_a_city_reviewer_creates_a_filer_in_its_subtree(
+    client, staff, tree, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the chain's anchors
+        login(client, staff["reviewer"])
+        response = client.post(reverse("security:account_new"), _new_account_post(tree["own"]))
     assert response.status_code == 200
     password = response.context["password"]
     assert password in response.content.decode()

@@ -41,6 +41,10 @@ class AuditedAdminMixin:
 
     audit_kind: EventKind = EventKind.ADMIN_CHANGE
 
+    def audit_kind_for(self, obj: models.Model, changes: dict[str, Any]) -> EventKind:
+        """The event kind of one saved object (an account admin says role_change, say)."""
+        return self.audit_kind
+
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
         old: dict[str, Any] = {}
         if change and obj.pk is not None:
@@ -50,11 +54,48 @@ class AuditedAdminMixin:
         new = field_values(obj)
         changed = {k: {"old": old.get(k), "new": v} for k, v in new.items() if old.get(k) != v}
         record(
-            kind=self.audit_kind,
+            kind=self.audit_kind_for(obj, changed),
             request=request,
             obj=obj,
             details={"action": "change" if change else "add", "changes": changed},
         )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Inline rows (an account's role and unit on the user page) with their old values."""
+        before: dict[Any, dict[str, Any]] = {}
+        for inline_form in formset.initial_forms:
+            instance = inline_form.instance
+            if instance.pk is not None:
+                previous = type(instance)._default_manager.filter(pk=instance.pk).first()
+                if previous is not None:
+                    before[instance.pk] = field_values(previous)
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        saved = [(obj, "add") for obj in formset.new_objects]
+        saved += [(obj, "change") for obj, _fields in formset.changed_objects]
+        for obj, action in saved:
+            old = before.get(obj.pk, {})
+            new = field_values(obj)
+            changed = {k: {"old": old.get(k), "new": v} for k, v in new.items() if old.get(k) != v}
+            if not changed:
+                continue
+            record(
+                kind=self.audit_kind_for(obj, changed),
+                request=request,
+                obj=obj,
+                details={"action": action, "changes": changed},
+            )
+        for obj in formset.deleted_objects:
+            record(
+                kind=self.audit_kind,
+                request=request,
+                details={
+                    "action": "delete",
+                    "model": obj._meta.label,
+                    "id": obj.pk,
+                    "label": str(obj),
+                    "old": before.get(obj.pk, {}),
+                },
+            )
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         old = field_values(obj)

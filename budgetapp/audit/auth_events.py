@@ -18,7 +18,14 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    if user is not None:
+    if user is None:
+        return
+    # A session ended by its limits (identity/sessions.py) says so and why: idle, absolute
+    # limit, or a newer login of the same account.
+    ended = getattr(request, "audit_session_end", None)
+    if ended:
+        record(kind=EventKind.SESSION_END, request=request, user=user, details=ended)
+    else:
         record(kind=EventKind.LOGOUT, request=request, user=user)
 
 

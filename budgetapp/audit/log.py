@@ -12,6 +12,7 @@ import ipaddress
 import json
 from dataclasses import dataclass
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -20,6 +21,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from .anchor import read_anchors, write_anchor, write_reset
 from .models import AuditEvent, EventKind, EventResult
 
 # pg_advisory_xact_lock key of the chain's tail (any constant unique to this purpose).
@@ -132,6 +134,15 @@ def record(
     event.prev_hash = last[0] if last else ""
     event.hash = content_hash(event)
     event.save(force_insert=True)
+    # The head's anchor outside the database, once the record is really there (anchor.py).
+    transaction.on_commit(
+        partial(
+            write_anchor,
+            event_id=event.pk,
+            event_hash=event.hash,
+            created_at=event.created_at.isoformat(),
+        )
+    )
     return event
 
 
@@ -140,17 +151,20 @@ class ChainReport:
     checked: int
     first_break_id: int | None = None
     reason: str = ""
+    # The comparison with the anchors outside the database (anchor.py).
+    anchors_checked: int = 0
+    anchor_head: int | None = None
+    anchor_problem: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.first_break_id is None
+        return self.first_break_id is None and not self.anchor_problem
 
 
-def verify_chain() -> ChainReport:
-    """Walk the log oldest first; the first record whose hash or link does not hold is reported.
+def _walk_chain(anchored: dict[int, str]) -> tuple[ChainReport, set[int], int | None]:
+    """The chain itself, oldest first, and each record that carries an anchor.
 
-    The oldest remaining record may point at a purged predecessor: that is accepted only when
-    a purge event names that predecessor's hash as the last one it removed.
+    Returns the report so far, the anchored ids met, and the oldest id (None for an empty log).
     """
     purged_tails = {
         details.get("last_purged_hash")
@@ -161,14 +175,91 @@ def verify_chain() -> ChainReport:
     }
     expected_prev: str | None = None
     checked = 0
+    oldest: int | None = None
+    met: set[int] = set()
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if expected_prev is None:
+        if oldest is None:
+            oldest = event.pk
             if event.prev_hash and event.prev_hash not in purged_tails:
-                return ChainReport(checked, event.pk, "最早的记录指向一条不存在、也未经清理的记录")
+                reason = "最早的记录指向一条不存在、也未经清理的记录"
+                return ChainReport(checked, event.pk, reason), met, oldest
         elif event.prev_hash != expected_prev:
-            return ChainReport(checked, event.pk, "与前一条记录的散列不衔接（记录被删除或改动）")
+            reason = "与前一条记录的散列不衔接（记录被删除或改动）"
+            return ChainReport(checked, event.pk, reason), met, oldest
         if content_hash(event) != event.hash:
-            return ChainReport(checked, event.pk, "内容与散列不符（记录被改动）")
+            return ChainReport(checked, event.pk, "内容与散列不符（记录被改动）"), met, oldest
+        if event.pk in anchored:
+            if anchored[event.pk] != event.hash:
+                reason = "散列与链外锚点记下的不同（记录被改写）"
+                return ChainReport(checked, event.pk, reason), met, oldest
+            met.add(event.pk)
         expected_prev = event.hash
         checked += 1
-    return ChainReport(checked)
+    return ChainReport(checked), met, oldest
+
+
+def verify_chain() -> ChainReport:
+    """Walk the log oldest first; the first record whose hash or link does not hold is reported.
+
+    The oldest remaining record may point at a purged predecessor: that is accepted only when
+    a purge event names that predecessor's hash as the last one it removed. Then the anchors
+    written outside the database (anchor.py) must all still be there: an anchored record that is
+    gone means records were removed, the newest ones included.
+    """
+    anchors = read_anchors()
+    report, met, oldest = _walk_chain(anchors.hashes)
+    if not report.ok:
+        return report
+    # Anchors older than the oldest record were purged with it (the chain vouches for that).
+    in_force = sorted(i for i in anchors.hashes if oldest is not None and i >= oldest)
+    if oldest is None:
+        in_force = sorted(anchors.hashes)
+    missing = [i for i in in_force if i not in met]
+    problem = ""
+    if missing:
+        problem = (
+            f"链外锚点记下的第 {missing[0]} 号记录已不在日志中"
+            f"（共缺 {len(missing)} 条锚定记录，最新锚点为第 {anchors.head} 号）："
+            "记录被删除，可能是最新的记录"
+        )
+    elif report.checked and not in_force:
+        problem = (
+            "没有链外锚点可以核对最新的记录"
+            f"（锚点文件 {'为空' if anchors.file_exists else '不存在'}）："
+            "无法确认最新的记录未被删除"
+        )
+    elif anchors.unreadable_lines:
+        problem = f"锚点文件中有 {anchors.unreadable_lines} 行无法读取（文件被改动或写入中断）"
+    return ChainReport(
+        report.checked,
+        anchors_checked=len(in_force) - len(missing),
+        anchor_head=anchors.head,
+        anchor_problem=problem,
+    )
+
+
+def reanchor(*, reason: str, by: str) -> ChainReport:
+    """Start the anchors afresh from the current head, on the record.
+
+    For the operator, after seeing what `verify_chain` reports: a database restored from a
+    backup has lost the records written since (the anchors name them), and a log from before
+    anchors existed has none. The chain itself must hold; what the anchors said before is
+    kept in the event.
+    """
+    before = verify_chain()
+    if before.first_break_id is not None:
+        raise ValueError(
+            f"审计日志在第 {before.first_break_id} 号记录处断裂（{before.reason}），"
+            "不能重新设定锚点。"
+        )
+    write_reset(reason=reason, by=by)
+    record(
+        kind=EventKind.AUDIT_REANCHOR,
+        details={
+            "reason": reason,
+            "by": by,
+            "records": before.checked,
+            "anchor_problem_before": before.anchor_problem,
+        },
+    )
+    return before

@@ -25,8 +25,15 @@ class EventKind(models.TextChoices):
     UNLOCK = "unlock", "解除锁定"
     OTP_ENROL = "otp_enrol", "绑定双因素认证"
     OTP_RESET = "otp_reset", "重置双因素认证"
+    OTP_VERIFIED = "otp_verified", "双因素验证通过"
+    OTP_FAILED = "otp_failed", "双因素验证失败"
+    BACKUP_CODES_ISSUED = "backup_codes_issued", "生成备用验证码"
+    BACKUP_CODE_USED = "backup_code_used", "使用备用验证码"
     PASSWORD_CHANGE = "password_change", "修改密码"
     PASSWORD_RESET = "password_reset", "重置密码"
+    PASSWORD_MUST_CHANGE = "password_must_change", "须修改初始密码"
+    PASSWORD_EXPIRED = "password_expired", "密码过期"
+    SESSION_END = "session_end", "会话超时退出"
     ACCOUNT_CHANGE = "account_change", "账户变更"
     ROLE_CHANGE = "role_change", "角色变更"
     ADMIN_CHANGE = "admin_change", "后台数据变更"
@@ -39,6 +46,7 @@ class EventKind(models.TextChoices):
     SUPERUSER_USE = "superuser_use", "超级用户操作"
     AUDIT_EXPORT = "audit_export", "导出审计日志"
     AUDIT_PURGE = "audit_purge", "清理审计日志"
+    AUDIT_REANCHOR = "audit_reanchor", "重设审计锚点"
 
 
 class EventResult(models.TextChoices):

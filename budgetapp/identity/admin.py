@@ -10,8 +10,11 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 
 from budgetapp.audit.admin_audit import AuditedAdminMixin
+from budgetapp.audit.log import record
+from budgetapp.audit.models import EventKind
 from budgetapp.core.http import client_ip
 from budgetapp.identity import passwords
+from budgetapp.units.admin import account_event_kind
 from budgetapp.units.admin_rights import sync_admin_site_rights
 from budgetapp.units.models import Account
 
@@ -30,6 +33,13 @@ class OneTimePasswordAdminMixin:
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, unquote(id))
+            if user is not None:
+                record(
+                    kind=EventKind.PASSWORD_RESET,
+                    request=request,
+                    obj=user,
+                    details={"account": user.get_username(), "via": "admin"},
+                )
             if user is not None and user.has_usable_password():
                 passwords.mark_must_change(user=user, by=request.user, ip=client_ip(request))
         return response
@@ -52,6 +62,11 @@ class UserWithAccountAdmin(AuditedAdminMixin, OneTimePasswordAdminMixin, UserAdm
         "is_active",
         "is_staff",
     ]
+
+    def audit_kind_for(self, obj, changes) -> EventKind:
+        # The account inline's role, unit and phone: account business (role_change when the
+        # role moved), like the account pages' own events.
+        return account_event_kind(changes)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -10,6 +10,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from budgetapp.audit.log import record
+from budgetapp.audit.models import EventKind
+
 security_log = logging.getLogger("budgetapp.security")
 
 
@@ -37,6 +40,21 @@ def disable_inactive_accounts(
         names = [user.get_username() for user in users]
         if not dry_run and users:
             get_user_model().objects.filter(pk__in=[u.pk for u in users]).update(is_active=False)
-            for name in names:
-                security_log.info("account %s disabled: unused for %d days", name, days)
+            for user in users:
+                record(
+                    kind=EventKind.ACCOUNT_CHANGE,
+                    user=None,
+                    obj=user,
+                    details={
+                        "action": "disable_inactive",
+                        "by": "manage.py disable_inactive_accounts",
+                        "account": user.get_username(),
+                        "unused_days": days,
+                        "last_login": user.last_login.isoformat() if user.last_login else None,
+                        "changes": {"is_active": {"old": True, "new": False}},
+                    },
+                )
+                security_log.info(
+                    "account %s disabled: unused for %d days", user.get_username(), days
+                )
     return names

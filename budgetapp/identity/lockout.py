@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from budgetapp.audit.log import record
+from budgetapp.audit.models import EventKind, EventResult
 from budgetapp.core.http import client_ip
 
 security_log = logging.getLogger("budgetapp.security")
@@ -114,6 +116,36 @@ def current_locks() -> list[Lock]:
     return locks
 
 
+def on_user_locked_out(
+    sender: object, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs
+) -> None:
+    """Axes' `user_locked_out`: a lock begins (the failure that reached the limit) → on the record.
+
+    Axes sends the signal again for every try refused during the lock; those are already
+    recorded as failed logins, so only the failure that started the lock is a lockout event
+    (Axes counts it, `axes_failures_since_start`; a refused try is not counted). Like a failed
+    login, the event names the typed username, not an account: whether one exists is not
+    looked up.
+    """
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures is None:
+        return
+    until = locked_until(username=username, ip_address=ip_address)
+    record(
+        kind=EventKind.LOCKOUT,
+        request=request,
+        user=None,
+        ip=ip_address,
+        result=EventResult.REFUSED,
+        details={
+            "username": (username or "")[:150],
+            "failures": failures,
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "until": until.isoformat() if until else None,
+        },
+    )
+
+
 class NotLocked(Exception):
     """Nothing to unlock: the lock has already ended or never existed."""
 
@@ -124,10 +156,30 @@ def unlock(*, kind: str, value: str, by: AbstractBaseUser, ip: str | None) -> in
         raise NotLocked("解锁对象无效。")
     with transaction.atomic():
         attempts = AccessAttempt.objects.select_for_update().filter(**{kind: value})
-        count = len(list(attempts))
+        rows = list(attempts)
+        count = len(rows)
         if not count:
             raise NotLocked("该账户或地址当前没有被锁定。")
+        until = locked_until(
+            username=value if kind == "username" else None,
+            ip_address=value if kind == "ip_address" else None,
+        )
         AccessAttempt.objects.filter(**{kind: value}).delete()
+        record(
+            kind=EventKind.UNLOCK,
+            user=by,
+            ip=ip,
+            details={
+                kind: value,
+                "failures_cleared": sum(row.failures_since_start for row in rows),
+                "changes": {
+                    "locked_until": {
+                        "old": until.isoformat() if until else None,
+                        "new": None,
+                    }
+                },
+            },
+        )
     security_log.info(
         "unlock %s=%s by %s from %s (%d attempt rows)", kind, value, by.get_username(), ip, count
     )

@@ -15,6 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils import timezone
 
+from budgetapp.audit.log import record
+from budgetapp.audit.models import EventKind, EventResult
 from budgetapp.identity import passwords, second_factor, sessions
 
 security_log = logging.getLogger("budgetapp.security")
@@ -32,6 +34,18 @@ def _password_state(request: HttpRequest, user: AbstractBaseUser) -> str:
         return OK
     now = timezone.now()
     if expires <= now:
+        # Worked out once per session: the account is sent to change it from every page.
+        record(
+            kind=EventKind.PASSWORD_EXPIRED,
+            request=request,
+            user=user,
+            obj=user,
+            result=EventResult.REFUSED,
+            details={
+                "expired_at": expires.isoformat(),
+                "max_age_days": settings.PASSWORD_MAX_AGE_DAYS,
+            },
+        )
         return EXPIRED
     days_left = (expires - now).days
     if days_left < settings.PASSWORD_EXPIRY_WARNING_DAYS:

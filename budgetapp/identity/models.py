@@ -2,13 +2,17 @@
 
 `Credential` holds the flags of the password policy (changed at first login after an admin set
 it; when it was last changed, for expiry). `PasswordHistory` keeps the hashes of the last
-passwords, so none of the last `PASSWORD_HISTORY_COUNT` is chosen again.
+passwords, so none of the last `PASSWORD_HISTORY_COUNT` is chosen again. `BackupCodeDevice`
+holds the one-time backup codes of the second factor, as keyed hashes only.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+
+from budgetapp.identity import backup_codes
 
 
 class Credential(models.Model):
@@ -52,3 +56,48 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.created_at:%Y-%m-%d}"
+
+
+class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """The person's one-time backup codes, a django-otp device (found by `devices_for_user`,
+    tried by `match_token`). Only keyed hashes are stored (identity/backup_codes.py)."""
+
+    class Meta:
+        verbose_name = "备用验证码"
+        verbose_name_plural = "备用验证码"
+
+    def get_throttle_factor(self) -> int:
+        return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token: str) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        hashes = backup_codes.candidate_hashes(self.user_id, str(token))
+        match = self.codes.filter(code_hash__in=hashes).values_list("pk", flat=True).first()
+        # Deleting is the check that counts: of two logins racing with one code, one wins.
+        used = match is not None and BackupCode.objects.filter(pk=match).delete()[0] > 0
+        if used:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment()
+        return used
+
+    def remaining(self) -> int:
+        return self.codes.count()
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(
+        BackupCodeDevice, verbose_name="设备", on_delete=models.CASCADE, related_name="codes"
+    )
+    code_hash = models.CharField("验证码散列", max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = "备用验证码（散列）"
+        verbose_name_plural = "备用验证码（散列）"
+
+    def __str__(self) -> str:
+        return f"{self.device.user} #{self.pk}"

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from budgetapp.audit.log import record
+from budgetapp.audit.models import EventKind
 from budgetapp.identity.models import Credential, PasswordHistory
 
 security_log = logging.getLogger("budgetapp.security")
@@ -114,14 +116,33 @@ def password_expires_at(user: AbstractBaseUser) -> dt.datetime | None:
     return credential.password_changed_at + dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
+def password_expired(user: AbstractBaseUser) -> bool:
+    expires = password_expires_at(user)
+    return expires is not None and expires <= timezone.now()
+
+
 @transaction.atomic
 def change_own_password(*, user: AbstractBaseUser, new_password: str, ip: str | None) -> None:
     """The user chose a new password (already validated): the first-login flag is cleared."""
     locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+    was_must_change = must_change_password(locked)
+    was_expired = password_expired(locked)
     locked.set_password(new_password)
     locked.save(update_fields=["password"])
     user.password = locked.password
     Credential.objects.update_or_create(user=locked, defaults={"must_change_password": False})
+    # The reason it was asked for, if it was; never the password or its hash.
+    reason = "must_change" if was_must_change else "expired" if was_expired else "own_choice"
+    record(
+        kind=EventKind.PASSWORD_CHANGE,
+        user=locked,
+        ip=ip,
+        obj=locked,
+        details={
+            "reason": reason,
+            "changes": {"must_change_password": {"old": was_must_change, "new": False}},
+        },
+    )
     security_log.info("password changed by %s from %s", locked.get_username(), ip)
 
 
@@ -129,7 +150,11 @@ def change_own_password(*, user: AbstractBaseUser, new_password: str, ip: str | 
 def set_password_by_admin(
     *, user: AbstractBaseUser, new_password: str, by: AbstractBaseUser | None, ip: str | None
 ) -> None:
-    """An administrator set or reset the password: it is a one-time password, changed at login."""
+    """An administrator set or reset the password: it is a one-time password, changed at login.
+
+    The caller records the reset itself (`password_reset`, with its own details); this records
+    that the password must be changed (`password_must_change`).
+    """
     locked = get_user_model().objects.select_for_update().get(pk=user.pk)
     locked.set_password(new_password)
     locked.save(update_fields=["password"])
@@ -137,10 +162,22 @@ def set_password_by_admin(
     mark_must_change(user=locked, by=by, ip=ip)
 
 
+@transaction.atomic
 def mark_must_change(
     *, user: AbstractBaseUser, by: AbstractBaseUser | None, ip: str | None
 ) -> None:
+    was = must_change_password(user)
     Credential.objects.update_or_create(user=user, defaults={"must_change_password": True})
+    record(
+        kind=EventKind.PASSWORD_MUST_CHANGE,
+        user=by,
+        ip=ip,
+        obj=user,
+        details={
+            "account": user.get_username(),
+            "changes": {"must_change_password": {"old": was, "new": True}},
+        },
+    )
     security_log.info(
         "password set by administrator %s for %s from %s",
         by.get_username() if by else "-",

@@ -8,6 +8,7 @@ before the idle timeout the page offers 继续 (static/js/session-timeout.js, WC
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -29,6 +30,14 @@ LAST_SEEN_KEY = "identity_session_last_seen"
 TOUCH_EVERY = 30
 
 
+# Why a session was ended, and the limit that ended it (seconds; none for a newer login).
+_LIMITS = {
+    "idle": lambda: settings.SESSION_IDLE_TIMEOUT,
+    "absolute": lambda: settings.SESSION_ABSOLUTE_TIMEOUT,
+    "replaced": lambda: None,
+}
+
+
 def remaining_seconds(request: HttpRequest, *, now: float | None = None) -> int:
     """Seconds until this session ends if nothing else is done: idle or absolute, the sooner."""
     now = time.time() if now is None else now
@@ -38,7 +47,17 @@ def remaining_seconds(request: HttpRequest, *, now: float | None = None) -> int:
     return max(0, int(min(idle_end, absolute_end) - now))
 
 
-def _ended_response(request: HttpRequest, message: str) -> HttpResponse:
+def _ended_response(request: HttpRequest, message: str, *, reason: str) -> HttpResponse:
+    # The logout below is recorded as this session's end, with why (audit/auth_events.py).
+    last_seen = request.session.get(LAST_SEEN_KEY)
+    request.audit_session_end = {
+        "reason": reason,
+        "limit_seconds": _LIMITS[reason](),
+        # Ended at this request; the person was last seen then (the record's time is now).
+        "last_seen": (
+            dt.datetime.fromtimestamp(last_seen, tz=dt.UTC).isoformat() if last_seen else None
+        ),
+    }
     logout(request)
     login_url = reverse("login")
     if request.headers.get("x-requested-with") == "fetch":
@@ -79,15 +98,17 @@ class SessionLimitsMiddleware:
         if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
             minutes = settings.SESSION_IDLE_TIMEOUT // 60
             return _ended_response(
-                request, f"由于超过 {minutes} 分钟未操作，您已自动退出登录，请重新登录。"
+                request,
+                f"由于超过 {minutes} 分钟未操作，您已自动退出登录，请重新登录。",
+                reason="idle",
             )
         if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
-            return _ended_response(request, "本次登录已达最长时限，请重新登录。")
+            return _ended_response(request, "本次登录已达最长时限，请重新登录。", reason="absolute")
         if (
             settings.SESSION_ONE_PER_ACCOUNT
             and not Credential.objects.filter(user=user, session_key=session.session_key).exists()
         ):
-            return _ended_response(request, "您的账户已在别处登录，本处已退出。")
+            return _ended_response(request, "您的账户已在别处登录，本处已退出。", reason="replaced")
         if now - last_seen >= TOUCH_EVERY:
             session[LAST_SEEN_KEY] = now
         return self.get_response(request)
