@@ -300,7 +300,7 @@ def test_a_role_changed_in_the_django_admin_is_a_role_change(client, users):
     # dates left out are not part of what changes here), the account inline with a new role.
     data = {
         "username": owner.username,
-        "first_name": owner.first_name,
+        "first_name": "山海关填报人",  # a named person (required)
         "last_name": "",
         "email": owner.email,
         "is_active": "on",
@@ -318,7 +318,7 @@ def test_a_role_changed_in_the_django_admin_is_a_role_change(client, users):
             "account-0-user": str(owner.pk),
             "account-0-role": Role.REVIEWER,
             "account-0-unit": str(account.unit_id),
-            "account-0-phone": account.phone,
+            "account-0-phone": "0335-5051111",
         }
     )
     response = client.post(url, data, REMOTE_ADDR=IP)

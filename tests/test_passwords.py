@@ -133,11 +133,15 @@ def test_django_admin_created_user_must_change(client, users):
         reverse("admin:auth_user_add"),
         {
             "username": "newfiler",
+            "first_name": "新填报人",
             "password1": "Chushi-mima-9",
             "password2": "Chushi-mima-9",
             "usable_password": "true",
-            "account-TOTAL_FORMS": "0",
+            "account-TOTAL_FORMS": "1",
             "account-INITIAL_FORMS": "0",
+            "account-0-role": "filer",
+            "account-0-unit": str(users["owner"].account.unit_id),
+            "account-0-phone": "0335-5050000",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -189,3 +189,47 @@ def test_the_list_shows_only_the_managers_subtree(client, staff):
     login(client, staff["security"])
     page = client.get(reverse("security:accounts")).content.decode()
     assert 'data-account="other_reviewer"' in page and 'data-account="secadmin"' not in page
+
+
+def _admin_add(client, **fields) -> object:
+    data = {
+        "username": "wangwu",
+        "first_name": "王五",
+        "password1": "Chushi-mima-9",
+        "password2": "Chushi-mima-9",
+        "usable_password": "true",
+        "account-TOTAL_FORMS": "1",
+        "account-INITIAL_FORMS": "0",
+        "account-0-role": Role.FILER,
+        "account-0-phone": "0335-5050000",
+    }
+    data.update(fields)
+    return client.post(reverse("admin:auth_user_add"), {k: v for k, v in data.items() if v})
+
+
+@pytest.mark.django_db
+def test_the_django_admin_also_asks_for_a_named_person(client, staff, tree):
+    """The deployment superuser's user pages keep the rule of the account pages."""
+    login(client, staff["admin"])
+    unit = str(tree["own"].pk)
+    for missing, message in [
+        ({"first_name": ""}, "这个字段是必填项"),
+        ({"account-0-phone": "", "account-0-unit": unit}, "请填写联系电话"),
+        ({"account-0-unit": ""}, "请选择所属单位"),
+        ({"account-TOTAL_FORMS": "0", "account-0-role": "", "account-0-phone": ""}, "具体的人"),
+    ]:
+        response = _admin_add(client, **{"account-0-unit": unit, **missing})
+        assert response.status_code == 200, missing
+        assert message in response.content.decode(), missing
+        assert not User.objects.filter(username="wangwu").exists()
+    response = _admin_add(client, **{"account-0-unit": unit})
+    assert response.status_code == 302
+    account = Account.objects.get(user__username="wangwu")
+    assert (account.user.first_name, account.phone, account.unit) == (
+        "王五",
+        "0335-5050000",
+        tree["own"],
+    )
+    # An audit administrator works across the province: no unit needed.
+    response = _admin_add(client, username="zhaoliu", **{"account-0-role": Role.AUDIT_ADMIN})
+    assert response.status_code == 302

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from budgetapp.identity.roles import is_security_admin
+
 from . import access
 
 
@@ -13,4 +15,6 @@ def security_nav(request: HttpRequest) -> dict[str, bool]:
     return {
         "nav_accounts": access.can_manage_accounts(user),
         "nav_audit_log": access.can_read_audit_log(user),
+        # Login locks and two-factor resets: the 安全管理员's own pages (identity app).
+        "nav_security_admin": is_security_admin(user),
     }
