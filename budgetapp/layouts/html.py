@@ -15,7 +15,12 @@ from .document import Caption, Cell, CellRole, Document, Grid, Heading, Paragrap
 
 
 def _cell_html(
-    cell: Cell, highlights: Mapping[str, str], *, in_head: bool = False, anchors: bool = True
+    cell: Cell,
+    highlights: Mapping[str, str],
+    *,
+    in_head: bool = False,
+    anchors: bool = True,
+    heads_column: bool = False,
 ) -> str:
     tag = "th" if cell.role == CellRole.LABEL else "td"
     classes = f"cell-{cell.role} align-{cell.align}"
@@ -32,8 +37,11 @@ def _cell_html(
         attrs += f' colspan="{int(cell.colspan)}"'
     if cell.rowspan > 1:
         attrs += f' rowspan="{int(cell.rowspan)}"'
-    if tag == "th" and (cell.header or in_head):
-        attrs += ' scope="col"'
+    if tag == "th":
+        # Every header cell says what it heads (PDF/UA; WeasyPrint links each data cell to the
+        # row headers of its row and the column headers above it): a label beside its value,
+        # such as 项目名称, heads its row; a label in a row of labels heads the column below.
+        attrs += ' scope="col"' if cell.header or in_head or heads_column else ' scope="row"'
     if cell.anchor and anchors:
         attrs += f' data-anchor="{escape(cell.anchor)}"'
     if cell.marks and anchors:
@@ -50,10 +58,28 @@ def _rows_html(
 ) -> str:
     return "\n".join(
         "<tr>"
-        + "".join(_cell_html(c, highlights, in_head=in_head, anchors=anchors) for c in row)
+        + "".join(
+            _cell_html(
+                c,
+                highlights,
+                in_head=in_head,
+                anchors=anchors,
+                heads_column=heads[i],
+            )
+            for i, c in enumerate(row)
+        )
         + "</tr>"
-        for row in rows
+        for row, heads in ((row, _column_heads(row)) for row in rows)
     )
+
+
+def _column_heads(row: list[Cell]) -> list[bool]:
+    """Which cells of a row head the column below them: in a row of labels only (a heading
+    row in the middle of a grid, like 一级指标 | 二级指标 …), all but a leading label spanning
+    several rows, which names the group of rows beside it (资金支出计划, 绩效指标)."""
+    if any(cell.role != CellRole.LABEL for cell in row):
+        return [False] * len(row)
+    return [not (i == 0 and cell.rowspan > 1) for i, cell in enumerate(row)]
 
 
 def _col_html(percent: float, *, inline_widths: bool) -> str:
@@ -101,6 +127,7 @@ def render_html(
     *,
     anchors: bool = True,
     inline_widths: bool = False,
+    first_heading: int | None = None,
 ) -> SafeString:
     """`highlights` maps a cell anchor or mark to extra CSS classes (commented cells by their
     anchor, changed cells by their marks).
@@ -108,12 +135,22 @@ def render_html(
     `anchors=False` leaves out the cells' `data-anchor` attributes, which only the table page
     uses (to point a comment at a cell); print has no use for them. `inline_widths=True` (print)
     writes the exact column widths as inline style, which pages may not carry (CSP).
+
+    Headings print as h(level + 1), so a book's parts are h2 and its tables' titles h3 (print
+    CSS and PDF bookmarks rely on it). `first_heading` renumbers them for a page instead: the
+    document's top heading becomes h{first_heading}, the others keep their distance to it, so
+    a page's headings go h1 → h2 → h3 without a gap (WCAG 1.3.1; the look keeps to the
+    official-hN classes).
     """
     highlights = highlights or {}
     parts: list[str] = []
+    shift = 1
+    if first_heading is not None:
+        levels = [b.level for b in document.blocks if isinstance(b, Heading)]
+        shift = first_heading - min(levels, default=first_heading)
     for i, block in enumerate(document.blocks):
         if isinstance(block, Heading):
-            level = min(block.level + 1, 6)
+            level = max(1, min(block.level + shift, 6))
             parts.append(
                 f'<h{level} class="official-h{int(block.level)}">{escape(block.text)}</h{level}>'
             )

@@ -89,7 +89,7 @@ def _table_page(request: HttpRequest, version: Publication) -> HttpResponse:
             "version": version,
             "is_current": version.number == versions[0].number,
             "versions": [(v, selectors.version_formats(v)) for v in versions],
-            "document_html": render_html(frozen_document(version), anchors=False),
+            "document_html": render_html(frozen_document(version), anchors=False, first_heading=2),
             "crumbs": version.unit.region.ancestors(),
             "formats": selectors.version_formats(version),
             "open_data_formats": OPEN_DATA_FORMATS,

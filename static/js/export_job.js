@@ -7,15 +7,22 @@
   const progress = root.querySelector(".progress");
   const bar = root.querySelector(".progress-bar");
 
+  // Text is replaced only when it changed: the status line is a live region, and a screen
+  // reader would otherwise repeat it every two seconds.
+  function setText(element, text) {
+    if (element.textContent !== String(text)) element.textContent = text;
+  }
+
   function show(state) {
-    part("status").textContent = state.status_label;
-    part("done").textContent = state.done;
-    part("total").textContent = state.total;
+    setText(part("status"), state.status_label);
+    setText(part("done"), state.done);
+    setText(part("total"), state.total);
+    part("queued-note").hidden = state.status !== "pending";
     progress.setAttribute("aria-valuenow", state.percent);
     bar.style.width = `${state.percent}%`;
-    bar.textContent = `${state.percent}%`;
+    setText(bar, `${state.percent}%`);
     if (state.error) {
-      part("error").textContent = state.error;
+      setText(part("error"), state.error);
       part("error").classList.remove("d-none");
       bar.classList.add("bg-danger");
     }

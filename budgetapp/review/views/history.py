@@ -29,6 +29,8 @@ def revision_page(request: HttpRequest, kind: str, pk: int, version: int) -> Htt
             "kind": kind,
             "entry": entry,
             "diff": entry.diff,
-            "document_html": render_html(document, highlights, anchors=False) if document else "",
+            "document_html": render_html(document, highlights, anchors=False, first_heading=2)
+            if document
+            else "",
         },
     )

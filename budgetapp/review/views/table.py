@@ -87,7 +87,7 @@ def _page_context(
     context = {
         "table": table,
         "kind": kind,
-        "document_html": render_html(document_for(table), highlights),
+        "document_html": render_html(document_for(table), highlights, first_heading=2),
         "comments": comments,
         "history": _records(Transition, table).select_related("actor"),
         "revisions": table_history(table),
