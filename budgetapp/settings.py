@@ -181,7 +181,8 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 CSRF_FAILURE_VIEW = "budgetapp.identity.views.csrf_failure"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "targets:home"
+# Each role lands on its own start page (targets.views.home.start).
+LOGIN_REDIRECT_URL = "targets:start"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, history, notices, replies, table
+from .views import confirm, dashboard, history, notices, replies, table
 
 app_name = "review"
 
@@ -19,8 +19,18 @@ urlpatterns = [
         name="reply",
     ),
     path("tables/<str:kind>/<int:pk>/<str:action>/", table.table_action, name="action"),
+    path(
+        "tables/<str:kind>/<int:pk>/<str:action>/confirm/",
+        confirm.table_confirm,
+        name="confirm",
+    ),
     path("units/<int:unit_pk>/<int:year>/submit/", dashboard.submit_unit, name="submit_unit"),
     path("units/<int:unit_pk>/<int:year>/publish/", dashboard.publish_unit, name="publish_unit"),
+    path(
+        "units/<int:unit_pk>/<int:year>/publish/confirm/",
+        confirm.publish_unit_confirm,
+        name="publish_unit_confirm",
+    ),
     path("notices/", notices.notice_list, name="notices"),
     path("notices/read/", notices.mark_read, name="notices_read"),
 ]

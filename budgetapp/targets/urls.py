@@ -6,6 +6,7 @@ app_name = "targets"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("start/", home.start, name="start"),
     path("projects/new/<int:year>/", project.project_create, name="project_create"),
     path("projects/<int:pk>/edit/", project.project_edit, name="project_edit"),
     path("projects/<int:pk>/delete/", project.project_delete, name="project_delete"),

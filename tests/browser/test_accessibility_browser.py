@@ -19,10 +19,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 
+from budgetapp.demo.loader import DEMO_PASSWORD
 from budgetapp.demo.publishing import ACKNOWLEDGE, publish_demo_unit
 from budgetapp.exports.models import ExportJob
 from budgetapp.exports.registry import export_unit_book
@@ -33,6 +35,7 @@ from budgetapp.units.models import BudgetYear, Unit
 from tests.browser.axe_check import axe_violations, format_violations
 from tests.browser.test_filing_browser import wait
 from tests.conftest import login
+from tests.identity_helpers import current_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -194,6 +197,15 @@ def test_the_filers_pages_pass_axe(sweep):
     sweep.page("通知", "/notices/")
     sweep.page("个人资料", "/profile/")
     sweep.page("修改密码", "/accounts/password/")
+    sweep.page("启用双因素验证", "/accounts/otp/setup/")
+    pending = TOTPDevice.objects.get(user__username="shg_filer", confirmed=False)
+    sweep.driver.find_element(By.ID, "id_token").send_keys(current_code(pending))
+    sweep.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait(sweep.driver).until(EC.url_contains("/accounts/otp/setup/"))
+    wait(sweep.driver).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, "[data-role=backup-codes]"))
+    )
+    sweep.check("备用验证码")
     sweep.page("填报帮助", "/help/indicators/")
     sweep.page("空白模板", "/blank/")
     sweep.page("找不到页面", "/tables/project/999999/")
@@ -216,7 +228,7 @@ def test_the_filers_pages_pass_axe(sweep):
 
     sweep.as_user("zjk_filer")
     sweep.page("已公开的表（填报人）", f"/tables/project/{_first_project(ZJK).pk}/")
-    assert len(sweep.visited) == 29
+    assert len(sweep.visited) == 31
     assert not sweep.problems, sweep.report()
 
 
@@ -228,6 +240,9 @@ def test_the_reviewers_and_administrators_pages_pass_axe(sweep):
     returned = ProjectTable.objects.filter(unit__name=SHG).order_by("sequence")[1]
     services.submit_table(table=returned, user=filer, acknowledge=ACKNOWLEDGE)
     services.return_table(table=returned, user=reviewer, reason="预算数与资金用途不符")
+    approved = ProjectTable.objects.filter(unit__name=SHG).order_by("sequence")[2]
+    services.submit_table(table=approved, user=filer, acknowledge=ACKNOWLEDGE)
+    services.approve_table(table=approved, user=reviewer, grade="good")
     job = ExportJob.objects.create(
         requested_by=reviewer, year=BudgetYear.objects.get(year=2021), total=2
     )
@@ -238,6 +253,9 @@ def test_the_reviewers_and_administrators_pages_pass_axe(sweep):
     sweep.page("审核工作台（全部）", "/review/?year=2021&filter=all")
     sweep.page("待审核的表（审核表单）", f"/tables/project/{submitted.pk}/")
     sweep.page("已退回的表", f"/tables/project/{returned.pk}/")
+    sweep.page("确认审核通过", f"/tables/project/{submitted.pk}/approve/confirm/?grade=good")
+    sweep.page("确认公开此表", f"/tables/project/{approved.pk}/publish/confirm/")
+    sweep.page("确认公开单位的表", f"/units/{approved.unit_id}/2021/publish/confirm/")
     sweep.page("通知（有未读）", "/notices/")
     sweep.page("导出任务（排队中）", f"/exports/jobs/{job.pk}/")
 
@@ -263,7 +281,7 @@ def test_the_reviewers_and_administrators_pages_pass_axe(sweep):
     sweep.page("两步验证重置", "/accounts/otp/accounts/")
     sweep.as_user("audit_mgr")
     sweep.page("审计日志", "/security/audit/")
-    assert len(sweep.visited) == 18
+    assert len(sweep.visited) == 21
     assert not sweep.problems, sweep.report()
 
 
@@ -279,6 +297,17 @@ def test_the_login_pages_and_the_portal_pass_axe(sweep):
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[role=alert]")))
     sweep.check("登录（密码错误）")
+    driver.find_element(By.ID, "id_username").clear()
+    driver.find_element(By.ID, "id_username").send_keys("qhd_reviewer")
+    driver.find_element(By.ID, "id_password").send_keys(DEMO_PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(driver).until(EC.presence_of_element_located((By.ID, "id_token")))
+    sweep.check("双因素验证")
+    driver.find_element(By.ID, "id_token").send_keys("000000")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[role=alert]")))
+    sweep.check("双因素验证（验证码错误）")
+    sweep.anonymous()
     sweep.page("管理后台登录", "/admin/login/")
     sweep.page("公开：首页", "/public/")
     sweep.page("公开：搜索", "/public/search/?q=残联")
@@ -288,7 +317,7 @@ def test_the_login_pages_and_the_portal_pass_axe(sweep):
     sweep.page("公开：项目表", f"/public/tables/project/{project.pk}/")
     sweep.page("公开：部门整体", f"/public/tables/department/{department.pk}/")
     sweep.page("公开：版本", f"/public/tables/project/{project.pk}/v/1/")
-    assert len(sweep.visited) == 11
+    assert len(sweep.visited) == 13
     assert not sweep.problems, sweep.report()
 
 

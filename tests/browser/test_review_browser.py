@@ -89,7 +89,10 @@ def action_button(driver: WebDriver, action: str) -> WebElement:
 
 
 def do_action(driver: WebDriver, action: str, expected_status: str) -> None:
+    """Click the action's button; approving and publishing ask on a page of their own first."""
     click_and_wait_for_new_page(driver, action_button(driver, action))
+    if driver.find_elements(By.CSS_SELECTOR, '[data-role="confirm-page"]'):
+        click_and_wait_for_new_page(driver, action_button(driver, "confirm"))
     wait(driver).until(lambda d: status_text(d) == expected_status)
 
 

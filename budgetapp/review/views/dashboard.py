@@ -82,14 +82,64 @@ def build_rows(units, year: BudgetYear) -> list[UnitRow]:
     return list(rows.values())
 
 
+# The filters in the order a reviewer works through them: what waits for them first.
 FILTERS = {
-    "": ("全部单位", lambda row: True),
-    "not_submitted": ("未提交", lambda row: row.not_submitted),
     "submitted": ("待审核", lambda row: row.counts.get(Status.SUBMITTED, 0) > 0),
     "approved": ("待公开", lambda row: row.approved_waiting > 0),
     "overdue": ("公开逾期", lambda row: row.overdue),
+    "returned": ("已退回", lambda row: row.counts.get(Status.RETURNED, 0) > 0),
+    "not_submitted": ("未提交", lambda row: row.not_submitted),
     "published": ("已公开", lambda row: row.counts.get(Status.PUBLISHED, 0) > 0),
+    "all": ("全部单位", lambda row: True),
 }
+
+
+@dataclass(frozen=True)
+class StateCount:
+    """One of the counts above the list: how many tables (or units) are in a state."""
+
+    filter: str
+    label: str
+    count: int
+    noun: str
+    urgent: bool
+
+
+def state_counts(rows: list[UnitRow]) -> list[StateCount]:
+    tables: dict[str, int] = {}
+    for row in rows:
+        for status, count in row.counts.items():
+            tables[status] = tables.get(status, 0) + count
+    overdue = sum(1 for row in rows if row.overdue)
+    not_submitted = sum(1 for row in rows if row.not_submitted)
+    waiting = tables.get(Status.SUBMITTED, 0)
+    approved = tables.get(Status.APPROVED, 0)
+    return [
+        StateCount("submitted", "待审核", waiting, "张表", waiting > 0),
+        StateCount("approved", "待公开", approved, "张表", approved > 0),
+        StateCount("overdue", "公开逾期", overdue, "个单位", overdue > 0),
+        StateCount("returned", "已退回", tables.get(Status.RETURNED, 0), "张表", False),
+        StateCount("not_submitted", "未提交", not_submitted, "个单位", False),
+        StateCount("published", "已公开", tables.get(Status.PUBLISHED, 0), "张表", False),
+    ]
+
+
+def default_year(years: list[BudgetYear], units) -> BudgetYear | None:
+    """The latest year with tables waiting for review; else the latest year with any table;
+    else the latest year (years come newest first)."""
+    by_pk = {year.pk: year for year in years}
+    for statuses in ([Status.SUBMITTED], list(Status)):
+        latest = [
+            model.objects.filter(unit__in=units, status__in=statuses)
+            .order_by("-year__year")
+            .values_list("year_id", flat=True)
+            .first()
+            for model in (ProjectTable, DepartmentTable)
+        ]
+        found = [by_pk[pk] for pk in latest if pk in by_pk]
+        if found:
+            return max(found, key=lambda year: year.year)
+    return years[0] if years else None
 
 
 @login_required
@@ -98,18 +148,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有审核人可以查看审核工作台。")
     years = list(BudgetYear.objects.order_by("-year"))
     by_year = {str(y.year): y for y in years}
-    year = by_year.get(request.GET.get("year", "")) or (years[0] if years else None)
-    units = (
-        units_visible_to(request.user)
-        .select_related("region")
-        .order_by("region__path", "code", "name")
-    )
+    visible = units_visible_to(request.user)
+    year = by_year.get(request.GET.get("year", "")) or default_year(years, visible)
+    units = visible.select_related("region").order_by("region__path", "code", "name")
     query = request.GET.get("q", "").strip()
     if query:
         units = units.filter(name__icontains=query)
-    chosen = request.GET.get("filter", "")
-    label, keep = FILTERS.get(chosen, FILTERS[""])
-    rows = [row for row in build_rows(list(units), year) if keep(row)] if year else []
+    all_rows = build_rows(list(units), year) if year else []
+    counts = state_counts(all_rows)
+    # Work waiting comes first: without a choice, the list opens on 待审核 when there is any.
+    chosen = request.GET.get("filter") or ("submitted" if counts[0].count else "all")
+    if chosen not in FILTERS:
+        chosen = "all"
+    label, keep = FILTERS[chosen]
+    rows = [row for row in all_rows if keep(row)]
     return render(
         request,
         "review/dashboard.html",
@@ -119,6 +171,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "filters": [(key, name) for key, (name, _) in FILTERS.items()],
             "chosen": chosen,
+            "chosen_label": label,
+            "state_counts": counts,
             "query": query,
             "total_wan": sum((row.budget_wan for row in rows), Decimal("0")),
             "disclosure_days": DISCLOSURE_DAYS,

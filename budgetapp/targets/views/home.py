@@ -7,7 +7,7 @@ from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from budgetapp.units.access import account_of, can_file_for, units_visible_to
+from budgetapp.units.access import account_of, can_file_for, role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role
 
 from ..models import DepartmentTable, ProjectTable
@@ -27,6 +27,15 @@ def _selected_year(request: HttpRequest, years: list[BudgetYear], visible) -> Bu
     if latest_with_tables is not None:
         return by_year.get(str(latest_with_tables))
     return years[0] if years else None
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where signing in lands (LOGIN_REDIRECT_URL): each role on the page its day starts
+    with. A reviewer's is the dashboard of the work waiting for them; the others' the list."""
+    if role_of(request.user) == Role.REVIEWER:
+        return redirect("review:dashboard")
+    return redirect("targets:home")
 
 
 @login_required
