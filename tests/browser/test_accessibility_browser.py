@@ -26,7 +26,7 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from budgetapp.demo.loader import DEMO_PASSWORD
 from budgetapp.demo.publishing import ACKNOWLEDGE, publish_demo_unit
-from budgetapp.exports.models import ExportJob
+from budgetapp.exports.models import ExportJob, Publication
 from budgetapp.exports.registry import export_unit_book
 from budgetapp.imports import services as import_services
 from budgetapp.review import services
@@ -184,6 +184,9 @@ def test_the_filers_pages_pass_axe(sweep):
     assert revision is not None, "saving the project table through the editor left no revision"
     sweep.page("历史版本", f"/tables/project/{shg_project.pk}/revisions/{revision.version}/")
     sweep.page("从上年结转", f"/units/{shg_project.unit.pk}/2022/carry-forward/")
+    sweep.driver.find_element(By.CSS_SELECTOR, "[data-action=carry]").click()
+    wait(sweep.driver).until(EC.url_contains("/carry-forward/done/"))
+    sweep.check("结转结果")
     sweep.page("导入 Excel", "/imports/?year=2021")
     batch, _ = import_services.create_batch(
         user=get_user_model().objects.get(username="shg_filer"),
@@ -228,7 +231,7 @@ def test_the_filers_pages_pass_axe(sweep):
 
     sweep.as_user("zjk_filer")
     sweep.page("已公开的表（填报人）", f"/tables/project/{_first_project(ZJK).pk}/")
-    assert len(sweep.visited) == 31
+    assert len(sweep.visited) == 32
     assert not sweep.problems, sweep.report()
 
 
@@ -253,6 +256,8 @@ def test_the_reviewers_and_administrators_pages_pass_axe(sweep):
     sweep.page("审核工作台（全部）", "/review/?year=2021&filter=all")
     sweep.page("待审核的表（审核表单）", f"/tables/project/{submitted.pk}/")
     sweep.page("已退回的表", f"/tables/project/{returned.pk}/")
+    services.add_comment(table=submitted, user=reviewer, text="满意度指标值请结合上年实际测算。")
+    sweep.page("有审核意见的表（回复表单）", f"/tables/project/{submitted.pk}/")
     sweep.page("确认审核通过", f"/tables/project/{submitted.pk}/approve/confirm/?grade=good")
     sweep.page("确认公开此表", f"/tables/project/{approved.pk}/publish/confirm/")
     sweep.page("确认公开单位的表", f"/units/{approved.unit_id}/2021/publish/confirm/")
@@ -281,7 +286,7 @@ def test_the_reviewers_and_administrators_pages_pass_axe(sweep):
     sweep.page("两步验证重置", "/accounts/otp/accounts/")
     sweep.as_user("audit_mgr")
     sweep.page("审计日志", "/security/audit/")
-    assert len(sweep.visited) == 21
+    assert len(sweep.visited) == 22
     assert not sweep.problems, sweep.report()
 
 
@@ -317,7 +322,12 @@ def test_the_login_pages_and_the_portal_pass_axe(sweep):
     sweep.page("公开：项目表", f"/public/tables/project/{project.pk}/")
     sweep.page("公开：部门整体", f"/public/tables/department/{department.pk}/")
     sweep.page("公开：版本", f"/public/tables/project/{project.pk}/v/1/")
-    assert len(sweep.visited) == 13
+    sweep.page("公开：搜索无结果", "/public/search/?q=没有这个单位")
+    stored = Publication.objects.get(kind="project", object_id=project.pk).files.get(fmt="pdf")
+    with open(stored.file.path, "ab") as handle:
+        handle.write(b"changed on disk")
+    sweep.page("公开：文件暂不可用", f"/public/tables/project/{project.pk}/download/pdf/")
+    assert len(sweep.visited) == 15
     assert not sweep.problems, sweep.report()
 
 
