@@ -22,7 +22,8 @@ def _cell_html(
     anchors: bool = True,
     heads_column: bool = False,
 ) -> str:
-    tag = "th" if cell.role == CellRole.LABEL else "td"
+    # An empty label (the corner of a grid) heads nothing: a header cell must have text.
+    tag = "th" if cell.role == CellRole.LABEL and cell.text.strip() else "td"
     classes = f"cell-{cell.role} align-{cell.align}"
     if cell.tight:
         classes += " cell-tight"

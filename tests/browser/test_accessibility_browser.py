@@ -26,9 +26,12 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from budgetapp.demo.loader import DEMO_PASSWORD
 from budgetapp.demo.publishing import ACKNOWLEDGE, publish_demo_unit
+from budgetapp.demo.stages import load_stage_demo
+from budgetapp.evaluation.models import SelfEvaluation
 from budgetapp.exports.models import ExportJob, Publication
 from budgetapp.exports.registry import export_unit_book
 from budgetapp.imports import services as import_services
+from budgetapp.monitoring.models import MonitoringRound, MonitoringSheet
 from budgetapp.review import services
 from budgetapp.targets.models import DepartmentTable, ProjectTable, Revision
 from budgetapp.units.models import BudgetYear, Unit
@@ -328,6 +331,25 @@ def test_the_login_pages_and_the_portal_pass_axe(sweep):
         handle.write(b"changed on disk")
     sweep.page("公开：文件暂不可用", f"/public/tables/project/{project.pk}/download/pdf/")
     assert len(sweep.visited) == 15
+    assert not sweep.problems, sweep.report()
+
+
+def test_the_monitoring_and_self_evaluation_pages_pass_axe(sweep):
+    """The year's later stages (issue 18), on the demo's 1–7月 round and self-evaluations."""
+    load_stage_demo()
+    monitoring_round = MonitoringRound.objects.get()
+    sheet = MonitoringSheet.objects.order_by("pk").first()
+    evaluation = SelfEvaluation.objects.order_by("pk").first()
+    sweep.anonymous()
+    for username, role in (("zjk_filer", "填报人"), ("zjk_reviewer", "审核人")):
+        sweep.as_user(username)
+        sweep.page(f"运行监控（{role}）", "/monitoring/")
+        sweep.page(f"监控轮次（{role}）", f"/monitoring/rounds/{monitoring_round.pk}/")
+        sweep.page(f"运行监控表（{role}）", f"/monitoring/sheets/{sheet.pk}/")
+        sweep.page(f"绩效自评（{role}）", "/evaluation/")
+        sweep.page(f"绩效自评表（{role}）", f"/evaluation/{evaluation.pk}/")
+    sweep.page("新建监控轮次", "/monitoring/rounds/new/")
+    assert len(sweep.visited) == 11
     assert not sweep.problems, sweep.report()
 
 
