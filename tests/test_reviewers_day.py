@@ -185,6 +185,8 @@ def test_the_table_page_asks_through_the_confirmation_page(client, users, projec
     bring_to(project, Status.SUBMITTED, users)
     login(client, users["reviewer"])
     root = page(client.get(project.get_absolute_url()))
+    back = root.find(".//a[@href='/review/?year=2021']")
+    assert text(back) == "← 返回审核工作台"
     approve = root.find(".//button[@data-action='approve']/..")
     assert (approve.get("method"), approve.get("action")) == (
         "get",

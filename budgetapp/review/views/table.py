@@ -22,7 +22,8 @@ from budgetapp.layouts.html import render_html
 from budgetapp.targets.access import get_table_for_user
 from budgetapp.targets.models import Grade, Status, TargetTable
 from budgetapp.targets.snapshots import TableDiff, diff_snapshots, serialize_table
-from budgetapp.units.access import can_file_for
+from budgetapp.units.access import can_file_for, role_of
+from budgetapp.units.models import Role
 
 from .. import services
 from ..access import can_review, is_admin
@@ -94,6 +95,8 @@ def _page_context(
         "diff": diff,
         "diff_title": diff_title,
         "anchors": anchor_choices(table) if reviewer or is_admin(user) else [],
+        # A reviewer came from the dashboard, and goes back to it.
+        "back_to_dashboard": role_of(user) == Role.REVIEWER,
         "can_edit": filer and table.is_editable,
         "can_submit": filer and table.is_editable,
         "can_withdraw": filer and table.status == Status.SUBMITTED,
