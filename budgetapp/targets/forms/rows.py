@@ -60,7 +60,11 @@ class RowForm(forms.ModelForm):
     def has_changed(self) -> bool:
         # The page script numbers every row, so a row added and left blank still carries an
         # order; it is empty all the same and must be skipped, not reported as incomplete.
-        return self.regrouped or any(name != "order" for name in self.changed_data)
+        # A saved row whose order changed was moved (↑/↓): that must be saved.
+        changed = self.changed_data
+        if self.instance.pk is not None and "order" in changed:
+            return True
+        return self.regrouped or any(name != "order" for name in changed)
 
     def clean_order(self) -> int:
         return self.cleaned_data.get("order") or 0
