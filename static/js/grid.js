@@ -165,7 +165,13 @@
     if (event.altKey && element instanceof HTMLTextAreaElement) {
       // Alt+Enter: a line break inside the cell, as in Excel.
       element.setRangeText("\n", element.selectionStart, element.selectionEnd, "end");
-      element.dispatchEvent(new Event("input", { bubbles: true }));
+      // Typing, not a script's change: the undo step is the whole edit of this cell.
+      replaying = true;
+      try {
+        element.dispatchEvent(new Event("input", { bubbles: true }));
+      } finally {
+        replaying = false;
+      }
       return;
     }
     const step = event.shiftKey ? -1 : 1;
