@@ -112,6 +112,7 @@ def _assert_labelled(page: Page, *, deleted: set[str] = frozenset()) -> int:
 @pytest.mark.parametrize(("username", "kind"), EDITORS)
 def test_every_field_is_labelled_and_a_row_field_names_its_row(client, demo, username, kind):
     html = client.get(_editor_url(client, username, kind)).content.decode()
+    assert "{#" not in html and "#}" not in html  # a template comment printed as text
     page = Page(html)
     assert _assert_labelled(page) > 0
     # Without a failed save there is no error state anywhere.
@@ -259,3 +260,18 @@ def test_warning_explanations_are_required(client, users, project, category):
     for box in boxes:
         assert "required" in box.attrs
         assert page.control(box).label  # its label is the warning itself
+
+
+def test_the_help_page_lists_the_grid_keys_the_save_bar_links_to(client, demo):
+    html = client.get(_editor_url(client, "shg_filer", "project")).content.decode()
+    page = Page(html)
+    (hint,) = page.find(lambda n: n.attrs.get("data-role") == "key-hint")
+    assert "hidden" in hint.attrs  # shown by grid.js: without it the keys do nothing
+    (link,) = [n for n in page.live if n.tag == "a" and hint in n.ancestors()]
+    assert link.attrs["href"] == reverse("guide:indicators") + "#keys"
+    help_page = Page(client.get(reverse("guide:indicators")).content.decode())
+    (table,) = help_page.find(lambda n: n.attrs.get("data-role") == "keys-table")
+    keys = [n.text() for n in help_page.live if n.tag == "th" and table in n.ancestors()]
+    for key in ("← →", "↑ ↓", "回车", "Tab / Shift+Tab", "Ctrl+S", "Ctrl+Z", "Ctrl+Y"):
+        assert key in keys
+    assert "keys" in help_page.by_id

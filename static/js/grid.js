@@ -46,10 +46,11 @@
     const rect = element.getBoundingClientRect();
     const bottom = bar ? bar.getBoundingClientRect().top : window.innerHeight;
     const margin = 8;
+    // Instantly: a smooth scroll (Bootstrap's default) would be cut short by the next one.
     if (rect.bottom > bottom - margin) {
-      window.scrollBy(0, rect.bottom - bottom + margin);
+      window.scrollBy({ top: rect.bottom - bottom + margin, behavior: "instant" });
     } else if (rect.top < margin) {
-      window.scrollBy(0, rect.top - margin);
+      window.scrollBy({ top: rect.top - margin, behavior: "instant" });
     }
   }
 
@@ -66,7 +67,7 @@
   function focusCell(element) {
     if (!element) return false;
     element.focus({ preventScroll: true });
-    element.scrollIntoView({ block: "nearest", inline: "nearest" });
+    element.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
     keepInSight(element);
     if (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement) {
       // Arriving in a cell selects nothing: the caret goes to the end, as when clicking after it.
@@ -341,15 +342,15 @@
 
   const summary = document.getElementById("error-summary");
   if (summary) {
+    summary.scrollIntoView({ block: "start", behavior: "instant" });
     summary.focus({ preventScroll: true });
-    summary.scrollIntoView({ block: "start" });
     summary.addEventListener("click", (event) => {
       const link = event.target.closest('a[data-role="error-link"]');
       if (!link) return;
       const field = document.getElementById(link.dataset.field);
       if (!field) return;
       event.preventDefault();
-      field.scrollIntoView({ block: "center", inline: "nearest" });
+      field.scrollIntoView({ block: "center", inline: "nearest", behavior: "instant" });
       field.focus({ preventScroll: true });
       keepInSight(field);
     });

@@ -15,7 +15,9 @@
   const listbox = document.getElementById("library-listbox");
   const status = document.getElementById("library-status");
   if (!config || !listbox) return;
-  document.body.appendChild(listbox);
+  // Out of the grid's scrolling box (it would be clipped there), but inside <main>: content
+  // outside the page's landmarks is missed by screen-reader users moving by region.
+  (document.querySelector("main") || document.body).appendChild(listbox);
 
   const SEARCH_URL = config.dataset.searchUrl;
   const FRAMEWORK = config.dataset.framework || "";
