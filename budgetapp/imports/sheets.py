@@ -109,6 +109,20 @@ def to_decimal(value: object) -> Decimal | None:
         return None
 
 
+def _cells_present(ws: Worksheet) -> dict[tuple[int, int], object]:
+    """The cells the file holds (a value or a format), by (row, column), in file order.
+
+    Through openpyxl's public API (`iter_rows`, which also makes empty cells for the gaps of
+    the used range: those are left out).
+    """
+    present = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None or cell.has_style:
+                present[cell.row, cell.column] = cell
+    return present
+
+
 class SheetGrid:
     """The non-empty content of a worksheet as rows of logical cells."""
 
@@ -121,8 +135,9 @@ class SheetGrid:
                 for c in range(merged.min_col, merged.max_col + 1):
                     merged_origin[r, c] = bounds
         self.rows: dict[int, list[LogicalCell]] = {}
+        present = _cells_present(ws)
         by_row: dict[int, set[int]] = {}
-        for r, c in list(ws._cells) + list(merged_origin):
+        for r, c in list(present) + list(merged_origin):
             by_row.setdefault(r, set()).add(c)
         for r in sorted(by_row):
             cells: list[LogicalCell] = []
@@ -135,7 +150,7 @@ class SheetGrid:
                 if bounds:
                     r0, c0, _r1, c1 = bounds
                     done.update(range(c0, c1 + 1))
-                    origin = ws._cells.get((r0, c0))
+                    origin = present.get((r0, c0))
                     cells.append(
                         LogicalCell(
                             row=r,
@@ -150,7 +165,7 @@ class SheetGrid:
                     )
                 else:
                     done.add(c)
-                    cell = ws._cells[r, c]
+                    cell = present[r, c]
                     cells.append(
                         LogicalCell(
                             row=r,
