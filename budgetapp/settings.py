@@ -255,6 +255,10 @@ EXPORT_PDF_WORKERS = env_int("EXPORT_PDF_WORKERS", 0)
 # The print font (a GB2312 cut of Noto Serif CJK SC, exports/print_fonts.py), built once per
 # installation by `manage.py build_print_fonts`; without it exports use the full font, slower.
 EXPORT_FONT_DIR = Path(env_str("EXPORT_FONT_DIR", default=str(BASE_DIR / "var" / "print-fonts")))
+# The export accelerators (exports/accelerators/: speed-ups using private internals of
+# WeasyPrint and openpyxl, each on only with the library versions it was proven on). false:
+# every export takes the stock path, public APIs only: the same files, slower.
+EXPORT_ACCELERATORS = env_bool("EXPORT_ACCELERATORS", default=True)
 
 # An uploaded Excel file waiting for its filer's confirmation (imports.ImportBatch) is deleted
 # after this many days; each new upload clears the expired ones, `purge_imports` does it too.

@@ -51,6 +51,18 @@ def checks_on() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _print_config_kept():
+    """How exports print (accelerators on, the print font's folder) is the session's again
+    after each test, even one that changed it (e.g. by running the exports app's `ready`)."""
+    from budgetapp.exports import pdf_render
+
+    saved = pdf_render.current_config()
+    yield
+    if pdf_render.current_config() != saved:
+        pdf_render.configure(saved)
+
+
+@pytest.fixture(autouse=True)
 def _checks_off_unless_asked(request) -> None:
     """The rules are data (`checks.CheckRule`), switched on by their migration. Tests of other
     features submit small fixture tables (two indicator rows, no 效益指标) that the rules would

@@ -51,10 +51,11 @@ def pdffonts(pdf: bytes) -> str:
 
 
 def print_font_name() -> str:
-    """The serif body font as pdffonts names it: the built print font, else Noto's."""
-    from budgetapp.exports import print_fonts
+    """The serif body font as pdffonts names it: the built print font (when the print_font
+    accelerator hands it to WeasyPrint), else Noto's."""
+    from budgetapp.exports import pdf_render
 
-    return "BudgetApp-Serif-SC" if print_fonts.installed() else "Noto-Serif-CJK-SC"
+    return "BudgetApp-Serif-SC" if pdf_render.print_font_files() else "Noto-Serif-CJK-SC"
 
 
 def _squeeze(text: str) -> str:
@@ -412,7 +413,7 @@ def test_start_up_is_quiet_when_harfbuzz_subset_loads(monkeypatch, caplog):
     from budgetapp.exports import print_fonts
 
     monkeypatch.setattr(exports_apps.ctypes, "CDLL", lambda name: object())
-    monkeypatch.setattr(print_fonts, "installed", lambda: [object()])
+    monkeypatch.setattr(print_fonts, "installed", lambda font_dir: [object()])
     with caplog.at_level(logging.WARNING, logger="budgetapp.exports.apps"):
         apps.get_app_config("exports").ready()
-    assert caplog.text == ""
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

@@ -8,15 +8,22 @@ import os
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.management import call_command
 
-from budgetapp.exports import print_fonts
+from budgetapp.exports import accelerators, pdf_render, print_fonts
 from budgetapp.exports.registry import export_table
 
 from .test_exports import pdffonts, pdftotext
 
 needs_print_fonts = pytest.mark.skipif(
-    not print_fonts.installed(), reason="print fonts not built (manage.py build_print_fonts)"
+    not print_fonts.installed(django_settings.EXPORT_FONT_DIR),
+    reason="print fonts not built (manage.py build_print_fonts)",
+)
+# Handing the print font to WeasyPrint is an accelerator (accelerators/print_font.py): off,
+# exports print in Noto Serif CJK SC (EXPORT_ACCELERATORS=false, the CI's second pass).
+needs_the_accelerator = pytest.mark.skipif(
+    not accelerators.active("print_font"), reason="the print_font accelerator is off"
 )
 
 
@@ -24,7 +31,9 @@ def test_ci_builds_the_print_fonts():
     """`make setup` builds them; in CI their absence would silently test the slow path."""
     if not os.environ.get("CI"):
         pytest.skip("checked in CI only")
-    assert print_fonts.installed(), "run `python manage.py build_print_fonts` (make setup does)"
+    assert print_fonts.installed(django_settings.EXPORT_FONT_DIR), (
+        "run `python manage.py build_print_fonts` (make setup does)"
+    )
 
 
 def test_the_character_set_covers_gb2312_and_the_signs_of_target_values():
@@ -36,19 +45,19 @@ def test_the_character_set_covers_gb2312_and_the_signs_of_target_values():
     assert ord("堃") not in characters  # GBK, not GB2312: printed by the fallback font
 
 
-def test_an_outdated_or_partial_build_does_not_count(settings, tmp_path):
-    settings.EXPORT_FONT_DIR = tmp_path
-    assert print_fonts.installed() == []
-    for path in print_fonts.font_files().values():
+def test_an_outdated_or_partial_build_does_not_count(tmp_path):
+    assert print_fonts.installed(tmp_path) == []
+    for path in print_fonts.font_files(tmp_path).values():
         path.write_bytes(b"font")
-    assert print_fonts.installed() == []  # no stamp: the build did not finish
+    assert print_fonts.installed(tmp_path) == []  # no stamp: the build did not finish
     stamp = tmp_path / print_fonts.STAMP
     stamp.write_text(json.dumps(print_fonts._wanted_stamp()), encoding="utf-8")
-    assert len(print_fonts.installed()) == 2
+    assert len(print_fonts.installed(tmp_path)) == 2
     stamp.write_text(json.dumps({"charset": 0}), encoding="utf-8")
-    assert print_fonts.installed() == []  # another character set: rebuild
+    assert print_fonts.installed(tmp_path) == []  # another character set: rebuild
 
 
+@needs_the_accelerator
 def test_start_up_warns_when_the_print_fonts_are_missing(settings, tmp_path, caplog):
     settings.EXPORT_FONT_DIR = tmp_path
     with caplog.at_level(logging.WARNING, logger="budgetapp.exports.apps"):
@@ -67,13 +76,14 @@ def test_no_start_up_warning_while_the_fonts_are_being_built(
 
 
 def test_the_command_says_when_the_fonts_are_up_to_date(capsys):
-    if not print_fonts.installed():
+    if not print_fonts.installed(django_settings.EXPORT_FONT_DIR):
         pytest.skip("print fonts not built")
     call_command("build_print_fonts")
     assert "已是最新" in capsys.readouterr().out
 
 
 @needs_print_fonts
+@needs_the_accelerator
 def test_tables_print_in_the_print_font_and_rare_characters_fall_back_to_noto(project):
     project.name = "残疾人就业服务中心运转经费"
     project.fund_use = "保障单位正常运转"
@@ -92,12 +102,11 @@ def test_tables_print_in_the_print_font_and_rare_characters_fall_back_to_noto(pr
 
 
 @needs_print_fonts
+@needs_the_accelerator
 def test_the_print_font_shapes_zh_cn_text_as_noto_does():
     """The copy keeps only the zh-CN language system of Noto's layout tables; text set in it
     takes exactly the room and the glyphs it takes in Noto Serif CJK SC (Latin included)."""
     from weasyprint import CSS
-
-    from budgetapp.exports import pdf_render
 
     text = "项目编码13070021F97VGKGDY9NNO，预算数1,273.72万元；满意度≥95%（省设定）“好”—Ab fi"
 
@@ -119,11 +128,13 @@ def test_the_print_font_shapes_zh_cn_text_as_noto_does():
 
 
 def test_the_print_font_keeps_only_the_zh_cn_language_system():
-    if not print_fonts.installed():
+    if not print_fonts.installed(django_settings.EXPORT_FONT_DIR):
         pytest.skip("print fonts not built")
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(print_fonts.font_files()["regular"]), lazy=True)
+    font = TTFont(
+        str(print_fonts.font_files(django_settings.EXPORT_FONT_DIR)["regular"]), lazy=True
+    )
     systems = {
         system.LangSysTag
         for record in font["GSUB"].table.ScriptList.ScriptRecord

@@ -2,9 +2,10 @@
 
 An entry is keyed by a hash of exactly what WeasyPrint is given (the table's HTML, which holds
 every printed value: for a department table also its list of projects, the unit's name and its
-region's layout) and of everything else the output depends on (`RENDERER_VERSION`: the print
-stylesheet, the WeasyPrint and pikepdf versions and the format of an entry). A changed table
-gets a new key; the entries of its old content are simply never read again and expire.
+region's layout) and of everything else the output depends on (`renderer_version()`: the
+print stylesheet, the accelerators on, the print font, the WeasyPrint and pikepdf versions and
+the format of an entry). A changed table gets a new key; the entries of its old content are
+simply never read again and expire.
 
 The entries live in the cache named `exports` of `CACHES` (`PrintedTablesCache`, a file-based
 cache, in production; in memory for the tests); without that entry nothing is cached.
@@ -23,30 +24,29 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 
+from . import pdf_render
 from .pdf_footer import PAGE_FOOTER
-from .pdf_render import CONTINUED_PART_CSS, PART_CSS, PDF_OPTIONS, PRINT_CSS
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "exports"
 # Bump when the layout code, the HTML renderer or the entries' format change in a way the HTML
 # itself does not show.
-FORMAT_VERSION = 4  # 4: grid lines drawn by grid_lines.py
+FORMAT_VERSION = 5  # 5: the accelerators on are part of the key
+
+
+def renderer_version() -> str:
+    return _renderer_version(pdf_render.current_config())
 
 
 @cache
-def renderer_version() -> str:
+def _renderer_version(config: pdf_render.PrintConfig) -> str:
     import pikepdf
     import weasyprint
 
-    from . import print_fonts
-
-    stylesheet = hashlib.sha256(PRINT_CSS.read_bytes()).hexdigest()[:16]
-    fonts = f"print {print_fonts.CHARSET_VERSION}" if print_fonts.installed() else "full"
     return (
         f"v{FORMAT_VERSION}/weasyprint {weasyprint.__version__}/pikepdf {pikepdf.__version__}/"
-        f"fonts {fonts}/"
-        f"css {stylesheet}/{PART_CSS}/{CONTINUED_PART_CSS}/{PAGE_FOOTER}/{sorted(PDF_OPTIONS.items())}"
+        f"{pdf_render.signature()}/{PAGE_FOOTER}/{sorted(pdf_render.PDF_OPTIONS.items())}"
     )
 
 

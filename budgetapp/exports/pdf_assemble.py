@@ -129,23 +129,26 @@ class BookAssembler:
 
     def finish(self, footer: FooterLayout) -> bytes:
         out = self.out
-        footer_font = self.fonts.get(footer.font_hash)
-        if footer_font is None:
-            probe = pikepdf.open(io.BytesIO(footer.probe))
-            self.sources.append(probe)
-            template = out.copy_foreign(probe.pages[0].Resources.Font[Name("/" + footer.font_hash)])
+        footer_font = self.fonts.get(footer.font_hash) if footer.shared else None
+        if footer.shared and footer_font is None:
+            template = self._probe_font(footer)
             footer_font = _MergedFont(footer.font_hash, footer.font, template)
             self.fonts[footer.font_hash] = footer_font
-        footer_font.add(footer.font, only=set(footer.glyphs.values()))
+        if footer_font is not None:
+            footer_font.add(footer.font, only=set(footer.glyphs.values()))
         # Each font is subset once for the whole book; HarfBuzz subsets them side by side.
         with ThreadPoolExecutor(max_workers=max(1, len(self.fonts))) as threads:
             programs = list(threads.map(_MergedFont.subset, self.fonts.values()))
         for merged, program in zip(self.fonts.values(), programs, strict=True):
             merged.write(out, program)
+        # Fonts not deferred: the probe's own subset holds every character of a footer.
+        footer_dictionary = (
+            footer_font.dictionary if footer_font is not None else self._probe_font(footer)
+        )
         for font_dictionary, part_fonts in self.font_dictionaries:
             for font_hash in part_fonts:
                 font_dictionary[Name("/" + font_hash)] = self.fonts[font_hash].dictionary
-            font_dictionary[FOOTER_FONT] = footer_font.dictionary
+            font_dictionary[FOOTER_FONT] = footer_dictionary
 
         self.parent_tree.sort(key=lambda pair: pair[0])
         self.structure_root.ParentTree = out.make_indirect(
@@ -166,6 +169,12 @@ class BookAssembler:
             compress_streams=True,
         )
         return buffer.getvalue()
+
+    def _probe_font(self, footer: FooterLayout):
+        """The footer's font dictionary as the probe page embeds it, copied into the book."""
+        probe = pikepdf.open(io.BytesIO(footer.probe))
+        self.sources.append(probe)
+        return self.out.copy_foreign(probe.pages[0].Resources.Font[Name("/" + footer.font_hash)])
 
 
 class _MergedFont:

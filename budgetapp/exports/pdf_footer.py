@@ -1,16 +1,24 @@
 """The page footer of a book, measured once per process on print.css's own footer: the
 assembler writes `第 N 页 共 M 页` on every page where and in the font WeasyPrint would.
 
+With font deferral on, the footer's font is the book's (subset once with the tables' glyphs);
+off, the probe page's own embedded subset, which holds every character a footer can need, is
+the footer's font, read from the probe PDF alone.
+
 This module must not use Django: the PDF worker processes import it.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass
 from functools import cache
 
+import pikepdf
+
 from .accelerators import font_deferral
-from .pdf_render import PDF_OPTIONS, render_document, stylesheet
+from .pdf_render import PDF_OPTIONS, PrintConfig, current_config, render_document, stylesheet
 from .pdf_types import FontUnavailable, FontUse
 
 # The footer the assembler writes on every page of a book: print.css's @bottom-center content
@@ -31,19 +39,21 @@ class FooterLayout:
     baseline_y: float  # points from the bottom edge
     glyphs: dict[str, int]  # character -> glyph id
     probe: bytes  # the PDF measured: its font dictionary serves a book none of whose tables
-    # uses the footer's font
+    # uses the footer's font, or whose fonts are not deferred
+    shared: bool = True  # a deferred font: subset once for the book with the tables' glyphs
 
 
-@cache
 def footer_layout() -> FooterLayout:
     """Print an empty page whose footer holds every character a footer can need, and measure it.
 
     The footer keeps print.css's font, size and position; only its text is replaced, and it is
-    centred, so its centre is the centre of any footer.
+    centred, so its centre is the centre of any footer. Once per process and configuration.
     """
-    import io
+    return _footer_layout(current_config())
 
-    import pikepdf
+
+@cache
+def _footer_layout(config: PrintConfig) -> FooterLayout:
     from weasyprint import CSS
 
     probe = CSS(string=f'@page {{ @bottom-center {{ content: "{FOOTER_CHARACTERS}" }} }}')
@@ -55,26 +65,53 @@ def footer_layout() -> FooterLayout:
     with pikepdf.open(io.BytesIO(pdf)) as parsed:
         page = parsed.pages[0]
         runs = _text_runs(page)
-    if len(runs) != 1:
-        raise FontUnavailable(f"the footer probe printed {len(runs)} text runs")
+        if len(runs) != 1:
+            raise FontUnavailable(f"the footer probe printed {len(runs)} text runs")
+        font_name = runs[0][0]
+        if font_name in deferred:
+            use = font_deferral.font_uses(document, deferred)[font_name]
+        else:
+            use = _font_use(page.Resources.Font[pikepdf.Name("/" + font_name)])
     font_name, size, x, y, codes, adjustments = runs[0]
-    fonts = [font for font in document.fonts.values() if font.hash == font_name]
-    if not fonts or font_name not in deferred:
-        raise FontUnavailable("the footer's font cannot be shared with the book")
-    use = FontUse(family=fonts[0].family, weight=int(fonts[0].weight), style=int(fonts[0].style))
-    for font in fonts:
-        use.to_unicode.update(font.to_unicode)
-        use.widths.update(font.widths)
     glyphs = {use.to_unicode.get(code, ""): code for code in codes}
     if any(character not in glyphs for character in FOOTER_CHARACTERS):
         raise FontUnavailable("the footer's font lacks a character of the footer")
     advance = (sum(use.widths.get(code, 0) for code in codes) - sum(adjustments)) / 1000 * size
-    return FooterLayout(font_name, use, size, x + advance / 2, y, glyphs, pdf)
+    shared = font_name in deferred
+    return FooterLayout(font_name, use, size, x + advance / 2, y, glyphs, pdf, shared)
+
+
+def _font_use(font) -> FontUse:
+    """Glyph widths and text of an embedded Type 0 font, from its /W array and ToUnicode CMap."""
+    use = FontUse(family=str(font.get("/BaseFont", "")).lstrip("/"), weight=400, style=0)
+    items = list(font.DescendantFonts[0].get("/W", []))
+    index = 0
+    while index < len(items):
+        first = int(items[index])
+        if isinstance(items[index + 1], pikepdf.Array):  # first [w1 w2 …]
+            for offset, width in enumerate(items[index + 1]):
+                use.widths[first + offset] = float(width)
+            index += 2
+        else:  # first last width
+            for glyph in range(first, int(items[index + 1]) + 1):
+                use.widths[glyph] = float(items[index + 2])
+            index += 3
+    cmap = font.ToUnicode.read_bytes().decode("latin-1") if "/ToUnicode" in font else ""
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
+        for glyph, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            use.to_unicode[int(glyph, 16)] = bytes.fromhex(text).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.DOTALL):
+        for low, high, text in re.findall(
+            r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block
+        ):
+            start = int(text, 16)
+            for offset, glyph in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                use.to_unicode[glyph] = chr(start + offset)
+    return use
 
 
 def _text_runs(page) -> list[tuple[str, float, float, float, list[int], list[float]]]:
     """(font, size in points, x, y, glyph ids, TJ adjustments) of each text run of a page."""
-    import pikepdf
 
     def multiply(m, n):
         a, b, c, d, e, f = m

@@ -17,7 +17,7 @@ from functools import partial
 
 from .accelerators import font_deferral
 from .pdf_render import PDF_OPTIONS, part_stylesheet, render_document
-from .pdf_types import Bookmark, FontUse, PartSource, RenderedPart
+from .pdf_types import Bookmark, PartSource, RenderedPart
 
 
 def render_part(source: PartSource) -> RenderedPart:
@@ -26,15 +26,7 @@ def render_part(source: PartSource) -> RenderedPart:
         document = render_document(source.html, part_stylesheet(source.continued))
         prefix = hashlib.sha256(source.html.encode()).hexdigest()[:12]
         pdf = document.write_pdf(finisher=partial(_unique_header_ids, prefix), **PDF_OPTIONS)
-    fonts: dict[str, FontUse] = {}
-    for font in document.fonts.values():
-        if font.hash not in deferred:
-            continue
-        use = fonts.setdefault(
-            font.hash, FontUse(family=font.family, weight=int(font.weight), style=int(font.style))
-        )
-        use.to_unicode.update(font.to_unicode)
-        use.widths.update(font.widths)
+    fonts = font_deferral.font_uses(document, deferred) if deferred else {}
     bookmarks = []
     for number, page in enumerate(document.pages):
         for level, label, (x, y), state in page.bookmarks:

@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from .pdf_parts import render_part
+from .pdf_render import PrintConfig, configure, current_config
 from .pdf_types import PartSource, RenderedPart
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+_pool_config: PrintConfig | None = None
 _pool_lock = threading.Lock()
 
 
@@ -83,9 +85,10 @@ def default_workers() -> int:
 
 
 def _executor(workers: int) -> ProcessPoolExecutor:
-    global _pool, _pool_size
+    global _pool, _pool_size, _pool_config
+    config = current_config()
     with _pool_lock:
-        if _pool is None or _pool_size < workers:
+        if _pool is None or _pool_size < workers or _pool_config != config:
             if _pool is not None:
                 _pool.shutdown(wait=False)
             # A fork server, not fork: the web process may have threads (and open database
@@ -93,15 +96,19 @@ def _executor(workers: int) -> ProcessPoolExecutor:
             # once; workers forked from it start at once and stay for the life of the process.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["weasyprint", __name__])
+            # The workers print as this process does: the font folder and the accelerators are
+            # handed over (they never read Django's settings).
             _pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=_warm_up
+                max_workers=workers, mp_context=context, initializer=_warm_up, initargs=(config,)
             )
-            _pool_size = workers
+            _pool_size, _pool_config = workers, config
         return _pool
 
 
-def _warm_up() -> None:
-    """Load the fonts and the stylesheet in a new worker before its first table."""
+def _warm_up(config: PrintConfig) -> None:
+    """Print as the parent process does; load the fonts and the stylesheet in a new worker
+    before its first table."""
+    configure(config)
     try:
         html = '<html lang="zh-CN"><body><h1>第一部分</h1><p>表 1</p></body></html>'
         render_part(PartSource(html, continued=True))
@@ -115,11 +122,11 @@ def _warm_up() -> None:
 
 
 def shutdown_pool() -> None:
-    global _pool, _pool_size
+    global _pool, _pool_size, _pool_config
     with _pool_lock:
         if _pool is not None:
             _pool.shutdown(wait=False, cancel_futures=True)
-        _pool, _pool_size = None, 0
+        _pool, _pool_size, _pool_config = None, 0, None
 
 
 atexit.register(shutdown_pool)

@@ -13,6 +13,10 @@ The copy is built once per installation (`python manage.py build_print_fonts`, r
 renamed). print.css names it first and Noto Serif CJK SC second, so a character outside the
 copy (a rare name character) is still printed, in the full font, by Pango's per-character
 fallback. Without the copy the exports are the same, only slower; the app warns at start-up.
+Handing the copy to WeasyPrint is the `print_font` accelerator (accelerators/print_font.py).
+
+This module must not use Django (the PDF worker processes check which files are built): the
+folder, `EXPORT_FONT_DIR`, is passed in.
 """
 
 from __future__ import annotations
@@ -21,10 +25,6 @@ import json
 import logging
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-
-from django.conf import settings
-
-logger = logging.getLogger(__name__)
 
 PRINT_FAMILY = "BudgetApp Serif SC"
 SOURCE_FAMILY = "Noto Serif CJK SC"
@@ -61,12 +61,8 @@ PRINT_LANGUAGE_SYSTEM = "ZHS "
 _VERTICAL_FEATURES = frozenset({"vert", "vrt2", "vkrn", "vpal", "valt", "vhal", "vchw", "vjmo"})
 
 
-def font_dir() -> Path:
-    return Path(settings.EXPORT_FONT_DIR)
-
-
-def font_files() -> dict[str, Path]:
-    return {weight: font_dir() / f"budgetapp-serif-sc-{weight}.otf" for weight in SOURCES}
+def font_files(font_dir: Path) -> dict[str, Path]:
+    return {weight: Path(font_dir) / f"budgetapp-serif-sc-{weight}.otf" for weight in SOURCES}
 
 
 def character_set() -> set[int]:
@@ -91,10 +87,10 @@ def _wanted_stamp() -> dict:
     return {"charset": CHARSET_VERSION, "family": PRINT_FAMILY, "sources": sources}
 
 
-def installed() -> list[Path]:
-    """The built font files, if they are complete and built from the fonts installed now."""
-    files = font_files()
-    stamp = font_dir() / STAMP
+def installed(font_dir: Path) -> list[Path]:
+    """The font files built in `font_dir`, if complete and built from the fonts installed now."""
+    files = font_files(font_dir)
+    stamp = Path(font_dir) / STAMP
     if not stamp.exists() or not all(path.exists() for path in files.values()):
         return []
     try:
@@ -160,43 +156,20 @@ def _build_one(source: Path, target: Path) -> None:
     partial.replace(target)
 
 
-def build(*, force: bool = False) -> list[Path]:
-    """Build the font files (both weights in parallel); a no-op when they are up to date."""
-    if not force and installed():
-        return list(font_files().values())
+def build(font_dir: Path, *, force: bool = False) -> list[Path]:
+    """Build the font files into `font_dir` (both weights in parallel); a no-op when they are
+    up to date."""
+    if not force and installed(font_dir):
+        return list(font_files(font_dir).values())
     missing = [str(path) for path in SOURCES.values() if not path.exists()]
     if missing:
         raise FileNotFoundError(
             "找不到 Noto Serif CJK 字体（请安装 fonts-noto-cjk）：" + "，".join(missing)
         )
-    files = font_files()
+    files = font_files(font_dir)
     with ProcessPoolExecutor(max_workers=len(files)) as pool:
         futures = [pool.submit(_build_one, SOURCES[w], files[w]) for w in files]
         for future in futures:
             future.result()
-    (font_dir() / STAMP).write_text(json.dumps(_wanted_stamp()), encoding="utf-8")
+    (Path(font_dir) / STAMP).write_text(json.dumps(_wanted_stamp()), encoding="utf-8")
     return list(files.values())
-
-
-def register(font_configuration) -> bool:
-    """Add the built fonts to a WeasyPrint FontConfiguration; False if they are not built.
-
-    Uses the configuration's Fontconfig handle as WeasyPrint's own @font-face loading does
-    (weasyprint/text/fonts.py), so the fonts are found by family name without a global
-    Fontconfig setup.
-    """
-    files = installed()
-    if not files:
-        return False
-    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
-
-    # The font map holds a reference to this config (WeasyPrint 70, FontConfiguration.__init__).
-    config = font_configuration._config
-    added = [fontconfig.FcConfigAppFontAddFile(config, str(path).encode()) for path in files]
-    if not all(added):
-        logger.warning("Print fonts in %s could not be loaded; using the full fonts.", font_dir())
-        return False
-    pangoft2.pango_fc_font_map_config_changed(
-        ffi.cast("PangoFcFontMap *", font_configuration.font_map)
-    )
-    return True

@@ -17,18 +17,17 @@ from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budgetapp.core.text import clean_text
 from budgetapp.layouts.document import Caption, Cell, CellFormat, Document, Grid, Heading, Paragraph
 
+from . import accelerators
+from .accelerators import xlsx_styles
 from .book import Book
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -194,52 +193,30 @@ def _caption(ws: Worksheet, row: int, columns: int, caption: Caption) -> None:
             _merge(ws, row, start, row, end)
 
 
-def _merge(ws: Worksheet, row: int, column: int, last_row: int, last_column: int, style=None):
-    """Merge a range: what `ws.merge_cells` does, less its border bookkeeping (a third of the
-    time of a large book). The covered cells get `style` (the grid's border), if given."""
-    coordinates = CellRange(min_row=row, min_col=column, max_row=last_row, max_col=last_column)
-    ws.merged_cells.add(MergedCellRange(ws, coordinates.coord))
-    for rr in range(row, last_row + 1):
-        for cc in range(column, last_column + 1):
-            if (rr, cc) != (row, column):
-                covered = ws._cells[rr, cc] = MergedCell(ws, row=rr, column=cc)
-                if style is not None:
-                    style(covered)
+def _merge(ws: Worksheet, row: int, column: int, last_row: int, last_column: int) -> None:
+    """Merge a range whose first cell has no border yet (`merge_cells` would copy it onto the
+    covered cells' edges, one side at a time: formats the workbook keeps though no cell uses
+    them)."""
+    if accelerators.active("xlsx_styles"):
+        xlsx_styles.merge(ws, row, column, last_row, last_column)
+    else:
+        ws.merge_cells(start_row=row, start_column=column, end_row=last_row, end_column=last_column)
 
 
 class _GridStyles:
-    """The formats of grid cells, registered with the workbook once.
-
-    Assigning a Font, Border or Alignment makes openpyxl hash the whole object to find it in
-    the workbook's list of formats: half the time of a large book. A cell's formats are a
-    small array of indexes into those lists (`cell._style`), so each combination is assigned
-    the ordinary way once and then copied.
-    """
-
-    def __init__(self) -> None:
-        self._arrays: dict[tuple, StyleArray] = {}
+    """The formats of grid cells, assigned the ordinary way (the stock path of
+    `accelerators.xlsx_styles.GridStyles`, which copies them)."""
 
     def apply(self, target, align: str, number_format: str | None) -> None:
-        key = (align, number_format)
-        array = self._arrays.get(key)
-        if array is None:
-            target.font = BODY_FONT
-            target.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
-            target.border = GRID_BORDER
-            if number_format:
-                target.number_format = number_format
-            target.quotePrefix = False
-            self._arrays[key] = StyleArray(target._style)
-        else:
-            target._style = StyleArray(array)
+        target.font = BODY_FONT
+        target.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+        target.border = GRID_BORDER
+        if number_format:
+            target.number_format = number_format
+        target.quotePrefix = False
 
     def apply_border(self, target) -> None:
-        array = self._arrays.get("border")
-        if array is None:
-            target.border = GRID_BORDER
-            self._arrays["border"] = StyleArray(target._style)
-        else:
-            target._style = StyleArray(array)
+        target.border = GRID_BORDER
 
 
 _styles: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -248,18 +225,29 @@ _styles: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _grid(
     ws: Worksheet, top: int, grid: Grid, widths: list[float], heights: dict[int, float]
 ) -> None:
-    styles = _styles.setdefault(ws.parent, _GridStyles())
+    if accelerators.active("xlsx_styles"):
+        styles = _styles.get(ws.parent)
+        if styles is None:
+            styles = _styles[ws.parent] = xlsx_styles.GridStyles(BODY_FONT, GRID_BORDER)
+    else:
+        styles = _GridStyles()
     spanning: list[tuple[int, int, float]] = []  # (first row, row count, points needed)
     for r, c, cell in grid.placed():
         row, column = top + r, 1 + c
         target = ws.cell(row=row, column=column)
         number_format = _set_value(target, cell)
         quoted = target.quotePrefix
+        last_row, last_column = row + cell.rowspan - 1, column + cell.colspan - 1
+        merged = cell.rowspan > 1 or cell.colspan > 1
+        if merged:
+            _merge(ws, row, column, last_row, last_column)
         styles.apply(target, cell.align, number_format)
         target.quotePrefix = quoted
-        last_row, last_column = row + cell.rowspan - 1, column + cell.colspan - 1
-        if cell.rowspan > 1 or cell.colspan > 1:
-            _merge(ws, row, column, last_row, last_column, styles.apply_border)
+        if merged:  # the covered cells keep the grid's lines (an unmerge keeps them too)
+            for rr in range(row, last_row + 1):
+                for cc in range(column, last_column + 1):
+                    if (rr, cc) != (row, column):
+                        styles.apply_border(ws.cell(row=rr, column=cc))
         width = sum(widths[c : c + cell.colspan]) if c < len(widths) else TOTAL_WIDTH
         needed = wrapped_lines(cell.text, width) * LINE_HEIGHT + 4
         if cell.rowspan == 1:

@@ -1,4 +1,5 @@
-"""Font subsetting deferred from a book's parts to the book: WeasyPrint's `Font` wrapped.
+"""Font subsetting deferred from a book's parts to the book (an accelerator: WeasyPrint's
+`Font.__init__` and `Font.clean` wrapped, its `Font` objects read).
 
 WeasyPrint embeds a subset of each font in every PDF it writes; for a CJK font that subset
 costs a fixed ~20 ms and ~150 KB however few glyphs are used, so a hundred parts would each
@@ -6,7 +7,8 @@ carry their own. Instead a part records the glyphs it uses and embeds a placehol
 assembler subsets each font once for the whole book (the glyph ids are the font's own,
 WeasyPrint keeps them when subsetting, so the parts' text needs no change). Fonts that cannot
 be deferred (variable or colour fonts, glyphs missing from the font, no HarfBuzz subsetter)
-are embedded in the part as usual and kept as they are.
+are embedded in the part as usual and kept as they are. Off, every part embeds its own
+subsets, as WeasyPrint does, and the assembler keeps them: a larger book, printed slower.
 
 This module must not use Django: the PDF worker processes import it.
 """
@@ -22,7 +24,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
+from .. import accelerators
 from ..pdf_types import FontUnavailable, FontUse
+
+# The versions of the libraries whose internals this uses, on which it was proven: parts and
+# books read as when printed in one pass, with every font embedded once.
+PROVEN_ON = {"weasyprint": "70.0"}
 
 _local = threading.local()
 # While set (to a dict), fonts met by WeasyPrint's font embedding are deferred and recorded there.
@@ -54,9 +61,18 @@ def install() -> None:
             _wrap_font(fonts)
 
 
+def on() -> bool:
+    """Whether fonts are deferred in this process (the accelerator on, and HarfBuzz able)."""
+    return accelerators.active("font_deferral") and deferral_supported()
+
+
 @contextmanager
 def deferring() -> Iterator[dict]:
-    """Defer the fonts of the document written inside: yields the fonts deferred, by hash."""
+    """Defer the fonts of the document written inside: yields the fonts deferred, by hash
+    (none when the accelerator is off)."""
+    if not on():
+        yield {}
+        return
     install()
     deferred: dict = {}
     token = _deferring.set(deferred)
@@ -76,7 +92,7 @@ def _wrap_font(fonts) -> None:
         return read_face(hb_object, ot_color, glyph)
 
     def __init__(self, *args, **kwargs):
-        if not deferral_supported():
+        if not on():
             return original_init(self, *args, **kwargs)
         _local.reading_font = True
         try:
@@ -143,6 +159,20 @@ def deferral_supported() -> bool:
         and callable(getattr(fonts.Font, "clean", None))
         and callable(getattr(fonts.Font, "subset", None))
     )
+
+
+def font_uses(document, deferred: dict) -> dict[str, FontUse]:
+    """The deferred fonts of a written document, with the glyphs it used, by font hash."""
+    uses: dict[str, FontUse] = {}
+    for font in document.fonts.values():
+        if font.hash not in deferred:
+            continue
+        use = uses.setdefault(
+            font.hash, FontUse(family=font.family, weight=int(font.weight), style=int(font.style))
+        )
+        use.to_unicode.update(font.to_unicode)
+        use.widths.update(font.widths)
+    return uses
 
 
 def _deferrable(font) -> bool:

@@ -1,18 +1,20 @@
-"""The lines of the official grids, drawn by us rather than as CSS borders.
+"""The lines of the official grids, drawn by us rather than as CSS borders (an accelerator).
 
 Every cell of an official grid (`table.official-grid` of layouts/html.py) has a 0.5 pt black
-line on each side, as in the seeds. As CSS borders, WeasyPrint resolves the collapsed border
-of every grid edge while it lays the table out, then draws each edge of each cell as its own
-marked, saved and restored line: together about a tenth of the print time of a table.
+line on each side, as in the seeds. As CSS borders (print.css, the stock path), WeasyPrint
+resolves the collapsed border of every grid edge while it lays the table out, then draws each
+edge of each cell as its own marked, saved and restored line: together about a tenth of the
+print time of a table.
 
-print.css therefore gives the grids no borders and lays them out as a collapsed 0.5 pt grid
-would be: cells padded by half a line more on each side, tables by half a line
-(`box-decoration-break: clone` keeps that on every page a table continues on). Every text
-then sits exactly where it sat with borders. When WeasyPrint paints a page (`Page.paint`),
-the page's grid lines are stroked after it as one path, marked as an artifact as WeasyPrint
-marks borders (the tag tree is unchanged): on each edge of the table's grid where a cell has
-a side, running half a line past where another line meets it, as collapsed borders are
-drawn. A cell spanning rows across a page break stays open at the break, as it did.
+With this accelerator on, `CSS` is added after print.css: the grids have no borders and are
+laid out as a collapsed 0.5 pt grid would be, cells padded by half a line more on each side,
+tables by half a line (`box-decoration-break: clone` keeps that on every page a table continues
+on). Every text then sits exactly where it sits with borders. When WeasyPrint paints a page
+(`Page.paint`, wrapped per page, with the page's private `_page_box`), the page's grid lines
+are stroked after it as one path, marked as an artifact as WeasyPrint marks borders (the tag
+tree is unchanged): on each edge of the table's grid where a cell has a side, running half a
+line past where another line meets it, as collapsed borders are drawn. A cell spanning rows
+across a page break stays open at the break, as it does with borders.
 
 Not reproduced: WeasyPrint leaves the line open where a cell's own content breaks over a page;
 rows do not break inside (print.css), so that happens only to a row taller than a page. Its
@@ -23,19 +25,31 @@ Also not reproduced: a cell spanning both rows and columns that runs over a page
 the next page as one cell per column (WeasyPrint lays out no cell there, and two cells side by
 side ending on the same row look the same); the layouts' only such cell heads a table.
 
-tests/test_exports_speed.py prints every layout both ways and compares the pages pixel by
+tests/test_exports_speed.py prints the demo books both ways and compares the pages pixel by
 pixel and the text's position and order.
+
+This module must not use Django: the PDF worker processes import it.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-# The line of print.css's grids, in CSS pixels (0.5 pt); print.css pads by half of it.
+# The versions of the libraries whose internals this uses (WeasyPrint's boxes, Page.paint and
+# its drawing stream), on which it was proven to print what print.css's borders print.
+PROVEN_ON = {"weasyprint": "70.0"}
+
+# The line of print.css's grids, in CSS pixels (0.5 pt); `CSS` pads by half of it.
 LINE_WIDTH = 0.5 * 96 / 72
 GRID_CLASS = "official-grid"
+# After print.css: no borders, and the room they took as padding (print.css: 0.5 pt borders,
+# cells padded 2 pt 3 pt). Change the line here, in print.css and in LINE_WIDTH together.
+CSS = """
+.official-grid { border-collapse: separate; border-spacing: 0; padding: 0.25pt; }
+.official-grid th, .official-grid td { border: none; padding: 2.25pt 3.25pt; }
+"""
 
-__all__ = ["GRID_CLASS", "LINE_WIDTH", "draw_grid_lines", "grid_lines"]
+__all__ = ["CSS", "GRID_CLASS", "LINE_WIDTH", "PROVEN_ON", "draw_grid_lines", "grid_lines"]
 
 
 def draw_grid_lines(document) -> None:

@@ -1,5 +1,5 @@
 """What WeasyPrint works out again and again for the same input while laying out our tables,
-worked out once (wrappers, active for the documents laid out inside `reused()`).
+worked out once (an accelerator: wrappers, active for the documents laid out inside `reused()`).
 
 - **Line breaks.** WeasyPrint breaks every text into lines with Pango (`split_first_line`):
   for each line it builds a Pango layout, shapes the text and measures it, a fifth of a table's
@@ -40,7 +40,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["STYLE_PROPERTIES", "install", "reused", "stats"]
+__all__ = ["PROVEN_ON", "STYLE_PROPERTIES", "install", "reused", "stats"]
+
+# The versions of the libraries whose internals this wraps (`inline.split_first_line`,
+# `inline.strut`, `Layout.reactivate/deactivate`), on which its PDFs were proven byte-identical.
+PROVEN_ON = {"weasyprint": "70.0"}
 
 
 # Every computed property that weasyprint/text/line_break.py and weasyprint/text/fonts.py read

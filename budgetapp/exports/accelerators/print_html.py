@@ -1,5 +1,8 @@
 """Our print markup parsed by expat and matched against the only part of WeasyPrint's
-user-agent stylesheet that can apply to it (a subclass of WeasyPrint's `HTML`).
+user-agent stylesheet that can apply to it (an accelerator: a subclass of WeasyPrint's `HTML`
+that overrides its private `_ua_stylesheets` and does what its `__init__` does after parsing,
+with the private `weasyprint._find_base_url`). Off, WeasyPrint's own `HTML` parses with
+tinyhtml5 and matches its whole user-agent stylesheet: the same PDF, byte for byte.
 
 This module must not use Django: the PDF worker processes import it.
 """
@@ -10,6 +13,10 @@ import re
 from functools import cache
 
 from ..print_markup import PRINT_ELEMENTS, parse_print_html
+
+# The versions of the libraries whose internals this uses, on which it was proven to print
+# byte-identical PDFs (tests/test_exports_speed.py).
+PROVEN_ON = {"weasyprint": "70.0"}
 
 
 @cache
