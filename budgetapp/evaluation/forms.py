@@ -44,6 +44,8 @@ class EvaluationForm(forms.Form):
                 label=f"{_SOURCES[source]} {_COLUMNS[column]}",
                 error_messages={"required": "请填写金额（没有请填 0）。"},
             )
+            # Shown in a grid under column headings; the label names source and column.
+            self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
         guard_text_fields(self)
         _style(self)
 
