@@ -218,6 +218,7 @@ def save_evaluation(
     data: EvaluationInput,
     loaded_version: int | None,
     ip: str | None = None,
+    action: str = RevisionAction.EDIT,
 ) -> SelfEvaluation:
     """Save what the filer typed; scores by rule; a revision with old and new values."""
     locked = (
@@ -273,7 +274,7 @@ def save_evaluation(
         user=user,
         data=serialize_evaluation(locked, rows),
         before=before,
-        action=RevisionAction.EDIT,
+        action=action,
         ip=ip,
     )
     return locked

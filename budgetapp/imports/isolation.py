@@ -31,6 +31,7 @@ import selectors
 import signal
 import struct
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -108,6 +109,8 @@ class IsolatedReading:
     workbook: ParsedWorkbook | None
     error: str
     usage: ChildUsage
+    # The reader's plain answer, for readers other than the target tables' (`read_isolated`).
+    data: dict | None = None
 
 
 def proc_status_kb(field: str) -> int:
@@ -136,7 +139,13 @@ def _near_the_limit(start_mapped: int, memory_bytes: int) -> bool:
     return proc_status_kb("VmPeak") * 1024 - start_mapped > 0.75 * memory_bytes
 
 
-def _child_answer(data: bytes, memory_bytes: int, cpu_seconds: int, max_parsed: int) -> bytes:
+def _read_targets(data: bytes) -> dict:
+    return read_workbook(data).to_dict()
+
+
+def _child_answer(
+    data: bytes, memory_bytes: int, cpu_seconds: int, max_parsed: int, reader=_read_targets
+) -> bytes:
     """Runs in the child: the pickled ("ok", dict) or ("refused"|"memory"|"died", message)."""
     start_mapped = _mapped_bytes()
     try:
@@ -145,7 +154,7 @@ def _child_answer(data: bytes, memory_bytes: int, cpu_seconds: int, max_parsed: 
         limit = start_mapped + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-        reading = read_workbook(data).to_dict()
+        reading = reader(data)
         # What the preview would store: refused here, so the web process never receives it.
         size = len(json.dumps(reading, ensure_ascii=False).encode())
         answer = ("ok", reading) if size <= max_parsed else ("refused", too_large_message(size, max_parsed))  # fmt: skip
@@ -172,7 +181,14 @@ def _write_all(fd: int, payload: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _run_child(write_fd: int, data: bytes, memory_bytes: int, cpu_seconds: int, max_parsed: int):
+def _run_child(
+    write_fd: int,
+    data: bytes,
+    memory_bytes: int,
+    cpu_seconds: int,
+    max_parsed: int,
+    reader=_read_targets,
+):
     """The forked child's whole life; it never returns into the caller's stack.
 
     It first sends its own resident and mapped sizes: right after the fork its resident size
@@ -181,7 +197,7 @@ def _run_child(write_fd: int, data: bytes, memory_bytes: int, cpu_seconds: int, 
     status = 3
     try:
         _write_all(write_fd, _HEADER.pack(proc_status_kb("VmRSS") * 1024, _mapped_bytes()))
-        _write_all(write_fd, _child_answer(data, memory_bytes, cpu_seconds, max_parsed))
+        _write_all(write_fd, _child_answer(data, memory_bytes, cpu_seconds, max_parsed, reader))
         status = 0
     finally:
         os._exit(status)
@@ -203,7 +219,11 @@ def _receive(read_fd: int, deadline: float) -> tuple[bytes, bool]:
 
 
 def read_workbook_measured(
-    data: bytes, *, timeout: float | None = None, memory_mb: int | None = None
+    data: bytes,
+    *,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+    reader: Callable[[bytes], dict] | None = None,
 ) -> IsolatedReading:
     """`reader.read_workbook` in a child process, with what it cost (never raises for the
     file's sake: a refusal is `IsolatedReading.error`)."""
@@ -222,7 +242,7 @@ def read_workbook_measured(
     pid = os.fork()
     if pid == 0:  # pragma: no cover — the child (its work is measured by the parent)
         os.close(read_fd)
-        _run_child(write_fd, data, memory_bytes, cpu_seconds, max_parsed)
+        _run_child(write_fd, data, memory_bytes, cpu_seconds, max_parsed, reader or _read_targets)
     os.close(write_fd)
     try:
         payload, timed_out = _receive(read_fd, started + timeout)
@@ -239,7 +259,7 @@ def read_workbook_measured(
     else:  # died before it could say: the web process's sizes are the nearest figures
         start_rss, start_mapped = proc_status_kb("VmRSS") * 1024, _mapped_bytes()
     outcome, body = _judge(payload, timed_out, wait_status, seconds, timeout)
-    workbook = ParsedWorkbook.from_dict(body) if outcome == "ok" else None
+    workbook = ParsedWorkbook.from_dict(body) if outcome == "ok" and reader is None else None
     usage = ChildUsage(
         seconds=seconds,
         peak_rss=rusage.ru_maxrss * 1024,
@@ -250,7 +270,10 @@ def read_workbook_measured(
     )
     log = logger.info if outcome in ("ok", "refused") else logger.warning
     log("import: workbook read in a child process: %s", usage.describe())
-    return IsolatedReading(workbook=workbook, error="" if workbook else body, usage=usage)
+    ok = outcome == "ok"
+    return IsolatedReading(
+        workbook=workbook, error="" if ok else body, usage=usage, data=body if ok else None
+    )
 
 
 def _judge(
@@ -279,6 +302,22 @@ def read_workbook_isolated(
     if reading.workbook is None:
         raise UnreadableWorkbook(reading.error)
     return reading.workbook
+
+
+def read_isolated(
+    data: bytes,
+    *,
+    reader: Callable[[bytes], dict],
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+) -> dict:
+    """`reader(data)` (a pure function of the bytes returning plain data, e.g. the stages'
+    `read_stage.read_stage_workbook`) in the same limited child; UnreadableWorkbook on any
+    failure or limit."""
+    reading = read_workbook_measured(data, timeout=timeout, memory_mb=memory_mb, reader=reader)
+    if reading.data is None:
+        raise UnreadableWorkbook(reading.error)
+    return reading.data
 
 
 def _setting(name: str, default):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stage_views, views
 
 app_name = "imports"
 
@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.upload, name="upload"),
     path("<int:pk>/", views.preview, name="preview"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("stages/<str:kind>/<int:pk>/", stage_views.stage_import, name="stage"),
+    path(
+        "stages/<str:kind>/<int:pk>/confirm/",
+        stage_views.stage_import_confirm,
+        name="stage_confirm",
+    ),
 ]

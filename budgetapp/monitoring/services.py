@@ -290,6 +290,7 @@ def save_sheet(
     data: SheetInput,
     loaded_version: int | None,
     ip: str | None = None,
+    action: str = RevisionAction.EDIT,
 ) -> MonitoringSheet:
     """Save what the filer typed; lights recomputed; a revision with old and new values."""
     locked = (
@@ -339,7 +340,7 @@ def save_sheet(
         user=user,
         data=serialize_sheet(locked, rows),
         before=before,
-        action=RevisionAction.EDIT,
+        action=action,
         ip=ip,
     )
     return locked
