@@ -115,6 +115,8 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "may_withdraw": mine and evaluation.status == Status.SUBMITTED,
             "may_review": can_review(request.user, evaluation.unit)
             and evaluation.status == Status.SUBMITTED,
+            "may_publish": can_review(request.user, evaluation.unit)
+            and evaluation.status == Status.APPROVED,
             "problems": evaluation_problems(evaluation) if evaluation.is_editable else [],
             "transitions": transitions,
         },

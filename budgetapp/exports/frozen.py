@@ -138,7 +138,7 @@ def frozen_document(publication: Publication) -> Document:
 
 def frozen_table_book(publication: Publication) -> Book:
     """One published version as a book of one table (what its stored files print)."""
-    stem = publication.title if publication.kind == "project" else "部门整体绩效目标"
+    stem = publication.title if publication.kind != "department" else "部门整体绩效目标"
     return Book(
         title=publication.title,
         author=publication.unit_name,

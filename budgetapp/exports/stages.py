@@ -4,22 +4,34 @@ published carries the draft mark on every page and in its name, like a draft tar
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from budgetapp.audit.log import record
 from budgetapp.audit.models import EventKind
+from budgetapp.core.errors import NotAllowed, TableError
+from budgetapp.core.http import client_ip
 from budgetapp.evaluation.access import get_evaluation_for_user
 from budgetapp.evaluation.layout import evaluation_document
 from budgetapp.evaluation.models import SelfEvaluation
+from budgetapp.evaluation.services import serialize_evaluation
+from budgetapp.layouts.document import document_to_json
 from budgetapp.monitoring.access import get_sheet_for_user
 from budgetapp.monitoring.layout import monitoring_document
 from budgetapp.monitoring.models import MonitoringSheet
+from budgetapp.review import stage_workflow
 from budgetapp.targets.models import Status
 
+from . import published
 from .book import Book, BookEntry, Part, safe_filename
+from .models import Publication
 from .registry import EXPORTERS, Export
 from .views import download
 
@@ -73,3 +85,91 @@ def monitoring_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @never_cache
 def evaluation_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _download(request, get_evaluation_for_user(request.user, pk), fmt)
+
+
+# Publishing a self-evaluation (决算公开): frozen like a target table, files stored with it.
+
+
+def evaluation_snapshot(evaluation: SelfEvaluation) -> dict:
+    """The published data of a self-evaluation, shaped as the target tables' snapshots
+    (kind, version, fields with labels, rows by section) so open data reads it the same way."""
+    saved = serialize_evaluation(evaluation, [])["fields"]
+    fields = {"project": evaluation.table.name, "unit": evaluation.unit.name, **saved}
+    labels = {"project": "项目名称", "unit": "实施单位"}
+    labels.update({name: str(SelfEvaluation._meta.get_field(name).verbose_name) for name in saved})
+    rows = [
+        {
+            "id": row.pk,
+            "level1": row.level1,
+            "level2": row.level2,
+            "name": row.name,
+            "target": row.target,
+            "actual": row.actual,
+            "weight": str(row.weight),
+            "score": str(row.score),
+            "analysis": row.analysis,
+        }
+        for row in evaluation.rows.all()
+    ]
+    return {
+        "kind": "evaluation",
+        "version": evaluation.version,
+        "fields": fields,
+        "labels": labels,
+        "rows": {"indicators": rows},
+    }
+
+
+def freeze_evaluation(evaluation: SelfEvaluation, user) -> Publication:
+    """Keep the self-evaluation as printed now as its next published version."""
+    content_type = ContentType.objects.get_for_model(evaluation)
+    previous = Publication.objects.filter(content_type=content_type, object_id=evaluation.pk)
+    table = evaluation.table
+    data = evaluation_snapshot(evaluation)
+    return Publication.objects.create(
+        content_type=content_type,
+        object_id=evaluation.pk,
+        kind="evaluation",
+        unit=evaluation.unit,
+        year=evaluation.year,
+        number=previous.count() + 1,
+        title=evaluation.title,
+        label=f"{table.sequence}.{table.name}自评" if table.sequence else f"{table.name}自评",
+        sequence=table.sequence,
+        project_code=table.code,
+        project_name=table.name,
+        unit_code=evaluation.unit.code,
+        unit_name=evaluation.unit.name,
+        region_names=" ".join(region.name for region in evaluation.unit.region.ancestors()),
+        document=document_to_json(evaluation_document(evaluation)),
+        data=data,
+        published_at=timezone.now(),
+        published_by=user,
+    )
+
+
+def publish_evaluation(*, evaluation: SelfEvaluation, user, ip: str | None = None):
+    """Publish an approved self-evaluation: the state change, the frozen version and its stored
+    PDF/Excel in one transaction (a failed render publishes nothing)."""
+    with published.publishing() as stored:
+
+        def freeze(sheet: SelfEvaluation, actor) -> None:
+            version = freeze_evaluation(sheet, actor)
+            stored.extend(published.store_table_files(publication=version, user=actor))
+
+        return stage_workflow.publish(sheet=evaluation, user=user, freeze=freeze, ip=ip)
+
+
+@login_required
+@require_POST
+def evaluation_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_evaluation_for_user(request.user, pk)
+    try:
+        publish_evaluation(evaluation=evaluation, user=request.user, ip=client_ip(request))
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except TableError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "已公开。公众可在公开查询页看到此自评表。")
+    return redirect("evaluation:sheet", evaluation.pk)

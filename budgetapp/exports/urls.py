@@ -18,6 +18,11 @@ urlpatterns = [
         name="monitoring_sheet",
     ),
     path("evaluation/<int:pk>/export/<str:fmt>/", stages.evaluation_export, name="evaluation"),
+    path(
+        "stages/evaluation/<int:pk>/publish/",
+        stages.evaluation_publish,
+        name="evaluation_publish",
+    ),
     path("blank/", blank_views.blank_list, name="blank_list"),
     path(
         "blank/<int:year>/<str:layout>/<str:fmt>/",

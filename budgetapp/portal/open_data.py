@@ -35,6 +35,11 @@ ROW_FIELD_LABELS = {
     "total_budget": "项目总预算",
     "budget_total": "项目本年度预算",
     "fund_use": "主要支出方向和用途",
+    # 绩效自评 rows
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score": "得分",
+    "analysis": "偏差原因分析及改进措施",
 }
 
 

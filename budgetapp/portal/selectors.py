@@ -10,7 +10,7 @@ from budgetapp.exports.models import FileFormat, Publication, PublishedFile
 from budgetapp.exports.published import latest_book_file, publication_file
 from budgetapp.units.models import Region, Unit
 
-KINDS = ("project", "department")
+KINDS = ("project", "department", "evaluation")
 
 
 def current_publications() -> QuerySet[Publication]:

@@ -74,6 +74,7 @@ def unit_year(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "unit": current,
             "year": year,
             "publications": publications,
+            "evaluations": [p for p in publications if p.kind == "evaluation"],
             "book_formats": selectors.published_book_formats(current, year),
             "crumbs": current.region.ancestors(),
         },
