@@ -105,6 +105,7 @@ format: deps
 bench: setup
 	bash bench/setup.sh
 	$(PY) bench/exports.py $(ARGS)
+	$(PY) bench/stages.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles tests/browser/axe/node_modules
