@@ -260,3 +260,28 @@ def test_downloads_of_both_stages(client, users, round_, evaluation):
     client.logout()
     login(client, users["colleague"])
     assert client.get(reverse("exports:evaluation", args=[evaluation.pk, "pdf"])).status_code == 404
+
+
+def test_a_resubmitted_sheet_shows_the_reviewer_what_changed(client, users, round_):
+    from budgetapp.monitoring import services as monitoring
+
+    sheet = round_.sheets.get()
+    login(client, users["owner"])
+    page = reverse("monitoring:sheet", args=[sheet.pk])
+    values = {
+        "保障正常办公人数": {"to_date": "17人", "likelihood": "certain"},
+        "单位工作人员满意度": {"to_date": "96%", "likelihood": "certain"},
+    }
+    client.post(page, _sheet_post(sheet, **values))
+    client.post(reverse("monitoring:sheet_action", args=[sheet.pk, "submit"]))
+    monitoring.return_sheet(sheet=sheet, user=users["reviewer"], reason="满意度请核实")
+    sheet.refresh_from_db()
+    values["单位工作人员满意度"]["to_date"] = "95%"
+    client.post(page, _sheet_post(sheet, **values))
+    client.post(reverse("monitoring:sheet_action", args=[sheet.pk, "submit"]))
+    client.logout()
+    login(client, users["reviewer"])
+    html = client.get(page).content.decode()
+    assert "第2次提交与第1次提交相比" in html
+    assert "单位工作人员满意度 · 1–6月实际完成值" not in html  # labels are the stage's own
+    assert "单位工作人员满意度 · 实际完成值：96% → 95%" in html

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
 from budgetapp.layouts.html import render_html
+from budgetapp.review import stage_workflow
 from budgetapp.review.access import can_review
 from budgetapp.review.models import Transition
 from budgetapp.review.stage_workflow import StageProblems
@@ -119,6 +120,9 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             and evaluation.status == Status.APPROVED,
             "problems": evaluation_problems(evaluation) if evaluation.is_editable else [],
             "transitions": transitions,
+            "resubmission": stage_workflow.resubmission_changes(
+                evaluation, services.changes_between
+            ),
         },
     )
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
 from budgetapp.layouts.html import render_html
+from budgetapp.review import stage_workflow
 from budgetapp.review.access import can_review
 from budgetapp.review.models import Transition
 from budgetapp.review.stage_workflow import StageProblems
@@ -195,6 +196,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             and sheet_.status == Status.SUBMITTED,
             "problems": sheet_problems(sheet_) if sheet_.is_editable else [],
             "transitions": transitions,
+            "resubmission": stage_workflow.resubmission_changes(sheet_, services.changes_between),
             "light_label": Light.LABELS.get(sheet_.light, ""),
         },
     )

@@ -182,3 +182,18 @@ def publish(
     sheet.save(update_fields=["status", "published_at"])
     freeze(sheet, user)
     return entry
+
+
+def resubmission_changes(
+    sheet: Any, changes_between: Callable[[dict, dict], dict]
+) -> tuple[str, dict] | None:
+    """What a reviewer should see as changed: a resubmitted sheet against the previous
+    submission (old and new values, by `changes_between` of the stage), else None."""
+    kind = ContentType.objects.get_for_model(sheet)
+    latest = list(
+        Submission.objects.filter(content_type=kind, object_id=sheet.pk).order_by("-number")[:2]
+    )
+    if len(latest) < 2 or sheet.status != Status.SUBMITTED:
+        return None
+    new, old = latest
+    return f"第{new.number}次提交与第{old.number}次提交相比", changes_between(old.data, new.data)
