@@ -1,5 +1,5 @@
 """In headless Chromium, by keyboard only: a filer fills and submits one monitoring sheet and
-one self-evaluation; both pages pass axe (WCAG 2.2 AA)."""
+one self-evaluation; both pages pass axe (WCAG 2.2 AA) as a whole."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_filer_fills_a_monitoring_sheet_by_keyboard(
     log_in(browser, live_server.url, "owner")
     browser.get(f"{live_server.url}/monitoring/sheets/{sheet.pk}/")
     wait(browser).until(EC.presence_of_element_located((By.ID, "id_spent")))
-    assert_no_axe_violations(browser, context="main")
+    assert_no_axe_violations(browser)
 
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     _type(browser, "#id_spent", "55000")
@@ -83,7 +83,7 @@ def test_filer_fills_a_monitoring_sheet_by_keyboard(
     assert rows["保障正常办公人数"].light == Light.GREEN
     assert rows["单位工作人员满意度"].light == Light.AMBER
     assert rows["单位工作人员满意度"].causes == ["funding"]
-    assert_no_axe_violations(browser, context="main")
+    assert_no_axe_violations(browser)
 
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     tab_until(browser, "form[action$='/submit/'] button").send_keys(Keys.ENTER)
@@ -97,13 +97,13 @@ def test_filer_fills_a_monitoring_sheet_by_keyboard(
 def test_filer_self_evaluates_by_keyboard(browser, live_server, users, approved):
     log_in(browser, live_server.url, "owner")
     browser.get(f"{live_server.url}/evaluation/")
-    assert_no_axe_violations(browser, context="main")
+    assert_no_axe_violations(browser)
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     tab_until(browser, f"form[action$='/start/{approved.pk}/'] button").send_keys(Keys.ENTER)
     wait(browser).until(EC.presence_of_element_located((By.ID, "id_fiscal_executed")))
     evaluation = SelfEvaluation.objects.get()
     first, second = evaluation.rows.order_by("order")
-    assert_no_axe_violations(browser, context="main")
+    assert_no_axe_violations(browser)
 
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     _type(browser, "#id_fiscal_executed", "99000")
