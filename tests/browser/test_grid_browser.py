@@ -558,3 +558,103 @@ def test_long_text_grows_the_cell(browser, viewport, live_server, users, project
     grown = driver.execute_script("return arguments[0].clientHeight", description)
     assert grown > height
     assert re.search(r"/edit/$", driver.current_url)
+
+
+# --- every focus stop in sight --------------------------------------------------------------
+
+# The pinned (sticky or fixed) elements of the page, found once; then, for each focus stop,
+# whether it lies in the window and under none of them.
+PINNED_JS = """
+window.__pinned = Array.from(document.querySelectorAll('body *')).filter((e) => {
+  const p = getComputedStyle(e).position; return p === 'sticky' || p === 'fixed';
+});
+return window.__pinned.length;
+"""
+STOP_JS = """
+const el = document.activeElement;
+if (el === document.body) return null;
+const r = el.getBoundingClientRect();
+const name = el.id || el.name || el.textContent.trim().slice(0, 12);
+const bad = [];
+if (r.top < 0 || r.bottom > innerHeight) bad.push('outside the window');
+for (const other of window.__pinned) {
+  if (other.contains(el)) continue;
+  const o = other.getBoundingClientRect();
+  if (o.width && o.height && r.bottom > o.top + 0.5 && r.top < o.bottom - 0.5
+      && r.right > o.left && r.left < o.right) bad.push('under ' + other.className);
+}
+return [name, bad];
+"""
+
+
+@pytest.mark.parametrize("zoom", [1, 2], ids=["1366x768", "200%"])
+def test_no_focus_stop_of_the_editor_is_hidden(
+    browser, viewport, live_server, users, project, zoom
+):
+    """WCAG 2.4.11: Tab through every focus stop of the project editor, from the first to the
+    last; none may end up under the sticky 保存 bar (before: 6月底, 10月底, 12月底 and the rows
+    near the bottom) or outside the window."""
+    driver = browser
+    open_editor(driver, live_server.url, users["owner"].username, project)
+    viewport(1366, 768, zoom)
+    driver.get(driver.current_url)
+    wait(driver).until(EC.presence_of_element_located((By.ID, "grid-status")))
+    assert driver.execute_script(PINNED_JS) >= 1  # the save bar at least
+    stops, hidden = [], []
+    for _ in range(300):
+        press(driver, Keys.TAB)
+        settle(driver)
+        result = driver.execute_script(STOP_JS)
+        if result is None or (stops and result[0] == stops[0]):
+            break
+        name, bad = result
+        stops.append(name)
+        if bad:
+            hidden.append((name, bad))
+    for plan in ("id_plan_march", "id_plan_june", "id_plan_october", "id_plan_december"):
+        assert plan in stops
+    assert "id_indicators-1-basis" in stops
+    assert hidden == [], f"{len(hidden)} of {len(stops)} focus stops hidden: {hidden}"
+
+
+# --- rows deleted, Enter outside the grid ---------------------------------------------------
+
+
+def test_deleting_a_row_hands_focus_on_and_says_so(browser, viewport, live_server, users, project):
+    driver = browser
+    open_editor(driver, live_server.url, users["owner"].username, project)
+    first, second = all_rows(driver, "indicators")
+    delete = first.find_element(By.CSS_SELECTOR, '[data-action="delete-row"]')
+    focus(driver, delete)
+    press(driver, Keys.ENTER)
+    wait(driver).until(EC.invisibility_of_element(first))
+    assert active(driver) == second.find_element(By.CSS_SELECTOR, '[data-action="delete-row"]')
+    assert active(driver).get_attribute("aria-label") == "删除第1行"
+    said(driver, "已删除第1行（保存后生效），现共1行")
+    assert_in_sight(driver)
+    # The last row gone: focus goes to the add button, never to <body>.
+    press(driver, Keys.ENTER)
+    wait(driver).until(EC.invisibility_of_element(second))
+    add = driver.find_element(
+        By.CSS_SELECTOR, 'section[data-formset="indicators"] [data-action="add-row"]'
+    )
+    assert active(driver) == add
+    said(driver, "已删除第1行（保存后生效），现共0行")
+
+
+def test_enter_in_a_header_field_moves_on_and_does_not_submit(
+    browser, viewport, live_server, users, project
+):
+    driver = browser
+    open_editor(driver, live_server.url, users["owner"].username, project)
+    focus(driver, driver.find_element(By.ID, "id_plan_march"))
+    press(driver, Keys.ENTER)
+    assert active(driver).get_attribute("id") == "id_plan_june"
+    assert_in_sight(driver)
+    assert page_was_not_reloaded(driver)
+    # In a multi-line header field Enter is a line break, as ever.
+    fund_use = driver.find_element(By.ID, "id_fund_use")
+    focus(driver, fund_use)
+    press(driver, Keys.ENTER, "第二段")
+    assert fund_use.get_attribute("value") == "保障单位正常运转\n第二段"
+    assert page_was_not_reloaded(driver)
