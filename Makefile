@@ -4,6 +4,7 @@
 #                                 tests again with every export accelerator off, test-stock)
 #   make lint / make format       ruff
 #   make bench [ARGS="--runs 9"]   export benchmark, side by side with LibreOffice
+#   make load [ARGS="--pause 10"]  deadline-day load test (PostgreSQL on 127.0.0.1, locust)
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -21,7 +22,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export SE_OFFLINE := true
 export SE_AVOID_STATS := true
 
-.PHONY: help setup system-packages deps fonts axe run test test-stock lint format bench clean
+.PHONY: help setup system-packages deps fonts axe run test test-stock lint format bench load clean
 
 help:
 	@echo "make setup   - install system packages, create $(VENV), install requirements"
@@ -31,6 +32,7 @@ help:
 	@echo "make lint    - ruff check + ruff format --check + manage.py check --deploy"
 	@echo "make format  - ruff check --fix + ruff format"
 	@echo "make bench   - export benchmark vs targets and LibreOffice (ARGS=\"--runs 9\")"
+	@echo "make load    - deadline-day load test: 100 filers, gunicorn, PostgreSQL (ARGS=\"--pause 10\")"
 	@echo "make clean   - remove $(VENV), caches and collected static files"
 
 setup: deps fonts axe
@@ -106,6 +108,11 @@ bench: setup
 	bash bench/setup.sh
 	$(PY) bench/exports.py $(ARGS)
 	$(PY) bench/stages.py $(ARGS)
+
+# 100 filers saving at once against gunicorn on 127.0.0.1 and a throw-away PostgreSQL database
+# (bench/load.py; docs/deployment.md has the figures). About two minutes.
+load: setup
+	$(PY) bench/load.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles tests/browser/axe/node_modules
