@@ -250,8 +250,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
-# Processes printing the tables of a book in parallel; 0 = one per CPU, 1 = no extra process.
+# Processes printing the tables of a book in parallel in the task worker (`manage.py
+# run_task_worker`): the deployment's one PDF pool; 0 = one per CPU, 1 = no extra process.
+# Web processes have none: they print one table at a time (budgetapp/core/process.py).
 EXPORT_PDF_WORKERS = env_int("EXPORT_PDF_WORKERS", 0)
+# The task worker's CPU priority (`nice`, 0–19): exports take only the CPU filers leave.
+TASK_WORKER_NICE = env_int("TASK_WORKER_NICE", 10)
+# A unit's book of more tables than this is printed by the task worker, with a progress page;
+# up to this many tables it is printed in the request.
+EXPORT_BOOK_INLINE_TABLES = env_int("EXPORT_BOOK_INLINE_TABLES", 3)
 # The print font (a GB2312 cut of Noto Serif CJK SC, exports/print_fonts.py), built once per
 # installation by `manage.py build_print_fonts`; without it exports use the full font, slower.
 EXPORT_FONT_DIR = Path(env_str("EXPORT_FONT_DIR", default=str(BASE_DIR / "var" / "print-fonts")))
@@ -259,6 +266,10 @@ EXPORT_FONT_DIR = Path(env_str("EXPORT_FONT_DIR", default=str(BASE_DIR / "var" /
 # WeasyPrint and openpyxl, each on only with the library versions it was proven on). false:
 # every export takes the stock path, public APIs only: the same files, slower.
 EXPORT_ACCELERATORS = env_bool("EXPORT_ACCELERATORS", default=True)
+
+# A local folder where background exports write their file before it is stored (STORAGES);
+# empty: MEDIA_ROOT/exports/work. Never served.
+EXPORT_WORK_DIR = env_str("EXPORT_WORK_DIR", default="")
 
 # An uploaded Excel file waiting for its filer's confirmation (imports.ImportBatch) is deleted
 # after this many days; each new upload clears the expired ones, `purge_imports` does it too.

@@ -26,7 +26,10 @@ from .jobs import (
     is_expired,
     start_city_export,
 )
-from .models import ExportJob, JobStatus
+from .models import ExportJob, JobKind, JobStatus
+from .xlsx import MIMETYPE as XLSX_MIMETYPE
+
+EXPORT_MIMETYPES = {"pdf": "application/pdf", "xlsx": XLSX_MIMETYPE}
 
 
 @login_required
@@ -88,9 +91,12 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(str(error)) from error
     except ExportGone as error:
         raise Http404(str(error)) from error
-    response = stored_file_response(file, filename=job.filename, content_type="application/zip")
-    # A city export holds every table of the city, drafts included.
-    record(
-        kind=EventKind.DRAFT_DOWNLOAD, request=request, obj=job, details={"filename": job.filename}
-    )
+    content_type = "application/zip" if job.kind == JobKind.CITY else EXPORT_MIMETYPES[job.fmt]
+    response = stored_file_response(file, filename=job.filename, content_type=content_type)
+    # A city export holds every table of the city, a unit's book every table of the unit, drafts
+    # included.
+    details = {"filename": job.filename}
+    if job.kind == JobKind.BOOK:
+        details.update(format=job.fmt, year=job.year.year, unit=job.unit_id)
+    record(kind=EventKind.DRAFT_DOWNLOAD, request=request, obj=job, details=details)
     return response

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -34,7 +36,7 @@ from budgetapp.units.access import account_of, role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role, Unit
 
 from .book import safe_filename
-from .models import ExportJob, JobStatus, job_path
+from .models import ExportJob, JobKind, JobStatus, job_path
 from .registry import export_unit_book
 
 logger = logging.getLogger(__name__)
@@ -86,7 +88,9 @@ def start_city_export(*, user: User, year: BudgetYear) -> ExportJob:
         # One start at a time per user, so a double click cannot queue two exports.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         fail_stuck_jobs()
-        running = ExportJob.objects.filter(requested_by=user, status__in=ACTIVE).first()
+        running = ExportJob.objects.filter(
+            requested_by=user, kind=JobKind.CITY, status__in=ACTIVE
+        ).first()
         if running is not None:
             raise ExportAlreadyRunning(running)
         job = ExportJob.objects.create(
@@ -100,7 +104,7 @@ def start_city_export(*, user: User, year: BudgetYear) -> ExportJob:
 
 def get_job_for_user(user: User | AnonymousUser, pk: int) -> ExportJob:
     """A job its requester (or an administrator) may see; 404 for everybody else."""
-    jobs: QuerySet[ExportJob] = ExportJob.objects.select_related("year")
+    jobs: QuerySet[ExportJob] = ExportJob.objects.select_related("year", "unit")
     if role_of(user) != Role.ADMIN:
         jobs = jobs.filter(requested_by=user.pk) if user.is_authenticated else jobs.none()
     return get_object_or_404(jobs, pk=pk)
@@ -123,13 +127,10 @@ def run_city_export(job_id: int) -> None:
     job.status, job.total, job.done = JobStatus.RUNNING, len(units), 0
     job.started_at, job.unit_ids = timezone.now(), [unit.pk for unit in units]
     job.save(update_fields=["status", "total", "done", "started_at", "unit_ids"])
-    name = job_path(job, "")
-    final = Path(job.file.storage.path(name))
-    partial = final.with_name(final.name + PARTIAL_SUFFIX)
+    partial = work_file(job)
     current: Unit | None = None
     try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("wb") as buffer:
+        with partial.open("w+b") as buffer:
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 taken: set[str] = set()
                 for current in units:
@@ -139,24 +140,48 @@ def run_city_export(job_id: int) -> None:
                 current = None
             buffer.flush()
             os.fsync(buffer.fileno())
-        # Complete or not there at all: the ZIP appears under its final name in one step.
-        os.replace(partial, final)
+        name = store_work_file(job, partial)
     except Exception:
-        partial.unlink(missing_ok=True)
         logger.exception("Export job %s failed", job.pk)
         where = f"“{current.name}”的全本" if current is not None else "压缩文件"
-        _finish(
+        finish_job(
             job,
             status=JobStatus.FAILED,
             error=f"导出失败：{where}未能生成。请稍后重新导出；如仍失败，请联系管理员。",
         )
         return
+    finally:
+        partial.unlink(missing_ok=True)
     stem = safe_filename(f"{scope_name(job.requested_by)}_{job.year.year}_绩效目标全本")
-    if not _finish(job, status=JobStatus.DONE, file=name, filename=f"{stem}.zip"):
-        final.unlink(missing_ok=True)  # given up on meanwhile (timed out): never offered
+    if not finish_job(job, status=JobStatus.DONE, file=name, filename=f"{stem}.zip"):
+        job.file.storage.delete(name)  # given up on meanwhile (timed out): never offered
 
 
-def _finish(job: ExportJob, *, status: str, **fields) -> bool:
+def work_file(job: ExportJob) -> Path:
+    """Where a job's file is written before it is stored: a local folder (`work_dir`; named "<job id>-<random>…partial", so an abandoned one can be told from a running one)."""
+    folder = work_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = "zip" if job.kind == JobKind.CITY else job.fmt
+    return folder / f"{job.pk}-{uuid.uuid4().hex}.{suffix}{PARTIAL_SUFFIX}"
+
+
+class _WrittenFile(File):
+    """A finished file on the local disk: the file-system storage moves it into place (one
+    rename on the same disk) instead of copying it; any other storage (S3…) reads it."""
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
+
+
+def store_work_file(job: ExportJob, path: Path) -> str:
+    """Store a finished work file in the default storage (STORAGES); returns its name. It is
+    complete or not there at all: nobody is offered a file before the job records its name."""
+    with path.open("rb") as handle:
+        written = _WrittenFile(handle, name=path.name)
+        return job.file.storage.save(job_path(job, ""), written, max_length=255)
+
+
+def finish_job(job: ExportJob, *, status: str, **fields) -> bool:
     """End a running job; False if it is no longer running (marked failed by the timeout)."""
     return bool(
         ExportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
@@ -201,11 +226,18 @@ def purge_expired_exports(*, days: int | None = None) -> int:
     return expired
 
 
+def work_dir() -> Path:
+    """EXPORT_WORK_DIR, or by default a folder under MEDIA_ROOT (on the disk of the stored
+    files, so storing a finished file is one rename)."""
+    configured = getattr(settings, "EXPORT_WORK_DIR", "")
+    return Path(configured) if configured else Path(settings.MEDIA_ROOT) / "exports" / "work"
+
+
 def _remove_abandoned_partials() -> None:
-    folder = Path(settings.MEDIA_ROOT) / "exports" / "jobs"
+    folder = work_dir()
     if not folder.is_dir():
         return
-    # Named "<job id>-<random>.zip.partial": those of jobs still running are being written.
+    # Named "<job id>-<random>.<ext>.partial": those of jobs still running are being written.
     active = {
         str(pk)
         for pk in ExportJob.objects.filter(status=JobStatus.RUNNING).values_list("pk", flat=True)
@@ -225,9 +257,13 @@ def is_expired(job: ExportJob) -> bool:
 
 
 def downloadable_file(user: User, job: ExportJob):
-    """The job's ZIP, checked at download time: the job is done and not expired, and the user
-    still may export and still oversees every unit in it (roles and units change)."""
-    if role_of(user) not in (Role.REVIEWER, Role.ADMIN):
+    """The job's file, checked at download time: the job is done and not expired, and the user
+    still may export and still oversees every unit in it (roles and units change); for a
+    unit's book, still may read that unit's tables."""
+    if job.kind == JobKind.BOOK:
+        if not units_visible_to(user).filter(pk=job.unit_id).exists():
+            raise NotAllowed("您已不能查看此单位的表，不能下载此导出文件。")
+    elif role_of(user) not in (Role.REVIEWER, Role.ADMIN):
         raise NotAllowed("您当前的角色不能下载全市导出文件。")
     visible = set(units_visible_to(user).filter(pk__in=job.unit_ids).values_list("pk", flat=True))
     if set(job.unit_ids) - visible:

@@ -204,12 +204,19 @@ class JobStatus(models.TextChoices):
     EXPIRED = "expired", "已过期"
 
 
+class JobKind(models.TextChoices):
+    CITY = "city", "全市全本"
+    BOOK = "book", "单位全本"
+
+
 def job_path(instance: ExportJob, filename: str) -> str:
-    return f"exports/jobs/{instance.pk}-{uuid.uuid4().hex}.zip"
+    extension = "zip" if instance.kind == JobKind.CITY else instance.fmt
+    return f"exports/jobs/{instance.pk}-{uuid.uuid4().hex}.{extension}"
 
 
 class ExportJob(models.Model):
-    """A whole city's books exported in the background; its progress is shown to the requester."""
+    """An export done in the background, its progress shown to the requester: a whole city's
+    books as one ZIP (`jobs.py`), or one unit's book above a few tables (`book_jobs.py`)."""
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -220,11 +227,25 @@ class ExportJob(models.Model):
     year = models.ForeignKey(
         "units.BudgetYear", verbose_name="预算年度", on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField("类型", max_length=10, choices=JobKind.choices, default=JobKind.CITY)
+    # A unit's book: the unit and the format (a city export is PDFs in a ZIP).
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    fmt = models.CharField(
+        "格式", max_length=10, choices=FileFormat.choices, default=FileFormat.PDF
+    )
     status = models.CharField(
         "状态", max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING
     )
-    done = models.PositiveIntegerField("已完成单位数", default=0)
-    total = models.PositiveIntegerField("单位总数", default=0)
+    # Units of a city export, tables of a unit's book.
+    done = models.PositiveIntegerField("已完成数", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
     file = models.FileField("文件", upload_to=job_path, max_length=255, blank=True)
     filename = models.CharField("下载文件名", max_length=255, blank=True)
     error = models.TextField("错误信息", blank=True)
@@ -241,6 +262,8 @@ class ExportJob(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
+        if self.kind == JobKind.BOOK:
+            return f"{self.year.year}年单位全本导出（{self.get_status_display()}）"
         return f"{self.year.year}年全市导出（{self.get_status_display()}）"
 
     @property

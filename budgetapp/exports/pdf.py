@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from budgetapp.core import process
 from budgetapp.layouts.html import render_html
 
 from . import cache, pdf_footer, pdf_pool, pdf_render
@@ -61,11 +63,12 @@ def part_html(book: Book, heading: str, entry: BookEntry) -> str:
     return _compact(render_to_string("exports/book.html", {"book": book, "parts": parts}))
 
 
-def render_pdf(book: Book) -> bytes:
+def render_pdf(book: Book, *, progress: Callable[[int], None] | None = None) -> bytes:
+    """The book's PDF; `progress(n)` is told each time n more tables are printed."""
     if book.is_single_table or not book.entries():
         return _render_whole(book)
     try:
-        return render_book(book)
+        return render_book(book, progress=progress)
     except FontUnavailable as error:
         logger.warning("printing %s in one pass: %s", book.filename, error)
         return _render_whole(book, cached=False)
@@ -84,7 +87,7 @@ def _render_whole(book: Book, *, cached: bool = True) -> bytes:
     return pdf
 
 
-def render_book(book: Book) -> bytes:
+def render_book(book: Book, *, progress: Callable[[int], None] | None = None) -> bytes:
     """Print the parts not in the cache (in parallel when there are several), and join them.
 
     In book order, each table's part is looked up in the cache or handed to the printer; then
@@ -112,10 +115,17 @@ def render_book(book: Book) -> bytes:
                 part = parts[key] = printer.result(part)
                 cache.set_many({key: part})
             assembler.add(part)
+            if progress is not None:
+                progress(1)
         return assembler.finish(pdf_footer.footer_layout())
 
 
 def workers() -> int:
-    """Processes printing a book's tables: EXPORT_PDF_WORKERS, or one per CPU (1 = no pool)."""
+    """Processes printing a book's tables: EXPORT_PDF_WORKERS, or one per CPU (1 = no pool).
+
+    A web process has no pool: it prints one table at a time, in itself (core/process.py), so
+    the pool is sized once per deployment, in the task worker, not once per gunicorn worker."""
+    if process.is_web():
+        return 1
     configured = getattr(settings, "EXPORT_PDF_WORKERS", 0)
     return configured if configured and configured > 0 else pdf_pool.default_workers()

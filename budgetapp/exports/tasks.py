@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import jobs
+from . import book_jobs, jobs
 
 
 @task()
 def export_city_books(job_id: int) -> None:
     jobs.run_city_export(job_id)
+
+
+@task()
+def export_unit_book_task(job_id: int) -> None:
+    book_jobs.run_book_export(job_id)

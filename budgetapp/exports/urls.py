@@ -11,6 +11,11 @@ urlpatterns = [
         views.unit_book_export,
         name="unit_book",
     ),
+    path(
+        "units/<int:unit_pk>/<int:year>/book/<str:fmt>/start/",
+        views.unit_book_start,
+        name="unit_book_start",
+    ),
     path("review/<int:year>/summary.xlsx", views.city_summary_export, name="city_summary"),
     path(
         "monitoring/sheets/<int:pk>/export/<str:fmt>/",

@@ -6,22 +6,25 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from budgetapp.audit.log import record
 from budgetapp.audit.models import EventKind
 from budgetapp.targets.access import get_table_for_user
-from budgetapp.targets.models import DepartmentTable, ProjectTable
 from budgetapp.targets.models.base import Status
 from budgetapp.units.access import get_unit_for_user, role_of, units_visible_to
-from budgetapp.units.models import BudgetYear, Role
+from budgetapp.units.models import BudgetYear, Role, Unit
 
+from .book_jobs import prints_in_background, start_book_export, table_count
 from .jobs import scope_name
+from .models import FileFormat
 from .registry import EXPORTERS, Export, export_table, export_unit_book
 from .summary import city_summary
+
+FORMAT_LABELS = dict(FileFormat.choices)
 
 
 def download(export: Export) -> HttpResponse:
@@ -50,20 +53,48 @@ def table_export(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResp
     return download(export)
 
 
+def _readable_book(request: HttpRequest, unit_pk: int, year: int, fmt: str) -> tuple[Unit, int]:
+    """The unit (404 unless the user may read it) and its number of tables of the year."""
+    if fmt not in EXPORTERS:
+        raise Http404("没有这种导出格式。")
+    unit = get_unit_for_user(request.user, unit_pk)
+    tables = table_count(unit, year)
+    if not tables:
+        raise Http404("此单位本年度没有绩效目标表。")
+    return unit, tables
+
+
 @login_required
 @require_safe
 @never_cache
 def unit_book_export(request: HttpRequest, unit_pk: int, year: int, fmt: str) -> HttpResponse:
-    """Every table of a unit for a year, whatever its state, for its filers and reviewers."""
-    if fmt not in EXPORTERS:
-        raise Http404("没有这种导出格式。")
-    unit = get_unit_for_user(request.user, unit_pk)
-    has_tables = (
-        DepartmentTable.objects.filter(unit=unit, year__year=year).exists()
-        or ProjectTable.objects.filter(unit=unit, year__year=year).exists()
-    )
-    if not has_tables:
-        raise Http404("此单位本年度没有绩效目标表。")
+    """Every table of a unit for a year, whatever its state, for its filers and reviewers.
+
+    Up to EXPORT_BOOK_INLINE_TABLES tables the file is printed here; a larger book is printed
+    by the task worker: this page offers to start it (`unit_book_start`)."""
+    unit, tables = _readable_book(request, unit_pk, year, fmt)
+    if prints_in_background(tables):
+        return render(
+            request,
+            "exports/book_start.html",
+            {"unit": unit, "year": year, "fmt": fmt, "tables": tables, "label": FORMAT_LABELS[fmt]},
+        )
+    return _book_download(request, unit, year, fmt)
+
+
+@login_required
+@require_POST
+def unit_book_start(request: HttpRequest, unit_pk: int, year: int, fmt: str) -> HttpResponse:
+    """Start printing a large book in the background and show its progress page."""
+    unit, tables = _readable_book(request, unit_pk, year, fmt)
+    if not prints_in_background(tables):
+        return _book_download(request, unit, year, fmt)
+    budget_year = get_object_or_404(BudgetYear, year=year)
+    job = start_book_export(user=request.user, unit=unit, year=budget_year, fmt=fmt)
+    return redirect("exports:job", pk=job.pk)
+
+
+def _book_download(request: HttpRequest, unit: Unit, year: int, fmt: str) -> HttpResponse:
     export = export_unit_book(unit, year, fmt)
     # A unit's book holds its tables in whatever state they are: drafts included.
     record(

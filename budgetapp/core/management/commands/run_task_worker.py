@@ -1,0 +1,52 @@
+"""The task worker: django-tasks' database worker, at a lower CPU priority, with the PDF pool.
+
+    python manage.py run_task_worker [db_worker's options]
+
+Runs the background tasks (a city's export, a unit's book) as `db_worker` does, with two
+differences that keep exports from starving the people filing on the same machine:
+
+- the process lowers its own CPU priority to TASK_WORKER_NICE (10; `os.nice`), and the PDF
+  worker processes it starts inherit it: when filers' requests want the cores, they get them;
+- it prints books with a pool of EXPORT_PDF_WORKERS processes (0: one per core), the one pool
+  of the deployment; web processes print one table at a time (budgetapp/core/process.py).
+
+Several task workers may run, on this host or others (each with its own pool): each task is
+claimed by one of them through the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from django.conf import settings
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from budgetapp.core import process
+
+logger = logging.getLogger(__name__)
+
+
+def lower_priority(target: int) -> int:
+    """Raise this process's niceness to `target` (never lower it: that needs root); returns
+    the niceness now."""
+    current = os.nice(0)
+    if target > current:
+        current = os.nice(target - current)
+    return current
+
+
+class Command(DatabaseWorkerCommand):
+    help = "Run the background tasks (exports) at a lower CPU priority, with the PDF pool."
+
+    def handle(self, *args, **options) -> None:
+        niceness = lower_priority(settings.TASK_WORKER_NICE)
+        process.set_role(process.TASK_WORKER)
+        from budgetapp.exports.pdf import workers
+
+        logger.info(
+            "Task worker at CPU priority (nice) %s, printing with %s PDF processes",
+            niceness,
+            workers(),
+        )
+        super().handle(*args, **options)
