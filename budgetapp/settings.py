@@ -234,7 +234,8 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "budgetapp",
+            # Several deployments (or test runs) may share one Redis: keys carry this prefix.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="budgetapp"),
             "TIMEOUT": 60 * 60 * 24,
         }
         if REDIS_URL
