@@ -12,7 +12,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from budgetapp.core.env import env_bool, env_int, env_list, env_str, env_url
+from budgetapp.core.env import (
+    env_bool,
+    env_int,
+    env_json_object,
+    env_list,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -196,8 +203,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Stored files (published PDFs/Excel, export files, uploads) go through Django's storage API
+# only, so another backend can replace the local disk: e.g. an S3-compatible store with
+# FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage (django-storages[s3], installed by the
+# deployment) and its options as JSON in FILE_STORAGE_OPTIONS (docs/deployment.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str(
+            "FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env_json_object("FILE_STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -6,6 +6,7 @@ not silently fall back to a default.
 
 from __future__ import annotations
 
+import json
 import os
 from urllib.parse import urlsplit
 
@@ -71,4 +72,18 @@ def env_url(name: str, default: str | None = None, *, required_because: str = ""
         raise ImproperlyConfigured(
             f"{name}={raw!r} is not an absolute http(s) address such as https://jx.example.cn."
         )
+    return value
+
+
+def env_json_object(name: str, default: dict | None = None) -> dict:
+    """A JSON object (`{"bucket_name": "budgetapp"}`), e.g. a storage backend's options."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return dict(default or {})
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object ({{...}}).")
     return value
