@@ -260,12 +260,24 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     ),
-    "exports": {
-        "BACKEND": "budgetapp.exports.cache.PrintedTablesCache",  # file-based
-        "LOCATION": EXPORT_CACHE_DIR,
-        "TIMEOUT": 60 * 60 * 24 * 30,  # an entry of a table that changed is never read again
-        "OPTIONS": {"MAX_ENTRIES": 20000},
-    },
+    # Printed tables: in the shared Redis too when there is one, so every web process and task
+    # worker of every machine reuses what any of them printed (give Redis a memory limit with
+    # an LRU policy: docs/deployment.md); else in EXPORT_CACHE_DIR on this machine's disk.
+    "exports": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="budgetapp") + "-printed",
+            "TIMEOUT": 60 * 60 * 24 * 30,  # an entry of a table that changed is never read again
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "budgetapp.exports.cache.PrintedTablesCache",  # file-based
+            "LOCATION": EXPORT_CACHE_DIR,
+            "TIMEOUT": 60 * 60 * 24 * 30,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    ),
 }
 # Processes printing the tables of a book in parallel in the task worker (`manage.py
 # run_task_worker`): the deployment's one PDF pool; 0 = one per CPU, 1 = no extra process.

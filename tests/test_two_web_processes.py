@@ -59,6 +59,20 @@ def _skip_reason() -> str | None:
     return None
 
 
+def _redis_keys(pattern: str) -> list[bytes]:
+    import redis
+
+    return list(redis.Redis(*REDIS).scan_iter(match=pattern))
+
+
+def _delete_redis_keys(pattern: str) -> None:
+    import redis
+
+    client = redis.Redis(*REDIS)
+    for key in client.scan_iter(match=pattern):
+        client.delete(key)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -116,6 +130,7 @@ def servers(tmp_path):
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
+    prefix = f"test-two-processes-{uuid.uuid4().hex}"
     # The real settings (Redis when REDIS_URL is set; the test settings keep caches in memory),
     # with DEBUG for plain HTTP and uncollected static files; keys of this test only.
     env = dict(
@@ -124,7 +139,7 @@ def servers(tmp_path):
         DEBUG="true",
         DATABASE_URL=_database_url(),
         REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/0",
-        CACHE_KEY_PREFIX=f"test-two-processes-{uuid.uuid4().hex}",
+        CACHE_KEY_PREFIX=prefix,
         MEDIA_ROOT=str(tmp_path / "media"),  # the stored files both machines reach
         EXPORT_CACHE_DIR=str(tmp_path / "export-cache"),
         LOG_LEVEL="ERROR",
@@ -147,15 +162,16 @@ def servers(tmp_path):
                 if time.monotonic() > deadline or process.poll() is not None:
                     pytest.fail("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
                 time.sleep(0.3)
-        yield urls
+        yield urls, prefix
     finally:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
+        _delete_redis_keys(f"{prefix}*")
 
 
 def test_a_publish_on_one_web_process_is_seen_uncached_on_the_other(servers, users, project, tree):
-    first, second = servers
+    (first, second), prefix = servers
     services.submit_table(table=project, user=users["owner"])
     services.approve_table(table=project, user=users["reviewer"])
     county = project.unit.region
@@ -190,3 +206,5 @@ def test_a_publish_on_one_web_process_is_seen_uncached_on_the_other(servers, use
     # And a stored file written by the first is served by the second.
     status, _ = public.get(reverse("portal:table_download", args=["project", project.pk, "pdf"]))
     assert status == 200
+    # What the first printed is in the shared cache, for any process of any machine.
+    assert _redis_keys(f"{prefix}-printed:*")

@@ -7,8 +7,10 @@ print stylesheet, the accelerators on, the print font, the WeasyPrint and pikepd
 the format of an entry). A changed table gets a new key; the entries of its old content are
 simply never read again and expire.
 
-The entries live in the cache named `exports` of `CACHES` (`PrintedTablesCache`, a file-based
-cache, in production; in memory for the tests); without that entry nothing is cached.
+The entries live in the cache named `exports` of `CACHES`: the shared Redis when REDIS_URL is
+set (every process of every machine reuses what any printed), else `PrintedTablesCache`, a
+file-based cache on this machine; in memory for the tests. Without that entry nothing is
+cached.
 """
 
 from __future__ import annotations
@@ -88,7 +90,8 @@ def set_many(values: dict[str, Any]) -> None:
 
 
 def clear() -> None:
-    """Forget every printed table, and the font subsets kept in this process."""
+    """Forget every printed table, and the font subsets kept in this process (benchmarks and
+    tests; on Redis, Django's `clear` empties the whole Redis database)."""
     from .accelerators import font_deferral
 
     backend = _cache()
