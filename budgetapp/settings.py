@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "budgetapp.core.middleware.NoStoreForLoggedIn",
     "budgetapp.core.middleware.RetryAfterDatabaseRestart",
+    # Marks the portal's reads, which go to DATABASE_REPLICA_URL when one is configured.
+    "budgetapp.core.replica.PortalReadsFromReplica",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,6 +128,20 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "budgetapp.core.postgresql"
 DB_CONNECT_RETRY_SECONDS = env_int("DB_CONNECT_RETRY_SECONDS", 15)
+# An optional read replica of PostgreSQL for the public portal's pages (budgetapp/core/replica.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", default="")
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["ENGINE"] = "budgetapp.core.postgresql"
+    # Tests read the replica through the primary's connection.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["budgetapp.core.replica.PortalReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The password policy (budgetapp/identity/passwords.py, docs/security-authentication.md).
