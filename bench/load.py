@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -289,6 +290,7 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
         print(f"locust: {len(data.filers)} filers against {url} …", flush=True)
         before_server = cpu_seconds([server.pid, *children(server.pid)])
         before_cores = busy_cores()
+        before_client = resource.getrusage(resource.RUSAGE_CHILDREN)
         locust = subprocess.run(
             [LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "--users", str(len(data.filers)), "--spawn-rate", str(len(data.filers)),
@@ -301,6 +303,10 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
             text=True,
         )  # fmt: skip
         load_average = os.getloadavg()
+        after_client = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client_cpu = (after_client.ru_utime + after_client.ru_stime) - (
+            before_client.ru_utime + before_client.ru_stime
+        )
         after_cores = busy_cores()
         server_cpu = cpu_seconds([server.pid, *children(server.pid)]) - before_server
         if locust.returncode != 0 or not records.exists():
@@ -317,7 +323,9 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
     result = figures(requests, window)
     verdict = verify(data, saves)
     busy = (after_cores[0] - before_cores[0]) / max(1, after_cores[1] - before_cores[1])
-    report(options, label, result, verdict, load_average, busy, server_cpu, export_state)
+    report(
+        options, label, result, verdict, load_average, busy, (server_cpu, client_cpu), export_state
+    )
     return result, verdict.ok and result.errors == 0
 
 
@@ -369,7 +377,8 @@ def verify(data, saves: list[dict]) -> Verdict:
     return verify_saves(saves, stored, versions, partners)
 
 
-def report(options, label, result: Figures, verdict: Verdict, load, busy, server_cpu, export):
+def report(options, label, result: Figures, verdict: Verdict, load, busy, cpu, export):
+    server_cpu, client_cpu = cpu
     print(f"\n--- {label}: {options.filers} filers ({options.pairs} pairs sharing a table), "
           f"{options.rows} rows, pause {options.pause:g} s, gunicorn {options.workers} sync "
           f"worker(s) × {options.threads} thread(s), {os.cpu_count()} cores")  # fmt: skip
@@ -381,7 +390,8 @@ def report(options, label, result: Figures, verdict: Verdict, load, busy, server
         print(f"  error: {sample}")
     per_request = server_cpu / result.requests * 1000 if result.requests else 0
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; cores busy {busy:.0%}; "
-          f"gunicorn CPU {per_request:.0f} ms per request")  # fmt: skip
+          f"gunicorn CPU {per_request:.0f} ms per request; locust (the load generator, on the "
+          f"same cores) {client_cpu:.0f} s of CPU")  # fmt: skip
     if export:
         print(f"city export: {export}")
     print(f"saves: {verdict.accepted} accepted, {verdict.refused} refused as stale "
