@@ -294,7 +294,7 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
         locust = subprocess.run(
             [LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "--users", str(len(data.filers)), "--spawn-rate", str(len(data.filers)),
-             "--host", url, "--run-time", f"{int(options.duration) + 300}s",
+             "--host", url, "--run-time", f"{int(options.duration) + 600}s",
              "--stop-timeout", "120", "--only-summary", "--loglevel", "WARNING",
              "--exit-code-on-error", "0"],
             cwd=ROOT,
@@ -326,7 +326,7 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
     report(
         options, label, result, verdict, load_average, busy, (server_cpu, client_cpu), export_state
     )
-    return result, verdict.ok and result.errors == 0
+    return result, verdict.ok and result.errors == 0 and result.requests > 0
 
 
 def start_city_export(data):
@@ -396,7 +396,9 @@ def report(options, label, result: Figures, verdict: Verdict, load, busy, cpu, e
         print(f"city export: {export}")
     print(f"saves: {verdict.accepted} accepted, {verdict.refused} refused as stale "
           f"({verdict.rightly_refused} where the pair really collided)")  # fmt: skip
-    if verdict.ok:
+    if not result.requests:
+        print("verification FAILED: no request was made in the window")
+    elif verdict.ok:
         print("verification: every accepted save is in the database, none refused wrongly")
     else:
         print(f"verification FAILED ({len(verdict.problems)} problems):")

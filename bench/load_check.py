@@ -30,8 +30,10 @@ def editor_form(html: str) -> list[tuple[str, str]]:
 
 
 def read_records(path: Path) -> tuple[list[dict], list[dict], tuple[float, float]]:
-    """(requests, saves, (window start, window end)) of a run's records file."""
+    """(requests, saves, (window start, window end)) of a run's records file. A filer who could
+    not log in counts as an error at the window's start."""
     requests, saves, window = [], [], (0.0, 0.0)
+    failed_logins = []
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
@@ -41,6 +43,13 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], tuple[float, float
                 saves.append(record)
             elif record["type"] == "window":
                 window = (record["start"], record["end"])
+            elif record["type"] == "login_error":
+                failed_logins.append(record)
+    for record in failed_logins:
+        requests.append(
+            {"name": "scenario", "start": window[0], "ms": 0,
+             "error": f"login of {record['user']} failed: {record['error']}"}
+        )  # fmt: skip
     return requests, saves, window
 
 

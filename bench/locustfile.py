@@ -90,6 +90,11 @@ def _close(**_) -> None:
 class Filer(FastHttpUser):
     """One filer at the deadline: editor → save → table page, again and again."""
 
+    # A hundred logins at once queue behind the password hashing (PBKDF2, by design slow) of
+    # two workers: wait for them rather than give up after locust's default 60 s.
+    network_timeout = 300.0
+    connection_timeout = 300.0
+
     # Waits are explicit in `deadline_loop` (between every two actions).
     def wait_time(self) -> float:
         return 0
@@ -101,7 +106,11 @@ class Filer(FastHttpUser):
             raise StopUser()
         self.filer = FILERS[index]
         self.saves = 0
-        self._login()
+        try:
+            self._login()
+        except Exception as error:  # counted, and the run fails; the others go on
+            _write({"type": "login_error", "user": self.filer["username"], "error": repr(error)})
+            self.filer = None
         _logged_in += 1
         if _logged_in == len(FILERS):
             _window["start"] = time.time()
@@ -110,6 +119,8 @@ class Filer(FastHttpUser):
             _all_in.set()
             gevent.spawn(_stop_after_window, self.environment)
         _all_in.wait()
+        if self.filer is None:
+            raise StopUser()
         # Spread the filers' first requests over one pause, as people do not act in step.
         if PAUSE:
             gevent.sleep(PAUSE * index / len(FILERS))
