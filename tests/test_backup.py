@@ -87,7 +87,11 @@ def test_check_finds_a_changed_file_and_a_changed_table(published_demo, tmp_path
 
     name = next(iter(_file_hashes()))
     (Path(settings.MEDIA_ROOT) / name).write_bytes(b"tampered")
-    ProjectTable.objects.filter(pk=ProjectTable.objects.first().pk).delete()
+    # A table no monitoring sheet or self-evaluation of the demo refers to (those protect it).
+    unreferenced = ProjectTable.objects.filter(
+        monitoring_sheets__isnull=True, self_evaluation__isnull=True
+    ).first()
+    ProjectTable.objects.filter(pk=unreferenced.pk).delete()
     errors = io.StringIO()
     with pytest.raises(CommandError, match="核对不一致"):
         call_command("restore", str(archive), check=True, stderr=errors)
