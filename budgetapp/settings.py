@@ -299,8 +299,9 @@ CACHES = {
 # run_task_worker`): the deployment's one PDF pool; 0 = one per CPU, 1 = no extra process.
 # Web processes have none: they print one table at a time (budgetapp/core/process.py).
 EXPORT_PDF_WORKERS = env_int("EXPORT_PDF_WORKERS", 0)
-# The task worker's CPU priority (`nice`, 0–19): exports take only the CPU filers leave.
-TASK_WORKER_NICE = env_int("TASK_WORKER_NICE", 10)
+# The task worker's CPU priority (`nice`, 0–19; 19 the lowest): exports take only the CPU the
+# filers leave.
+TASK_WORKER_NICE = env_int("TASK_WORKER_NICE", 19)
 # A unit's book of more tables than this is printed by the task worker, with a progress page;
 # up to this many tables it is printed in the request.
 EXPORT_BOOK_INLINE_TABLES = env_int("EXPORT_BOOK_INLINE_TABLES", 3)

@@ -5,7 +5,7 @@
 Runs the background tasks (a city's export, a unit's book) as `db_worker` does, with two
 differences that keep exports from starving the people filing on the same machine:
 
-- the process lowers its own CPU priority to TASK_WORKER_NICE (10; `os.nice`), and the PDF
+- the process lowers its own CPU priority to TASK_WORKER_NICE (19, the lowest; `os.nice`), and the PDF
   worker processes it starts inherit it: when filers' requests want the cores, they get them;
 - it prints books with a pool of EXPORT_PDF_WORKERS processes (0: one per core), the one pool
   of the deployment; web processes print one table at a time (budgetapp/core/process.py).
