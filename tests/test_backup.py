@@ -21,7 +21,9 @@ from django.db import connection
 
 from budgetapp.core import backup
 from budgetapp.demo.loader import load_demo
+from budgetapp.evaluation.models import SelfEvaluation
 from budgetapp.exports.models import PublishedFile
+from budgetapp.monitoring.models import MonitoringSheet
 from budgetapp.targets.models import ProjectTable
 
 pytestmark = [
@@ -133,6 +135,9 @@ def test_a_damaged_archive_is_refused_before_anything_is_touched(published_demo,
 def test_restore_without_confirmation_changes_nothing(published_demo, tmp_path, monkeypatch):
     archive = tmp_path / "b.tar.gz"
     backup.create_backup(archive)
+    # The demo's monitoring sheets and self-evaluations protect their tables: they go first.
+    MonitoringSheet.objects.all().delete()
+    SelfEvaluation.objects.all().delete()
     ProjectTable.objects.all().delete()
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
     with pytest.raises(CommandError, match="已取消"):

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from budgetapp.audit.models import AuditEvent, EventKind
 from budgetapp.core import process
-from budgetapp.exports import pdf, pdf_parts
+from budgetapp.exports import pdf, pdf_pool
 from budgetapp.exports.models import ExportJob, JobKind, JobStatus
 from budgetapp.targets.models import ProjectTable
 
@@ -165,7 +165,7 @@ def test_a_web_process_prints_a_book_one_table_at_a_time_without_a_pool(
     settings.EXPORT_PDF_WORKERS = 2
     assert pdf.workers() == 1
     monkeypatch.setattr(
-        pdf_parts, "_executor", lambda workers: pytest.fail("a pool in a web process")
+        pdf_pool, "_executor", lambda workers: pytest.fail("a pool in a web process")
     )
     ProjectTable.objects.create(
         unit=project.unit, year=project.year, framework=project.framework, sequence=2,
