@@ -9,7 +9,8 @@
  *             it never submits the form. Alt+Enter starts a new line inside a text cell.
  *   Tab       the next cell to the right (the browser's own order)
  *   Ctrl+S    saves (the 保存 button)
- *   Ctrl+Z    undoes the last cell change (first the one being typed), Ctrl+Y redoes it
+ *   Ctrl+Z    undoes the typing in the cell (the browser's own undo), then the cell changes
+ *             before it, newest first (a library pick or a paste as one step); Ctrl+Y redoes
  * Outside the grids, Enter in a one-line field moves to the next field instead of submitting.
  *
  * It also keeps what has focus in sight: never under the sticky 保存 bar; and on a failed save
@@ -240,6 +241,8 @@
   form.addEventListener("change", (event) => record(event.target, event.isTrusted));
   form.addEventListener("input", (event) => {
     if (!event.isTrusted) record(event.target, false);
+    // Typing starts a new branch: what was undone before can no longer be redone.
+    else redoStack.length = 0;
   });
 
   function setValue(element, value) {
@@ -262,16 +265,13 @@
     return shown;
   }
 
+  /** A text field typed in since its value was last committed: the browser's own undo and
+   * redo handle that typing, step by step, before this page's list of cell changes. */
+  function typingIn(element) {
+    return isText(element) && element.value !== committedValue(element);
+  }
+
   function undo() {
-    const active = document.activeElement;
-    if (active?.matches?.(CONTROL) && form.contains(active) && active.value !== committedValue(active)) {
-      // First the edit being typed: the cell goes back to what it held when entered.
-      const change = { element: active, before: committedValue(active), after: active.value };
-      replay([change], "before");
-      redoStack.push([change]);
-      say(`已撤销：${labelOf(active)}`);
-      return;
-    }
     const changes = undoStack.pop();
     if (!changes) {
       say("没有可撤销的修改");
@@ -314,8 +314,11 @@
     const element = event.target;
     if (!(element instanceof HTMLElement) || !form.contains(element) || !element.matches(CONTROL)) return;
     if (ctrl && !event.altKey && (key === "z" || key === "y")) {
+      const again = key === "y" || event.shiftKey;
+      if (typingIn(element)) return; // the browser undoes (or redoes) the typing in this cell
+      if (again && !redoStack.length) return; // the browser may still redo typing it undid
       event.preventDefault();
-      if (key === "y" || event.shiftKey) redo();
+      if (again) redo();
       else undo();
       return;
     }

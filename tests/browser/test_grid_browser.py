@@ -392,7 +392,8 @@ def test_grid_keys_arrows_enter_tab_undo_save(browser, viewport, live_server, us
     assert description.get_attribute("value") == "第一行\n第二行"
     said(driver, "已恢复：第2行 绩效指标描述")
 
-    # In a cell being typed in, Ctrl+Z first takes back what was typed there.
+    # In a cell being typed in, Ctrl+Z first takes back what was typed there (the browser's
+    # own undo of the typing).
     target = field(second, "target")
     focus(driver, target)
     press(driver, "以上")
@@ -658,3 +659,9 @@ def test_enter_in_a_header_field_moves_on_and_does_not_submit(
     press(driver, Keys.ENTER, "第二段")
     assert fund_use.get_attribute("value") == "保障单位正常运转\n第二段"
     assert page_was_not_reloaded(driver)
+    # Ctrl+Z takes back the typing step by step (the browser's own undo), not the whole text.
+    press(driver, Keys.ARROW_LEFT, Keys.ARROW_RIGHT, "。")
+    assert fund_use.get_attribute("value") == "保障单位正常运转\n第二段。"
+    chord(driver, Keys.CONTROL, "z")
+    assert fund_use.get_attribute("value") == "保障单位正常运转\n第二段"
+    assert active(driver) == fund_use
