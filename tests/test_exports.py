@@ -51,8 +51,7 @@ def pdffonts(pdf: bytes) -> str:
 
 
 def print_font_name() -> str:
-    """The serif body font as pdffonts names it: the built print font (when the print_font
-    accelerator hands it to WeasyPrint), else Noto's."""
+    """The serif body font as pdffonts names it: the built print font, else Noto's."""
     from budgetapp.exports import pdf_render
 
     return "BudgetApp-Serif-SC" if pdf_render.print_font_files() else "Noto-Serif-CJK-SC"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
-from budgetapp.exports import accelerators, pdf_render, print_fonts
+from budgetapp.exports import pdf_render, print_fonts
 from budgetapp.exports.registry import export_table
 
 from .test_exports import pdffonts, pdftotext
@@ -19,11 +20,6 @@ from .test_exports import pdffonts, pdftotext
 needs_print_fonts = pytest.mark.skipif(
     not print_fonts.installed(django_settings.EXPORT_FONT_DIR),
     reason="print fonts not built (manage.py build_print_fonts)",
-)
-# Handing the print font to WeasyPrint is an accelerator (accelerators/print_font.py): off,
-# exports print in Noto Serif CJK SC (EXPORT_ACCELERATORS=false, the CI's second pass).
-needs_the_accelerator = pytest.mark.skipif(
-    not accelerators.active("print_font"), reason="the print_font accelerator is off"
 )
 
 
@@ -57,7 +53,6 @@ def test_an_outdated_or_partial_build_does_not_count(tmp_path):
     assert print_fonts.installed(tmp_path) == []  # another character set: rebuild
 
 
-@needs_the_accelerator
 def test_start_up_warns_when_the_print_fonts_are_missing(settings, tmp_path, caplog):
     settings.EXPORT_FONT_DIR = tmp_path
     with caplog.at_level(logging.WARNING, logger="budgetapp.exports.apps"):
@@ -83,7 +78,6 @@ def test_the_command_says_when_the_fonts_are_up_to_date(capsys):
 
 
 @needs_print_fonts
-@needs_the_accelerator
 def test_tables_print_in_the_print_font_and_rare_characters_fall_back_to_noto(project):
     project.name = "残疾人就业服务中心运转经费"
     project.fund_use = "保障单位正常运转"
@@ -102,7 +96,6 @@ def test_tables_print_in_the_print_font_and_rare_characters_fall_back_to_noto(pr
 
 
 @needs_print_fonts
-@needs_the_accelerator
 def test_the_print_font_shapes_zh_cn_text_as_noto_does():
     """The copy keeps only the zh-CN language system of Noto's layout tables; text set in it
     takes exactly the room and the glyphs it takes in Noto Serif CJK SC (Latin included)."""
@@ -142,3 +135,46 @@ def test_the_print_font_keeps_only_the_zh_cn_language_system():
     }
     assert systems == {print_fonts.PRINT_LANGUAGE_SYSTEM}
     assert len(font.getGlyphOrder()) < 9000  # GB2312 and the signs, no other locales' forms
+
+
+@needs_print_fonts
+def test_weasyprints_copies_of_the_print_font_are_removed_when_printing_processes_end(tmp_path):
+    """WeasyPrint copies an @font-face font into a temporary folder per font configuration (one
+    per printing thread) and removes it when the configuration is deleted: at the exit of this
+    process and of its PDF workers (which end without atexit, their warm-up frozen) too."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    from django.conf import settings
+
+    script = textwrap.dedent(
+        f"""
+        import glob
+        from budgetapp.exports import pdf_pool, pdf_render
+        from budgetapp.exports.pdf_parts import render_part
+        from budgetapp.exports.pdf_types import PartSource
+
+        if __name__ == "__main__":
+            pdf_render.configure(pdf_render.PrintConfig({str(settings.EXPORT_FONT_DIR)!r}, frozenset()))
+            source = PartSource('<html lang="zh-CN"><body><p>绩效目标</p></body></html>', False)
+            render_part(source)
+            pool = pdf_pool._executor(2)
+            for future in [pool.submit(render_part, source) for _ in range(4)]:
+                future.result()
+            print("copies while printing:", len(glob.glob({str(tmp_path / "weasyprint-*")!r})))
+            pdf_pool.shutdown_pool()
+        """
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    copies = int(re.search(r"copies while printing: (\d+)", result.stdout)[1])
+    assert copies >= 2  # this process's and at least one worker's
+    assert "Exception ignored" not in result.stderr
+    assert list(tmp_path.glob("weasyprint-*")) == []

@@ -50,11 +50,7 @@ class ExportsConfig(AppConfig):
                 "slow (about 3 s per table). Install it, e.g. apt-get install libharfbuzz-subset0."
             )
         # Not while the fonts are being built: that command says what it does itself.
-        if (
-            "print_font" in active
-            and not print_fonts.installed(font_dir)
-            and "build_print_fonts" not in sys.argv[1:2]
-        ):
+        if not print_fonts.installed(font_dir) and "build_print_fonts" not in sys.argv[1:2]:
             logger.warning(
                 "Print fonts not built in %s: PDF exports use the full Noto Serif CJK fonts and "
                 "are slower. Run `python manage.py build_print_fonts` (make setup does).",

@@ -9,6 +9,7 @@ import atexit
 import gc
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
 from concurrent.futures import CancelledError, ProcessPoolExecutor
@@ -16,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from .pdf_parts import render_part
-from .pdf_render import PrintConfig, configure, current_config
+from .pdf_render import PrintConfig, configure, current_config, forget_font_config
 from .pdf_types import PartSource, RenderedPart
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,9 @@ def _warm_up(config: PrintConfig) -> None:
     """Print as the parent process does; load the fonts and the stylesheet in a new worker
     before its first table."""
     configure(config)
+    # A worker ends without Python's atexit: let its font configuration (and WeasyPrint's
+    # temporary copy of the print font) go on the way out all the same.
+    multiprocessing.util.Finalize(None, _on_exit, exitpriority=10)
     try:
         html = '<html lang="zh-CN"><body><h1>第一部分</h1><p>表 1</p></body></html>'
         render_part(PartSource(html, continued=True))
@@ -119,6 +123,11 @@ def _warm_up(config: PrintConfig) -> None:
     # loaded now stays for the life of the worker and is never looked at again.
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
+
+
+def _on_exit() -> None:
+    gc.unfreeze()  # what the warm-up left (frozen below) refers to the font configuration too
+    forget_font_config()
 
 
 def shutdown_pool() -> None:

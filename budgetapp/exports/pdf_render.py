@@ -10,6 +10,8 @@ This module must not use Django: the PDF worker processes import it.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import hashlib
 import threading
 import weakref
@@ -18,7 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from . import accelerators, print_fonts
-from .accelerators import font_deferral, grid_lines, layout_reuse, print_font, print_html
+from .accelerators import font_deferral, grid_lines, layout_reuse, print_html
 from .print_markup import uses_print_vocabulary
 
 PRINT_CSS = Path(__file__).resolve().parent / "print.css"
@@ -57,9 +59,7 @@ def current_config() -> PrintConfig:
 
 def print_font_files() -> list[Path]:
     """The print font files WeasyPrint is given (none: Noto Serif CJK SC, as Fontconfig has it)."""
-    if _font_dir is None or not accelerators.active("print_font"):
-        return []
-    return print_fonts.installed(Path(_font_dir))
+    return [] if _font_dir is None else print_fonts.installed(Path(_font_dir))
 
 
 def signature() -> str:
@@ -125,7 +125,7 @@ def _css(rules: list[str], lines_drawn: bool):
 
 def font_config():
     """One font configuration per thread, kept for the life of the process (while the print
-    font stays the same).
+    font's folder stays the same), with the print font registered.
 
     WeasyPrint otherwise builds a new one (loading Fontconfig's font list) for every document,
     about a sixth of the time of a one-page table. Pango font maps are not thread-safe, hence
@@ -133,16 +133,28 @@ def font_config():
     """
     from weasyprint.text.fonts import FontConfiguration
 
-    key = (_font_dir, accelerators.active("print_font"))
+    key = _font_dir
     if getattr(_local, "font_config_key", None) != key:
         configuration = FontConfiguration()
-        files = print_font_files()
-        if files:
-            print_font.register(configuration, files)
+        print_fonts.register(configuration, print_font_files())
         # Lines kept by this thread were laid out and drawn with the fonts of the old one.
         layout_reuse.forget()
         _local.font_config, _local.font_config_key = configuration, key
     return _local.font_config
+
+
+def forget_font_config() -> None:
+    """Let this thread's font configuration go now. WeasyPrint copies the print font into a
+    temporary folder of the configuration (@font-face) and removes it when the configuration is
+    deleted, which fails once Python is shutting down: so at exit, before that."""
+    layout_reuse.forget()  # kept lines hold on to the documents they were laid out in
+    for name in ("font_config", "font_config_key"):
+        if hasattr(_local, name):
+            delattr(_local, name)
+    gc.collect()
+
+
+atexit.register(forget_font_config)
 
 
 def url_fetcher():

@@ -13,7 +13,7 @@ The copy is built once per installation (`python manage.py build_print_fonts`, r
 renamed). print.css names it first and Noto Serif CJK SC second, so a character outside the
 copy (a rare name character) is still printed, in the full font, by Pango's per-character
 fallback. Without the copy the exports are the same, only slower; the app warns at start-up.
-Handing the copy to WeasyPrint is the `print_font` accelerator (accelerators/print_font.py).
+WeasyPrint is given the copy as @font-face rules (`register`), its own public way.
 
 This module must not use Django (the PDF worker processes check which files are built): the
 folder, `EXPORT_FONT_DIR`, is passed in.
@@ -173,3 +173,26 @@ def build(font_dir: Path, *, force: bool = False) -> list[Path]:
             future.result()
     (Path(font_dir) / STAMP).write_text(json.dumps(_wanted_stamp()), encoding="utf-8")
     return list(files.values())
+
+
+def register(font_configuration, files: list[Path]) -> None:
+    """Give WeasyPrint's FontConfiguration the built font `files` (from `installed`), so
+    print.css finds them by family name: as @font-face rules, which WeasyPrint loads into the
+    configuration when the stylesheet is made with it. The fetcher of this stylesheet of ours
+    may read local files; the documents' own fetcher refuses every URL."""
+    if not files:
+        return
+    from weasyprint import CSS
+    from weasyprint.urls import URLFetcher
+
+    weights = {"regular": 400, "bold": 700}
+    rules = [
+        f'@font-face {{ font-family: "{PRINT_FAMILY}"; src: url("{path.as_uri()}"); '
+        f"font-weight: {weights[weight]}; font-style: normal }}"
+        for weight, path in zip(SOURCES, files, strict=True)
+    ]
+    CSS(
+        string="\n".join(rules),
+        font_config=font_configuration,
+        url_fetcher=URLFetcher(allowed_protocols=("file",)),
+    )

@@ -9,7 +9,6 @@ stock path outside this package, built on public APIs only, that gives the same 
 | `layout_reuse`  | line breaks, drawn lines and struts worked out once   | WeasyPrint lays out each   |
 | `grid_lines`    | the grids' lines stroked in one path per page         | CSS borders (print.css)    |
 | `font_deferral` | a book's fonts subset once, not once per table        | each part embeds its fonts |
-| `print_font`    | the GB2312 cut of Noto Serif CJK registered           | full Noto Serif CJK SC     |
 | `xlsx_styles`   | openpyxl's merge and style bookkeeping skipped        | `merge_cells`, assignments |
 
 Each module declares `PROVEN_ON`, the exact versions of the libraries whose internals it uses
@@ -36,7 +35,7 @@ from importlib import metadata
 
 logger = logging.getLogger(__name__)
 
-NAMES = ("print_html", "layout_reuse", "grid_lines", "font_deferral", "print_font", "xlsx_styles")
+NAMES = ("print_html", "layout_reuse", "grid_lines", "font_deferral", "xlsx_styles")
 
 _active: frozenset[str] | None = None  # None: not decided yet in this process
 
