@@ -172,3 +172,17 @@ def test_evaluation_round_trip(approved, users):
     evaluation.refresh_from_db()
     assert evaluation.status == Status.APPROVED
     assert evaluation.grade == "优"
+
+
+def test_a_table_with_a_monitoring_sheet_cannot_be_deleted_after_reopening(sheet, users):
+    """Reopened for a correction, the table is editable again, but deleting it would orphan its
+    monitoring sheet: refused in words, nothing deleted."""
+    from budgetapp.targets.models import ProjectTable
+    from budgetapp.targets.services import delete_project_table
+
+    table = sheet.table
+    review.reopen_table(table=table, user=users["admin"], reason="预算数录错")
+    table.refresh_from_db()
+    with pytest.raises(TableError, match="此表已有项目支出绩效目标执行监控表，不能删除"):
+        delete_project_table(user=users["owner"], table=table)
+    assert ProjectTable.objects.filter(pk=table.pk).exists()

@@ -16,8 +16,9 @@ from typing import ParamSpec, TypeVar
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import OperationalError, transaction
-from django.db.models import F
+from django.db import OperationalError, router, transaction
+from django.db.models import F, ProtectedError
+from django.db.models.deletion import Collector
 from django.forms import BaseFormSet, ModelForm
 
 from budgetapp.audit.log import record as audit_record
@@ -286,6 +287,7 @@ def delete_project_table(*, user: User, table: ProjectTable, ip: str | None = No
 
 
 def _delete(locked: TargetTable, *, user: User, ip: str | None) -> Revision:
+    _check_nothing_depends_on(locked)
     before = _ensure_revision(locked)
     # The generic reference is no foreign key: the record outlives the table it describes.
     record = record_revision(
@@ -310,6 +312,19 @@ def _delete(locked: TargetTable, *, user: User, ip: str | None) -> Revision:
     )
     locked.delete()
     return record
+
+
+def _check_nothing_depends_on(table: TargetTable) -> None:
+    """A table that later stages build on (a monitoring sheet, a self-evaluation: they protect
+    it) cannot be deleted; say so in words instead of failing at the database."""
+    collector = Collector(using=router.db_for_write(type(table)))
+    try:
+        collector.collect([table])
+    except ProtectedError as error:
+        kinds = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
+        raise TableError(
+            f"此表已有{('、'.join(kinds))}，不能删除。如确需删除，请先请管理员处理这些记录。"
+        ) from None
 
 
 @_busy_is_stale
