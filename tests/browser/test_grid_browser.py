@@ -665,3 +665,65 @@ def test_enter_in_a_header_field_moves_on_and_does_not_submit(
     chord(driver, Keys.CONTROL, "z")
     assert fund_use.get_attribute("value") == "保障单位正常运转\n第二段"
     assert active(driver) == fund_use
+
+
+# --- the 智能审核 panel speaks one line, only when it changes -------------------------------
+
+
+def _watch_checks(driver: WebDriver) -> None:
+    """Counts the panel's finished checks from now on (its line set to anything but 正在检查)."""
+    driver.execute_script(
+        "const line = document.querySelector('[data-role=\"checks-summary\"]');"
+        "window.__checksDone = 0;"
+        "window.__checksWatch?.disconnect();"
+        "window.__checksWatch = new MutationObserver(() => {"
+        "  if (!line.textContent.includes('正在检查')) window.__checksDone += 1; });"
+        "window.__checksWatch.observe(line, {childList: true, characterData: true, subtree: true});"
+    )
+
+
+def _checked(driver: WebDriver) -> str:
+    """The panel's summary line once a check started after _watch_checks has answered."""
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda d: d.execute_script("return window.__checksDone > 0")
+    )
+    return driver.find_element(By.CSS_SELECTOR, '[data-role="checks-summary"]').text
+
+
+def _announced(driver: WebDriver) -> str:
+    return driver.execute_script(
+        "return document.querySelector('[data-role=\"checks-announce\"]').textContent"
+    )
+
+
+@pytest.mark.usefixtures("checks_on")
+def test_the_checks_panel_says_its_summary_only_when_it_changes(
+    browser, viewport, live_server, users, project
+):
+    driver = browser
+    open_editor(driver, live_server.url, users["owner"].username, project)
+    panel = driver.find_element(By.CSS_SELECTOR, '[data-role="checks-panel"]')
+    assert panel.get_attribute("aria-live") is None
+    before = driver.find_element(By.CSS_SELECTOR, '[data-role="checks-summary"]').text
+    # Typing that changes no finding: checked (正在检查 shown), nothing said.
+    row = all_rows(driver, "indicators")[0]
+    focus(driver, field(row, "description"))
+    _watch_checks(driver)
+    press(driver, "（含临时人员）")
+    assert _checked(driver) == before
+    assert _announced(driver) == ""
+    # A mistake: the line changes and is said, once, with its new counts.
+    december = driver.find_element(By.ID, "id_plan_december")
+    focus(driver, december)
+    _watch_checks(driver)
+    press(driver, Keys.BACKSPACE * 6, "90")
+    after = _checked(driver)
+    assert after != before
+    assert _announced(driver) == f"智能审核：{after}"
+    # The list itself is not a live region, whatever it holds now.
+    live = driver.execute_script(
+        "return Array.from(arguments[0].querySelectorAll('[aria-live], [role=status], [role=alert]'))"
+        ".map(e => e.dataset.role)",
+        panel,
+    )
+    assert live == ["checks-announce"]
