@@ -9,23 +9,13 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from budgetapp.targets.access import get_table_for_user
-from budgetapp.targets.forms import ProjectTableForm, department_form_class
+from budgetapp.targets.forms.editor import bind_editor
 from budgetapp.targets.models import DepartmentTable, ProjectTable, TargetTable
-from budgetapp.targets.views.department import _sections as department_sections
-from budgetapp.targets.views.editing import bind
-from budgetapp.targets.views.project import PROJECT_SECTIONS
 from budgetapp.units.access import account_of, can_file_for
 from budgetapp.units.models import BudgetYear
 
 from .data import from_forms
 from .engine import CheckContext, run_checks
-
-
-def _editor_forms(table: TargetTable):
-    if table.kind == "project":
-        return ProjectTableForm, PROJECT_SECTIONS
-    layout = table.unit.layout
-    return department_form_class(layout), department_sections(layout)
 
 
 def _new_table(request: HttpRequest, kind: str, year: int) -> TargetTable:
@@ -41,8 +31,7 @@ def _new_table(request: HttpRequest, kind: str, year: int) -> TargetTable:
 
 
 def _respond(request: HttpRequest, table: TargetTable) -> JsonResponse:
-    form_class, sections = _editor_forms(table)
-    form, formsets = bind(request, table, form_class, sections)
+    form, formsets = bind_editor(request.POST, table)
     data = from_forms(form, [formset for _, formset in formsets], table)
     findings = run_checks(data, context=CheckContext.for_table(data))
     errors = sum(1 for f in findings if f.is_error)

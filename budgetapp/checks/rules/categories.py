@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from budgetapp.targets.forms import DEPARTMENT_FORMSETS
+from budgetapp.targets.models import DEPARTMENT_ROW_LISTS
 
 from ..data import TableData
 from ..engine import CheckContext, Hit
@@ -14,7 +14,7 @@ def has_indicator_grid(table: TableData) -> bool:
     """Hebei's narrative department layout has no indicator table to check."""
     if table.kind != "department":
         return True
-    return "indicators" in DEPARTMENT_FORMSETS.get(table.layout, ["indicators"])
+    return "indicators" in DEPARTMENT_ROW_LISTS.get(table.layout, ["indicators"])
 
 
 def level1_present(table: TableData, params: dict, context: CheckContext) -> Iterator[Hit]:

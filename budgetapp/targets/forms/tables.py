@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import forms
 
-from ..models import DepartmentTable, ProjectTable
+from ..models import DEPARTMENT_ROW_LISTS, DepartmentTable, ProjectTable
 from .fields import MoneyField, PercentField, WholeNumberField, guard_text_fields
 
 PLAN_FIELDS = ["plan_march", "plan_june", "plan_october", "plan_december"]
@@ -153,12 +153,8 @@ DEPARTMENT_SECTIONS: dict[str, list[tuple[str, list[str]]]] = {
     ],
 }  # fmt: skip
 
-# Which row lists each layout edits, in page order.
-DEPARTMENT_FORMSETS: dict[str, list[str]] = {
-    "hebei": ["sub_goals", "measures"],
-    "guangdong": ["tasks", "indicators"],
-    "hubei": ["indicators"],
-}
+# Which row lists each layout edits, in page order: all it has.
+DEPARTMENT_FORMSETS = DEPARTMENT_ROW_LISTS
 
 
 def department_form_class(layout: str) -> type[forms.ModelForm]:

@@ -1,5 +1,6 @@
 from .base import Grade, MoneyUnit, Status, TargetTable
 from .department import (
+    DEPARTMENT_ROW_LISTS,
     DepartmentIndicator,
     DepartmentMeasure,
     DepartmentSubGoal,
@@ -12,6 +13,7 @@ from .project import ProjectGoal, ProjectIndicator, ProjectTable
 from .revision import Revision, RevisionAction
 
 __all__ = [
+    "DEPARTMENT_ROW_LISTS",
     "DepartmentIndicator",
     "DepartmentMeasure",
     "DepartmentSubGoal",

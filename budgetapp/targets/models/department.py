@@ -16,6 +16,14 @@ from django.urls import reverse
 from .base import IndicatorRow, TargetTable, money_field
 from .project import ProjectTable
 
+# The row lists each regional layout has, in page order (the editor shows exactly these; Hebei's
+# narrative layout has no indicator table).
+DEPARTMENT_ROW_LISTS: dict[str, list[str]] = {
+    "hebei": ["sub_goals", "measures"],
+    "guangdong": ["tasks", "indicators"],
+    "hubei": ["indicators"],
+}
+
 
 def _optional_money(verbose_name: str) -> models.DecimalField:
     return money_field(verbose_name, null=True, blank=True)

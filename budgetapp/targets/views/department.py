@@ -14,69 +14,10 @@ from budgetapp.units.models import BudgetYear, LayoutFamily
 
 from .. import services
 from ..access import get_department_table_for_user
-from ..forms import (
-    DEPARTMENT_FORMSETS,
-    DEPARTMENT_INDICATOR_COLUMNS,
-    DEPARTMENT_SECTIONS,
-    DepartmentMeasureFormSet,
-    DepartmentSubGoalFormSet,
-    DepartmentTaskFormSet,
-    department_form_class,
-    department_indicator_formset,
-)
+from ..forms import DEPARTMENT_SECTIONS, department_form_class
+from ..forms.editor import department_sections
 from ..models import DepartmentTable
-from .editing import RowSection, handle
-
-ROW_SECTIONS = {
-    "sub_goals": RowSection(
-        "sub_goals",
-        "分项绩效目标",
-        DepartmentSubGoalFormSet,
-        [("title", "标题"), ("text", "内容")],
-        "添加分项目标",
-    ),
-    "measures": RowSection(
-        "measures",
-        "工作保障措施",
-        DepartmentMeasureFormSet,
-        [("title", "标题"), ("text", "内容")],
-        "添加保障措施",
-    ),
-    "tasks": RowSection(
-        "tasks",
-        "年度重点工作任务",
-        DepartmentTaskFormSet,
-        [
-            ("kind", "类别"),
-            ("name", "名称"),
-            ("content", "主要实施内容"),
-            ("amount", "拟投入的资金"),
-            ("outcome", "期望达到的目标"),
-        ],
-        "添加任务",
-    ),
-}
-
-
-def _indicator_section(layout: str) -> RowSection:
-    return RowSection(
-        "indicators",
-        "绩效指标",
-        department_indicator_formset(layout),
-        DEPARTMENT_INDICATOR_COLUMNS[layout],
-        "添加指标",
-    )
-
-
-def department_sections(layout: str) -> list[RowSection]:
-    """The row lists the editor of a department table in `layout` shows, in page order."""
-    return [
-        _indicator_section(layout) if key == "indicators" else ROW_SECTIONS[key]
-        for key in DEPARTMENT_FORMSETS[layout]
-    ]
-
-
-_sections = department_sections  # the live checks' name for it
+from .editing import handle
 
 
 def _editor(request: HttpRequest, table: DepartmentTable, save, title: str) -> HttpResponse:

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from budgetapp.core.errors import TableError
 
+from ..forms.editor import RowSection, bind
 from ..models import TargetTable
 from ..services import StaleEdit
 from ..snapshots import TableDiff, row_anchor
@@ -25,59 +26,6 @@ REGROUPED_MESSAGE = (
     "绩效指标已按一级、二级指标归类排列（同一类中保持您填写的先后顺序），"
     "以便与正式表格一样合并单元格，请核对顺序。"
 )
-
-
-@dataclass
-class RowSection:
-    """One list of repeating rows on the page."""
-
-    key: str  # formset prefix and the related name on the table
-    title: str
-    formset_class: type[BaseFormSet]
-    columns: list[tuple[str, str]]  # (field name, column heading) in display order
-    add_label: str = "添加一行"
-
-
-def bind(
-    request: HttpRequest,
-    table: TargetTable,
-    form_class: type[ModelForm],
-    sections: list[RowSection],
-) -> tuple[ModelForm, list[tuple[RowSection, BaseFormSet]]]:
-    data = request.POST if request.method == "POST" else None
-    form = form_class(data, instance=table)
-    formsets = [
-        (
-            section,
-            section.formset_class(
-                data,
-                instance=table,
-                prefix=section.key,
-                framework=table.framework,
-                regroup=True,
-            ),
-        )
-        for section in sections
-    ]
-    for section, formset in formsets:
-        _check_rows_show_every_field(section, formset)
-    return form, formsets
-
-
-def _check_rows_show_every_field(section: RowSection, formset: BaseFormSet) -> None:
-    """A row field the page does not show would be posted empty and could block every save
-    (issue 12): refuse such a pairing of columns and formset at once, in every test."""
-    shown = {name for name, _ in section.columns}
-    form = formset.empty_form
-    unshown = [
-        name
-        for name, field in form.fields.items()
-        if name not in shown and name != "DELETE" and not field.widget.is_hidden
-    ]
-    if unshown:
-        raise ImproperlyConfigured(
-            f"row section {section.key!r} does not show the form fields {unshown}"
-        )
 
 
 def _unshown_errors(form: ModelForm, shown: set[str] | None = None) -> list[tuple[str, str]]:
@@ -213,7 +161,9 @@ def handle(
     template: str,
     context: dict,
 ) -> HttpResponse:
-    form, formsets = bind(request, table, form_class, sections)
+    form, formsets = bind(
+        request.POST if request.method == "POST" else None, table, form_class, sections
+    )
     stale_diff = None
     summary: list[ErrorLine] | None = None  # set when validation failed
     if request.method == "POST":

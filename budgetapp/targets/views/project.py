@@ -17,27 +17,10 @@ from budgetapp.units.models import BudgetYear
 
 from .. import services
 from ..access import get_project_table_for_user
-from ..forms import (
-    INDICATOR_COLUMNS,
-    ProjectGoalFormSet,
-    ProjectIndicatorFormSet,
-    ProjectTableForm,
-)
+from ..forms import ProjectTableForm
+from ..forms.editor import PROJECT_SECTIONS
 from ..models import ProjectTable
-from .editing import RowSection, handle
-
-PROJECT_SECTIONS = [
-    RowSection(
-        "goals", "绩效目标", ProjectGoalFormSet, [("text", "绩效目标")], add_label="添加一条目标"
-    ),
-    RowSection(
-        "indicators",
-        "绩效指标",
-        ProjectIndicatorFormSet,
-        INDICATOR_COLUMNS,
-        add_label="添加指标",
-    ),
-]
+from .editing import handle
 
 
 @login_required
