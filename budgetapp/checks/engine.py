@@ -10,15 +10,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
 
-from budgetapp.targets.models import DepartmentTable, MoneyUnit, ProjectTable
+from budgetapp.targets.models import DepartmentTable, ProjectTable
 
 from .data import RowData, TableData, from_table
 from .models import CheckRule, Severity
-
-_WAN = Decimal("10000")
 
 
 @dataclass(frozen=True)
@@ -127,10 +124,6 @@ class CheckContext:
             trees = self._cache.setdefault("trees", {})
             self._cache[key] = from_table(source, trees) if source is not None else None
         return self._cache[key]
-
-
-def in_yuan(amount: Decimal, money_unit: str) -> Decimal:
-    return amount * _WAN if money_unit == MoneyUnit.WAN_YUAN else amount
 
 
 Rule = Callable[[TableData, dict, CheckContext], Iterable[Hit]]

@@ -18,7 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budgetapp.core.text import clean_text
-from budgetapp.targets.models import DepartmentTable, MoneyUnit, ProjectTable, Status, TargetTable
+from budgetapp.targets.models import ProjectTable, Status, TargetTable
+from budgetapp.targets.money import in_wan
+from budgetapp.targets.selectors import tables_by_unit
 from budgetapp.units.models import BudgetYear, Unit
 
 from .book import safe_filename
@@ -26,7 +28,6 @@ from .registry import Export
 from .xlsx import LINE_HEIGHT, wrapped_lines
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-WAN = Decimal("10000")
 MONEY_FORMAT = "#,##0.00"
 NOTE = (
     "金额单位：万元（以元填报的表已折算为万元）。预算数为项目支出绩效目标表的预算数，"
@@ -68,9 +69,8 @@ WRAPPED = Alignment(vertical="center", wrap_text=True)
 
 
 def to_wan(amount: Decimal | None, money_unit: str) -> Decimal:
-    if amount is None:
-        return Decimal("0")
-    return amount / WAN if money_unit == MoneyUnit.YUAN else amount
+    """An amount of the summary, in 万元 (an empty one counts 0)."""
+    return Decimal("0") if amount is None else in_wan(amount, money_unit)
 
 
 @dataclass
@@ -91,14 +91,8 @@ class UnitSummary:
 
 
 def collect(units: list[Unit], year: BudgetYear) -> list[UnitSummary]:
-    rows = {unit.pk: UnitSummary(unit) for unit in units}
-    tables: list[TargetTable] = [
-        *DepartmentTable.objects.filter(unit__in=units, year=year),
-        *ProjectTable.objects.filter(unit__in=units, year=year).order_by("sequence", "pk"),
-    ]
-    for table in tables:
-        rows[table.unit_id].tables.append(table)
-    return list(rows.values())
+    tables = tables_by_unit(units, year)
+    return [UnitSummary(unit, tables[unit.pk]) for unit in units]
 
 
 def city_summary(*, units: list[Unit], year: BudgetYear, scope: str) -> Export:

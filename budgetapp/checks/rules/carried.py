@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from budgetapp.targets.money import in_yuan
+
 from ..data import MIX_FIELDS, PLAN_FIELDS, TableData
-from ..engine import CheckContext, Hit, in_yuan
+from ..engine import CheckContext, Hit
 from .common import amount, number
 
 PARTS = ("budget", "plan", "targets")

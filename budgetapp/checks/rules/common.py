@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from budgetapp.indicators.values import ParsedTarget
+from budgetapp.targets.money import YUAN_PER_WAN
 
 from ..data import RowData
 
@@ -14,7 +15,7 @@ TIME = "时效指标"
 QUANTITY = "数量指标"
 SATISFACTION = "满意度指标"
 _NAME_UNIT = re.compile(r"[(（]([^()（）\d]{1,6})[)）]\s*$")
-_MONEY_FACTORS = {"亿元": Decimal("100000000"), "万元": Decimal("10000"), "千元": Decimal("1000")}
+_MONEY_FACTORS = {"亿元": Decimal("100000000"), "万元": YUAN_PER_WAN, "千元": Decimal("1000")}
 
 
 def is_cost(row: RowData) -> bool:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from budgetapp.targets.models import MoneyUnit
+from budgetapp.targets.money import in_unit, in_yuan
+
 from ..data import PLAN_FIELDS, TableData
-from ..engine import CheckContext, Hit, in_yuan
+from ..engine import CheckContext, Hit
 from .common import amount, number
 
 _LABELS = dict(PLAN_FIELDS)
@@ -40,7 +43,7 @@ def projects_sum(table: TableData, params: dict, context: CheckContext) -> Itera
     tolerance = in_yuan(Decimal(str(params.get("tolerance", "0.01"))), table.money_unit)
     if abs(total_yuan - expected_yuan) > tolerance:
         unit = table.money_unit
-        total = total_yuan / Decimal("10000") if unit == "万元" else total_yuan
+        total = in_unit(total_yuan, MoneyUnit.YUAN, unit)
         yield Hit(
             f"本单位 {len(projects)} 张项目表的预算数合计 {amount(total)} {unit}，与“项目支出” "
             f"{amount(table.expense_project)} {unit} 不一致（相差 "

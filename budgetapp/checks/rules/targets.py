@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from budgetapp.indicators.values import Comparator
+from budgetapp.targets.money import in_yuan
 
 from ..catalog import YES_NO
 from ..data import RowData, TableData
-from ..engine import CheckContext, Hit, in_yuan
+from ..engine import CheckContext, Hit
 from .common import (
     SATISFACTION,
     effective_unit,

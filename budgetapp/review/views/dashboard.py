@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,75 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
 from budgetapp.exports.models import ExportJob
-from budgetapp.targets.models import DepartmentTable, MoneyUnit, ProjectTable, Status, TargetTable
+from budgetapp.targets.models import Status
 from budgetapp.units.access import role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role, Unit
 
 from .. import services
-
-# 财预〔2016〕143号: approved targets are disclosed within 20 days.
-DISCLOSURE_DAYS = 20
-_WAN = Decimal("10000")
-
-
-def days_left(approved_at, today: date | None = None) -> int:
-    today = today or timezone.localdate()
-    return DISCLOSURE_DAYS - (today - timezone.localtime(approved_at).date()).days
-
-
-@dataclass
-class UnitRow:
-    unit: Unit
-    tables: list[TargetTable] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    budget_wan: Decimal = Decimal("0")
-    min_days_left: int | None = None
-
-    @property
-    def not_submitted(self) -> bool:
-        """Nothing filed yet, or something still in the filer's hands."""
-        return not self.tables or any(t.status in Status.editable() for t in self.tables)
-
-    @property
-    def overdue(self) -> bool:
-        return self.min_days_left is not None and self.min_days_left < 0
-
-    @property
-    def overdue_days(self) -> int:
-        return -self.min_days_left if self.overdue else 0
-
-    @property
-    def approved_waiting(self) -> int:
-        return self.counts.get(Status.APPROVED, 0)
-
-
-def _budget_in_wan(table: ProjectTable) -> Decimal:
-    return table.budget_total / _WAN if table.money_unit == MoneyUnit.YUAN else table.budget_total
-
-
-def build_rows(units, year: BudgetYear) -> list[UnitRow]:
-    rows = {unit.pk: UnitRow(unit) for unit in units}
-    tables: list[TargetTable] = [
-        *DepartmentTable.objects.filter(unit__in=units, year=year),
-        *ProjectTable.objects.filter(unit__in=units, year=year).order_by("sequence", "pk"),
-    ]
-    for table in tables:
-        row = rows[table.unit_id]
-        row.tables.append(table)
-        row.counts[table.status] = row.counts.get(table.status, 0) + 1
-        if isinstance(table, ProjectTable):
-            row.budget_wan += _budget_in_wan(table)
-        if table.status == Status.APPROVED and table.approved_at:
-            left = days_left(table.approved_at)
-            row.min_days_left = left if row.min_days_left is None else min(row.min_days_left, left)
-    return list(rows.values())
-
+from ..selectors import DISCLOSURE_DAYS, dashboard_rows, default_year, state_counts
 
 # The filters in the order a reviewer works through them: what waits for them first.
 FILTERS = {
@@ -92,54 +32,6 @@ FILTERS = {
     "published": ("已公开", lambda row: row.counts.get(Status.PUBLISHED, 0) > 0),
     "all": ("全部单位", lambda row: True),
 }
-
-
-@dataclass(frozen=True)
-class StateCount:
-    """One of the counts above the list: how many tables (or units) are in a state."""
-
-    filter: str
-    label: str
-    count: int
-    noun: str
-    urgent: bool
-
-
-def state_counts(rows: list[UnitRow]) -> list[StateCount]:
-    tables: dict[str, int] = {}
-    for row in rows:
-        for status, count in row.counts.items():
-            tables[status] = tables.get(status, 0) + count
-    overdue = sum(1 for row in rows if row.overdue)
-    not_submitted = sum(1 for row in rows if row.not_submitted)
-    waiting = tables.get(Status.SUBMITTED, 0)
-    approved = tables.get(Status.APPROVED, 0)
-    return [
-        StateCount("submitted", "待审核", waiting, "张表", waiting > 0),
-        StateCount("approved", "待公开", approved, "张表", approved > 0),
-        StateCount("overdue", "公开逾期", overdue, "个单位", overdue > 0),
-        StateCount("returned", "已退回", tables.get(Status.RETURNED, 0), "张表", False),
-        StateCount("not_submitted", "未提交", not_submitted, "个单位", False),
-        StateCount("published", "已公开", tables.get(Status.PUBLISHED, 0), "张表", False),
-    ]
-
-
-def default_year(years: list[BudgetYear], units) -> BudgetYear | None:
-    """The latest year with tables waiting for review; else the latest year with any table;
-    else the latest year (years come newest first)."""
-    by_pk = {year.pk: year for year in years}
-    for statuses in ([Status.SUBMITTED], list(Status)):
-        latest = [
-            model.objects.filter(unit__in=units, status__in=statuses)
-            .order_by("-year__year")
-            .values_list("year_id", flat=True)
-            .first()
-            for model in (ProjectTable, DepartmentTable)
-        ]
-        found = [by_pk[pk] for pk in latest if pk in by_pk]
-        if found:
-            return max(found, key=lambda year: year.year)
-    return years[0] if years else None
 
 
 @login_required
@@ -154,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         units = units.filter(name__icontains=query)
-    all_rows = build_rows(list(units), year) if year else []
+    all_rows = dashboard_rows(list(units), year) if year else []
     counts = state_counts(all_rows)
     # Work waiting comes first: without a choice, the list opens on 待审核 when there is any.
     chosen = request.GET.get("filter") or ("submitted" if counts[0].count else "all")
