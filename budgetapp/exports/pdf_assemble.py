@@ -14,7 +14,6 @@ What joining does, so the book is what printing it in one go would give:
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from math import ceil
 
@@ -26,13 +25,6 @@ from .pdf_footer import PAGE_FOOTER, FooterLayout
 from .pdf_types import Bookmark, FontUse, RenderedPart
 
 FOOTER_FONT = Name("/PageFooterFont")
-
-
-def assemble(parts: Sequence[RenderedPart], footer: FooterLayout) -> bytes:
-    with BookAssembler() as assembler:
-        for part in parts:
-            assembler.add(part)
-        return assembler.finish(footer)
 
 
 class BookAssembler:

@@ -10,7 +10,6 @@ and the diff reads as field changes; fields the sheet does not print keep their 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db import models
 from django.forms import BaseFormSet, ModelForm
@@ -257,7 +256,3 @@ def _category_pk(out: FormData, row: ParsedRow, name: str, value: str, resolver)
 def sort_key(parsed: ParsedTable) -> int:
     """Department first, as the book prints it."""
     return 0 if parsed.kind == "department" else 1
-
-
-def value_of(data: dict[str, Any], name: str) -> str:
-    return str(data.get(name, "") or "")

@@ -8,7 +8,7 @@ from typing import Any
 
 from budgetapp.core.formatting import format_integer, format_money, format_percent
 
-from .document import Cell, CellFormat, CellRole, Grid
+from .document import Cell, CellFormat, CellRole
 
 
 def label(text: str, *, colspan: int = 1, rowspan: int = 1, header: bool = False) -> Cell:
@@ -133,7 +133,3 @@ def indicator_category_cells(rows: Sequence[Any], *, merge_level2: bool) -> list
             )
         result.append(cells)
     return result
-
-
-def grid_with_rows(widths: list[float]) -> Grid:
-    return Grid(widths=widths)

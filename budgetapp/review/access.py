@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
 
-from budgetapp.units.access import account_of, role_of, units_visible_to
+from budgetapp.units.access import account_of, role_of
 from budgetapp.units.models import Role, Unit
 
 
@@ -19,12 +18,6 @@ def can_review(user: User | AnonymousUser, unit: Unit) -> bool:
 
 def is_admin(user: User | AnonymousUser) -> bool:
     return role_of(user) == Role.ADMIN
-
-
-def reviewable_units(user: User | AnonymousUser) -> QuerySet[Unit]:
-    if role_of(user) != Role.REVIEWER:
-        return Unit.objects.none()
-    return units_visible_to(user)
 
 
 def get_comment_for_user(user: User | AnonymousUser, kind: str, pk: int, comment_pk: int):

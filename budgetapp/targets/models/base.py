@@ -75,9 +75,6 @@ class TargetTableQuerySet(models.QuerySet):
 
         return self.filter(unit__in=units_visible_to(user))
 
-    def for_year(self, year: int) -> TargetTableQuerySet:
-        return self.filter(year__year=year)
-
 
 class TargetTable(models.Model):
     unit = models.ForeignKey("units.Unit", verbose_name="预算单位", on_delete=models.PROTECT)
