@@ -199,7 +199,9 @@ def test_an_existing_library_is_brought_to_the_vetted_state_by_its_migration(db,
 
 
 def test_seeding_is_idempotent_and_keeps_edits(db):
-    from budgetapp.library.seeding import install_common_indicators
+    install_common_indicators = importlib.import_module(
+        "budgetapp.library.migrations.0002_install_common_indicators"
+    ).install
 
     entry = LibraryEntry.objects.get(name="服务对象满意度", level2_name="服务对象满意度指标")
     entry.description = "管理员改过的描述"

@@ -6,8 +6,9 @@ Usage (from the repository root)::
     python tools/build_library.py [DATA_DIR] [OUT_FILE]
 
 DATA_DIR defaults to ``budgetapp/demo/data`` and OUT_FILE to
-``budgetapp/library/data/common_indicators.json``; the library's data migration loads that file,
-so production gets the library too, not only the demo.
+``budgetapp/library/data/common_indicators.json``. The library's data migration 0002 installed a
+frozen copy of that file, so production gets the library too, not only the demo; a changed file
+needs a new data migration with its own copy.
 
 Rules:
 * every indicator row of every project table and department table is read;

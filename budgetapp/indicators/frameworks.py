@@ -1,7 +1,9 @@
 """The two indicator frameworks the product ships with (DOMAIN.md, "Indicators").
 
-Installed by a data migration so every database has them; administrators may add more in the
-admin (a region's own variant, a future central revision).
+Installed by the data migration `indicators/0002_install_frameworks.py` (which holds its own
+frozen copy) so every database has them; administrators may add more in the admin (a region's
+own variant, a future central revision). The demo, the checks' tests and the library vetting
+read the trees from here.
 """
 
 from __future__ import annotations
@@ -30,19 +32,3 @@ FRAMEWORKS: dict[str, dict] = {
         ],
     },
 }
-
-
-def install_frameworks(framework_model, category_model) -> None:
-    """Create or complete the shipped frameworks (idempotent); works with migration models."""
-    for code, spec in FRAMEWORKS.items():
-        framework, _ = framework_model.objects.get_or_create(
-            code=code, defaults={"name": spec["name"], "description": spec["description"]}
-        )
-        for order1, (level1_name, children) in enumerate(spec["tree"], 1):
-            level1, _ = category_model.objects.get_or_create(
-                framework=framework, parent=None, name=level1_name, defaults={"order": order1}
-            )
-            for order2, level2_name in enumerate(children, 1):
-                category_model.objects.get_or_create(
-                    framework=framework, parent=level1, name=level2_name, defaults={"order": order2}
-                )
