@@ -13,8 +13,9 @@ from openpyxl import Workbook, load_workbook
 
 from budgetapp.demo.loader import load_demo
 from budgetapp.exports.registry import export_table, export_unit_book
-from budgetapp.imports.apply import Action, import_workbook
+from budgetapp.imports.apply import import_workbook
 from budgetapp.imports.models import BatchStatus, ImportBatch
+from budgetapp.imports.outcome import Action
 from budgetapp.imports.reader import read_workbook
 from budgetapp.targets.models import DepartmentTable, ProjectTable, Revision, Status
 from budgetapp.targets.snapshots import serialize_table

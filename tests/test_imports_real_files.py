@@ -17,8 +17,9 @@ from openpyxl import Workbook
 from budgetapp.checks.engine import check_table
 from budgetapp.checks.gate import ChecksFailed
 from budgetapp.demo.loader import load_demo
-from budgetapp.imports.apply import Action, import_workbook
+from budgetapp.imports.apply import import_workbook
 from budgetapp.imports.models import ImportBatch
+from budgetapp.imports.outcome import Action
 from budgetapp.imports.reader import read_workbook
 from budgetapp.review.services import submit_table
 from budgetapp.targets.forms import ProjectGoalFormSet, ProjectIndicatorFormSet, ProjectTableForm

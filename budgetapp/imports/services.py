@@ -15,9 +15,10 @@ from budgetapp.audit.models import EventKind as AuditKind
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import Unit
 
-from .apply import ImportResult, import_workbook
+from .apply import import_workbook
 from .isolation import read_workbook_isolated
 from .models import BatchStatus, ImportBatch
+from .outcome import ImportResult
 from .parsed import ParsedWorkbook
 from .reader import UnreadableWorkbook
 from .safety import UnsafeFile, check_upload

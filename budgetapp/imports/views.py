@@ -16,9 +16,9 @@ from budgetapp.units.access import account_of, can_file_for
 
 from . import services
 from .access import get_batch_for_user
-from .apply import ImportResult
 from .forms import UploadForm
 from .models import BatchStatus, ImportBatch
+from .outcome import ImportResult
 from .safety import Limits, UnsafeFile, check_size
 
 
