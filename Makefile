@@ -2,7 +2,7 @@
 #   make run                      install everything, migrate, load demo data, serve on :8000
 #   make test [ARGS="-k access"]  install everything, run pytest (without ARGS: then the export
 #                                 tests again with every export accelerator off, test-stock)
-#   make lint / make format       ruff
+#   make lint / make format       ruff, mypy / ruff
 #   make bench [ARGS="--runs 9"]   export benchmark, side by side with LibreOffice
 #   make load [ARGS="--pause 10"]  deadline-day load test (PostgreSQL on 127.0.0.1, locust)
 .DEFAULT_GOAL := help
@@ -29,7 +29,7 @@ help:
 	@echo "make run     - setup, migrate, load demo data, runserver 127.0.0.1:8000 (DEBUG=true)"
 	@echo "make test    - setup, run pytest (pass options with ARGS=\"...\"); without ARGS also test-stock"
 	@echo "make test-stock - the export tests with every export accelerator off (EXPORT_ACCELERATORS=false)"
-	@echo "make lint    - ruff check + ruff format --check + manage.py check --deploy"
+	@echo "make lint    - ruff check + ruff format --check + mypy + manage.py check --deploy"
 	@echo "make format  - ruff check --fix + ruff format"
 	@echo "make bench   - export benchmark vs targets and LibreOffice (ARGS=\"--runs 9\")"
 	@echo "make load    - deadline-day load test: 100 filers, gunicorn, PostgreSQL (ARGS=\"--pause 10\")"
@@ -93,6 +93,8 @@ test-stock: setup
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# Types (pyproject.toml [tool.mypy]: strict on services, selectors, layouts).
+	DEBUG=true $(VENV)/bin/mypy
 	@# The production settings pass Django's deployment checks (docs/security.md).
 	DEBUG=false SECRET_KEY="$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  ALLOWED_HOSTS=jx.example.cn SITE_URL=https://jx.example.cn \

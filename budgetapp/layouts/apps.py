@@ -8,7 +8,7 @@ class LayoutsConfig(AppConfig):
     def ready(self) -> None:
         # Each revision of a table keeps its official layout as it printed; the targets app
         # below this one cannot import the layouts, so they are handed over here.
-        from budgetapp.targets.revision_layout import use_layout_builder
+        from budgetapp.targets.revisions import use_layout_builder
 
         from . import document_for
         from .document import document_to_json

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from itertools import groupby
+from typing import Any, Protocol
 
-from budgetapp.targets.models import DepartmentTable, TaskKind
+from budgetapp.targets.models import DepartmentTable, DepartmentTask, TaskKind
 from budgetapp.units.models import LayoutFamily
 
 from .cells import indicator_category_cells, integer, label, money, percent, row_marks, text
-from .document import Caption, Document, Grid, Heading, Paragraph
+from .document import Block, Caption, Cell, Document, Grid, Heading, Paragraph
+
+
+class ProjectLine(Protocol):
+    """A line of the Hubei 项目支出情况 list: a project table, or its frozen line."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def total_budget(self) -> Decimal | None: ...
+    @property
+    def budget_total(self) -> Decimal | None: ...
+    @property
+    def fund_use(self) -> str: ...
+
+
+class _TitledText(Protocol):
+    """A 分项绩效目标 or a 工作保障措施."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def text(self) -> str: ...
 
 
 def _paragraphs(value: str) -> list[Paragraph]:
@@ -18,12 +44,13 @@ def _paragraphs(value: str) -> list[Paragraph]:
 
 def hebei_department_document(table: DepartmentTable) -> Document:
     """Narrative: 总体绩效目标, 分项绩效目标, 工作保障措施 (seeds 000 and 001)."""
-    blocks: list = [Heading(table.title, level=1), Heading("一、总体绩效目标", level=2)]
+    blocks: list[Block] = [Heading(table.title, level=1), Heading("一、总体绩效目标", level=2)]
     blocks += _paragraphs(table.overall_goal)
-    for heading, items in (
+    sections: tuple[tuple[str, Sequence[_TitledText]], ...] = (
         ("二、分项绩效目标", list(table.sub_goals.all())),
         ("三、工作保障措施", list(table.measures.all())),
-    ):
+    )
+    for heading, items in sections:
         blocks.append(Heading(heading, level=2))
         for number, item in enumerate(items, 1):
             if item.title:
@@ -124,7 +151,7 @@ def guangdong_department_document(table: DepartmentTable) -> Document:
     return Document(title=title, blocks=[Heading(title, level=1), grid])
 
 
-def _task_cells(task, number: int) -> list:
+def _task_cells(task: DepartmentTask, number: int) -> list[Cell]:
     anchor = f"task:{task.pk}"
     return [
         text(f"任务{number}: {task.name}", anchor=anchor, marks=row_marks(anchor, "name", "kind")),
@@ -134,7 +161,7 @@ def _task_cells(task, number: int) -> list:
     ]
 
 
-def _task_rows(grid: Grid, tasks: list, *, start: int = 1) -> None:
+def _task_rows(grid: Grid, tasks: Sequence[DepartmentTask], *, start: int = 1) -> None:
     for number, task in enumerate(tasks, start):
         grid.add(*_task_cells(task, number))
 
@@ -144,7 +171,9 @@ def _field_marks(field: str, suffix: str = "") -> tuple[str, ...]:
     return (f"field:{field}{suffix}",) if field else ()
 
 
-def hubei_department_document(table: DepartmentTable, projects: Iterable | None = None) -> Document:
+def hubei_department_document(
+    table: DepartmentTable, projects: Iterable[ProjectLine] | None = None
+) -> Document:
     """整体支出绩效目标表 (seed 004): eight columns, mix with two previous years.
 
     `projects` are the lines of the 项目支出情况 list (anything with pk, name, total_budget,
@@ -251,7 +280,9 @@ DEPARTMENT_LAYOUTS: dict[str, Callable[..., Document]] = {
 }
 
 
-def department_document(table: DepartmentTable, *, projects: Iterable | None = None) -> Document:
+def department_document(
+    table: DepartmentTable, *, projects: Iterable[ProjectLine] | None = None
+) -> Document:
     """The table in its unit's layout; `projects` replaces the live 项目支出情况 list."""
     build = DEPARTMENT_LAYOUTS[table.unit.layout]
     if build is hubei_department_document:

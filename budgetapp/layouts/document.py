@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from budgetapp.core.text import clean_text
 
@@ -155,8 +156,8 @@ _BLOCK_TYPES: dict[str, type] = {
 _BLOCK_NAMES = {cls: name for name, cls in _BLOCK_TYPES.items()}
 
 
-def _cell_to_json(cell: Cell) -> dict:
-    data = {
+def _cell_to_json(cell: Cell) -> dict[str, Any]:
+    data: dict[str, Any] = {
         name: getattr(cell, name)
         for name in ("text", "colspan", "rowspan", "align", "anchor", "header", "tight")
     }
@@ -171,7 +172,7 @@ def _cell_to_json(cell: Cell) -> dict:
     return data
 
 
-def _cell_from_json(data: dict) -> Cell:
+def _cell_from_json(data: dict[str, Any]) -> Cell:
     number = data.get("number")
     if isinstance(number, dict):
         number = Decimal(number["decimal"])
@@ -190,7 +191,7 @@ def _cell_from_json(data: dict) -> Cell:
     )
 
 
-def document_to_json(document: Document) -> dict:
+def document_to_json(document: Document) -> dict[str, Any]:
     """The document as JSON-ready data; `document_from_json` gives back an equal Document."""
     blocks = []
     for block in document.blocks:
@@ -207,7 +208,7 @@ def document_to_json(document: Document) -> dict:
     return {"title": document.title, "blocks": blocks}
 
 
-def document_from_json(data: dict) -> Document:
+def document_from_json(data: dict[str, Any]) -> Document:
     blocks: list[Block] = []
     for item in data["blocks"]:
         fields = {k: v for k, v in item.items() if k != "type"}

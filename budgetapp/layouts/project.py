@@ -8,7 +8,7 @@ from .cells import indicator_category_cells, label, money, percent, row_marks, t
 from .document import Caption, Document, Grid, Heading
 
 # 一级, 二级, 三级, 描述 (two columns, so the budget row's seven cells fit), 指标值, 依据
-PROJECT_WIDTHS = [10, 11, 15, 12, 13, 13, 14]
+PROJECT_WIDTHS: list[float] = [10, 11, 15, 12, 13, 13, 14]
 
 
 def project_grid(table: ProjectTable) -> Grid:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
 from .categories import CategoryMap
@@ -13,7 +16,7 @@ _FIELDS = ["pk", "kind", *CONTENT_FIELDS, "usage_count"]
 
 
 def search_entries(
-    user, *, q: str = "", project: str = "", limit: int = SEARCH_LIMIT
+    user: User | AnonymousUser, *, q: str = "", project: str = "", limit: int = SEARCH_LIMIT
 ) -> list[LibraryEntry]:
     """Entries offered to `user` matching every term of `q` (三级 name, 描述 or 二级).
 
@@ -32,7 +35,7 @@ def search_entries(
     return rank(entries, terms=terms, project=project, limit=limit)
 
 
-def entry_as_json(entry: LibraryEntry, categories: CategoryMap) -> dict:
+def entry_as_json(entry: LibraryEntry, categories: CategoryMap) -> dict[str, Any]:
     """The entry for the grid. `level1`/`level2` are the names of the table's framework the
     entry resolves to (legacy 产出指标/成本指标 is 成本指标/经济成本指标 in a 2021-framework
     table), so the list shows what picking it will select; `entry_level1`/`entry_level2` are
@@ -46,7 +49,7 @@ def entry_as_json(entry: LibraryEntry, categories: CategoryMap) -> dict:
         "name": entry.name,
         "description": entry.description,
         "basis": entry.basis,
-        "level1": level1.name if resolved else entry.level1_name,
+        "level1": level1.name if level1 is not None else entry.level1_name,
         "level2": (level2.name if level2 else "") if resolved else entry.level2_name,
         "entry_level1": entry.level1_name,
         "entry_level2": entry.level2_name,

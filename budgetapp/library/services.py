@@ -6,7 +6,8 @@ administrators acting at once cannot approve a proposal that was just rejected.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -26,7 +27,7 @@ class LibraryError(Exception):
 
 
 @transaction.atomic
-def propose_entry(*, user: User, unit: Unit, data: dict) -> LibraryEntry:
+def propose_entry(*, user: User, unit: Unit, data: Mapping[str, Any]) -> LibraryEntry:
     """A filer proposes a 个性指标 for their own unit; it waits for an administrator."""
     if not can_file_for(user, unit):
         raise LibraryError("只有本单位的填报人可以提出个性指标。")

@@ -69,7 +69,7 @@ def public_version(kind: str, pk: int, number: int | None = None) -> Publication
     versions = Publication.objects.filter(kind=kind, object_id=pk).select_related(
         "unit__region", "year"
     )
-    version = (
+    version: Publication | None = (
         versions.order_by("-number").first()
         if number is None
         else versions.filter(number=number).first()

@@ -9,10 +9,12 @@ Publishing also renders and stores the published files (`exports.published`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from budgetapp.audit.log import record as audit_record
@@ -39,6 +41,9 @@ from . import notices
 from .access import can_review, is_admin
 from .models import Action, Comment, Submission, Transition
 
+T = TypeVar("T", bound=TargetTable)
+M = TypeVar("M", Submission, Comment, Transition)
+
 
 class WrongState(TableError):
     pass
@@ -48,13 +53,14 @@ class FourEyes(TableError):
     pass
 
 
-def _lock(table: TargetTable) -> TargetTable:
-    return (
+def _lock(table: T) -> T:
+    locked: T = (
         type(table)
-        .objects.select_for_update()
+        ._default_manager.select_for_update()
         .select_related("unit__region", "year")
         .get(pk=table.pk)
     )
+    return locked
 
 
 def _record(
@@ -88,8 +94,8 @@ def _require(table: TargetTable, *allowed: str, doing: str) -> None:
         raise WrongState(f"此表当前状态为“{table.get_status_display()}”，不能{doing}。")
 
 
-def _records_of(model, table: TargetTable):
-    return model.objects.filter(
+def _records_of(model: type[M], table: TargetTable) -> QuerySet[M]:
+    return model._default_manager.filter(
         content_type=ContentType.objects.get_for_model(table), object_id=table.pk
     )
 
@@ -151,7 +157,7 @@ def ready_tables(unit: Unit, year: BudgetYear) -> list[TargetTable]:
     return tables
 
 
-class SubmittedTables(list):
+class SubmittedTables(list[Submission]):
     """The submissions made by `submit_all`, plus the tables it left for the filer (`held`)."""
 
     def __init__(self, submissions: Iterable[Submission], held: list[tuple[TargetTable, str]]):

@@ -33,7 +33,8 @@ from budgetapp.units.models import BudgetYear, LayoutFamily, Unit
 
 from .models import DepartmentTable, ProjectTable, RevisionAction, TargetTable
 from .models.base import IndicatorRow
-from .services import check_open_for_writing, record_revision
+from .revisions import record_revision
+from .services import check_open_for_writing
 from .snapshots import (
     DEPARTMENT_FIELDS,
     PROJECT_FIELDS,

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeAlias, TypeVar
 
 from django.contrib.auth.models import User
-from django.contrib.contenttypes.models import ContentType
 from django.db import OperationalError, router, transaction
 from django.db.models import F, ProtectedError
 from django.db.models.deletion import Collector
-from django.forms import BaseFormSet, ModelForm
+from django.forms import ModelForm
 
 from budgetapp.audit.log import record as audit_record
 from budgetapp.audit.models import EventKind as AuditKind
@@ -29,8 +28,8 @@ from budgetapp.units.models import BudgetYear, Unit
 
 from . import import_problems
 from .models import DepartmentTable, ProjectTable, Revision, RevisionAction, TargetTable
-from .revision_layout import frozen_layout
-from .snapshots import TableDiff, changes_as_json, diff_snapshots, serialize_table
+from .revisions import ensure_revision, record_revision
+from .snapshots import TableDiff, diff_snapshots, serialize_table
 
 
 class TableLocked(TableError):
@@ -59,6 +58,13 @@ class DatabaseBusy(StaleEdit):
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T", bound=TargetTable)
+
+if TYPE_CHECKING:
+    from django.forms.models import BaseInlineFormSet
+
+    # The row lists of a table's editor (goals, indicators, tasks...): inline formsets.
+    RowFormSets: TypeAlias = Sequence[BaseInlineFormSet[Any, Any, Any]]
 
 
 def _busy_is_stale(service: Callable[P, R]) -> Callable[P, R]:
@@ -73,7 +79,9 @@ def _busy_is_stale(service: Callable[P, R]) -> Callable[P, R]:
             if "locked" not in str(error):
                 raise
             form = kwargs.get("form")
-            loaded = form.cleaned_data.get("loaded_version") if form is not None else None
+            loaded = (
+                form.cleaned_data.get("loaded_version") if isinstance(form, ModelForm) else None
+            )
             raise DatabaseBusy(
                 "数据库正忙：可能有其他人正在同时保存。您填写的内容仍保留在页面上，请稍后再保存。",
                 current_version=loaded,
@@ -123,72 +131,35 @@ def _check_version(table: TargetTable, loaded_version: int | None) -> None:
 _WORKFLOW_FIELDS = ("status", "version", "submitted_at", "approved_at", "published_at", "grade")
 
 
-def _lock(table: TargetTable) -> TargetTable:
-    return type(table).objects.select_for_update().select_related("unit", "year").get(pk=table.pk)
+def _lock(table: T) -> T:
+    locked: T = (
+        type(table)
+        ._default_manager.select_for_update()
+        .select_related("unit", "year")
+        .get(pk=table.pk)
+    )
+    return locked
 
 
-def _prepare_update(locked: TargetTable, form: ModelForm, user: User) -> dict:
+def _prepare_update(locked: TargetTable, form: ModelForm[Any], user: User) -> dict[str, Any]:
     """Checks before an update; returns the content before it (the "old" side)."""
     _check_may_edit(locked, user)
-    before = _ensure_revision(locked).data
+    before: dict[str, Any] = ensure_revision(locked).data
     _check_version(locked, form.cleaned_data.get("loaded_version"))
     for name in _WORKFLOW_FIELDS:
         setattr(form.instance, name, getattr(locked, name))
     return before
 
 
-def _ensure_revision(table: TargetTable) -> Revision:
-    """The revision of the table's current version. Tables loaded or changed outside the
-    services (demo loader, older releases) have none; record it before it is overwritten, so the
-    next write has an "old" side and a stale save can still list what changed."""
-    existing = Revision.of(table).filter(version=table.version).first()
-    if existing is not None:
-        return existing
-    return Revision.objects.create(
-        content_type=ContentType.objects.get_for_model(table),
-        object_id=table.pk,
-        version=table.version,
-        data=serialize_table(table),
-        saved_by=table.updated_by,
-        action=RevisionAction.BASELINE,
-        layout=frozen_layout(table),
-    )
-
-
-def record_revision(
-    table: TargetTable,
-    *,
-    user: User | None,
-    action: str,
-    ip: str | None,
-    before: dict | None = None,
-    version: int | None = None,
-    data: dict | None = None,
-) -> Revision:
-    """Write the revision of a write: content now, old/new against `before`, who, IP, path."""
-    data = data if data is not None else serialize_table(table)
-    return Revision.objects.create(
-        content_type=ContentType.objects.get_for_model(table),
-        object_id=table.pk,
-        version=version if version is not None else table.version,
-        data=data,
-        saved_by=user,
-        action=action,
-        client_ip=ip or None,
-        changes=changes_as_json(before, data) if before is not None else {},
-        layout=frozen_layout(table),
-    )
-
-
 def _save_with_rows(
     table: TargetTable,
-    form: ModelForm,
-    formsets: Sequence[BaseFormSet],
+    form: ModelForm[Any],
+    formsets: RowFormSets,
     user: User,
     *,
     action: str,
     ip: str | None,
-    before: dict | None,
+    before: dict[str, Any] | None,
 ) -> None:
     table.updated_by = user
     if table.pk:
@@ -208,15 +179,15 @@ def _create(
     user: User,
     unit: Unit,
     year: BudgetYear,
-    form: ModelForm,
-    formsets: Sequence[BaseFormSet],
+    form: ModelForm[T],
+    formsets: RowFormSets,
     ip: str | None,
     action: str,
-) -> TargetTable:
+) -> T:
     if not can_file_for(user, unit):
         raise NotAllowed("只有本单位的填报人可以新建此单位的表。")
     check_open_for_writing(unit=unit, year=year)
-    table: TargetTable = form.save(commit=False)
+    table = form.save(commit=False)
     table.unit, table.year, table.framework = unit, year, year.framework
     _save_with_rows(table, form, formsets, user, action=action, ip=ip, before=None)
     return table
@@ -224,15 +195,14 @@ def _create(
 
 def _update(
     *,
-    model: type[TargetTable],
     user: User,
-    table: TargetTable,
-    form: ModelForm,
-    formsets: Sequence[BaseFormSet],
+    table: T,
+    form: ModelForm[T],
+    formsets: RowFormSets,
     ip: str | None,
     action: str,
-) -> TargetTable:
-    locked = model.objects.select_for_update().select_related("unit", "year").get(pk=table.pk)
+) -> T:
+    locked = _lock(table)
     before = _prepare_update(locked, form, user)
     _save_with_rows(form.instance, form, formsets, user, action=action, ip=ip, before=before)
     return form.instance
@@ -245,8 +215,8 @@ def create_project_table(
     user: User,
     unit: Unit,
     year: BudgetYear,
-    form: ModelForm,
-    formsets: Sequence[BaseFormSet],
+    form: ModelForm[ProjectTable],
+    formsets: RowFormSets,
     ip: str | None = None,
     action: str = RevisionAction.CREATE,
 ) -> ProjectTable:
@@ -261,13 +231,12 @@ def update_project_table(
     *,
     user: User,
     table: ProjectTable,
-    form: ModelForm,
-    formsets: Sequence[BaseFormSet],
+    form: ModelForm[ProjectTable],
+    formsets: RowFormSets,
     ip: str | None = None,
     action: str = RevisionAction.EDIT,
 ) -> ProjectTable:
     return _update(
-        model=ProjectTable,
         user=user,
         table=table,
         form=form,
@@ -288,7 +257,7 @@ def delete_project_table(*, user: User, table: ProjectTable, ip: str | None = No
 
 def _delete(locked: TargetTable, *, user: User, ip: str | None) -> Revision:
     _check_nothing_depends_on(locked)
-    before = _ensure_revision(locked)
+    before = ensure_revision(locked)
     # The generic reference is no foreign key: the record outlives the table it describes.
     record = record_revision(
         locked,
@@ -334,8 +303,8 @@ def create_department_table(
     user: User,
     unit: Unit,
     year: BudgetYear,
-    form: ModelForm,
-    formsets: Sequence[BaseFormSet],
+    form: ModelForm[DepartmentTable],
+    formsets: RowFormSets,
     ip: str | None = None,
     action: str = RevisionAction.CREATE,
 ) -> DepartmentTable:
@@ -352,13 +321,12 @@ def update_department_table(
     *,
     user: User,
     table: DepartmentTable,
-    form: ModelForm,
-    formsets: Sequence[BaseFormSet],
+    form: ModelForm[DepartmentTable],
+    formsets: RowFormSets,
     ip: str | None = None,
     action: str = RevisionAction.EDIT,
 ) -> DepartmentTable:
     return _update(
-        model=DepartmentTable,
         user=user,
         table=table,
         form=form,
@@ -378,8 +346,8 @@ def save_table_in_admin(
     *,
     user: User,
     table: TargetTable,
-    form: ModelForm,
-    formsets: Sequence[BaseFormSet],
+    form: ModelForm[Any],
+    formsets: RowFormSets,
     ip: str | None = None,
 ) -> TargetTable:
     check_open_for_writing(unit=table.unit, year=table.year)
@@ -391,7 +359,7 @@ def save_table_in_admin(
     locked = _lock(table)
     _check_not_frozen(locked)
     check_open_for_writing(unit=locked.unit, year=locked.year)
-    before = _ensure_revision(locked).data
+    before = ensure_revision(locked).data
     for name in _WORKFLOW_FIELDS:
         setattr(table, name, getattr(locked, name))
     _save_with_rows(table, form, formsets, user, action=RevisionAction.ADMIN, ip=ip, before=before)

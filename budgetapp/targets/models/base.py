@@ -135,6 +135,14 @@ class TargetTable(models.Model):
     # "project" or "department": the name used in URLs that serve both kinds.
     kind: str = ""
 
+    def get_absolute_url(self) -> str:
+        raise NotImplementedError  # each kind has its own page
+
+    @property
+    def title(self) -> str:
+        """The table's printed title (each kind prints its own)."""
+        raise NotImplementedError
+
     @property
     def is_editable(self) -> bool:
         return self.status in Status.editable()

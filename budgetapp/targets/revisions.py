@@ -1,0 +1,77 @@
+"""What every write leaves: a `Revision` with the content, the changes, who, when, the path, and
+the official layout as it printed (the history page shows an old version exactly so).
+
+The layouts app builds on the target models, so targets must not import it: dependencies point
+one way (docs/design.md, "Layers"). The layouts app hands its builder over at start-up instead
+(`LayoutsConfig.ready`); a revision written without one (a project that does not install the
+layouts app) simply has no frozen layout, which the history page already handles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+
+from .models import Revision, RevisionAction, TargetTable
+from .snapshots import changes_as_json, serialize_table
+
+LayoutBuilder = Callable[[TargetTable], dict[str, Any]]
+
+_builder: LayoutBuilder | None = None
+
+
+def use_layout_builder(builder: LayoutBuilder | None) -> None:
+    """Set the function that turns a table into its layout as JSON (None: freeze nothing)."""
+    global _builder
+    _builder = builder
+
+
+def frozen_layout(table: TargetTable) -> dict[str, Any] | None:
+    """The table's official layout now, as JSON kept in its revision."""
+    return _builder(table) if _builder is not None else None
+
+
+def ensure_revision(table: TargetTable) -> Revision:
+    """The revision of the table's current version. Tables loaded or changed outside the
+    services (demo loader, older releases) have none; record it before it is overwritten, so the
+    next write has an "old" side and a stale save can still list what changed."""
+    existing = Revision.of(table).filter(version=table.version).first()
+    if existing is not None:
+        return existing
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(table),
+        object_id=table.pk,
+        version=table.version,
+        data=serialize_table(table),
+        saved_by=table.updated_by,
+        action=RevisionAction.BASELINE,
+        layout=frozen_layout(table),
+    )
+
+
+def record_revision(
+    table: TargetTable,
+    *,
+    user: User | None,
+    action: str,
+    ip: str | None,
+    before: dict[str, Any] | None = None,
+    version: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> Revision:
+    """Write the revision of a write: content now, old/new against `before`, who, IP, path."""
+    data = data if data is not None else serialize_table(table)
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(table),
+        object_id=table.pk,
+        version=version if version is not None else table.version,
+        data=data,
+        saved_by=user,
+        action=action,
+        client_ip=ip or None,
+        changes=changes_as_json(before, data) if before is not None else {},
+        layout=frozen_layout(table),
+    )
