@@ -50,7 +50,8 @@ if str(TOOLS) not in sys.path:
 
 DRAFT_MARK = "草稿（未公开）"  # exports/book.py's, without importing Django here
 
-from extract_seeds import DOC_SECTION, PROJECT_TITLE, clean, tab_rows  # noqa: E402
+from seed_hebei import DOC_SECTION, PROJECT_TITLE  # noqa: E402
+from seed_text import clean, tab_rows  # noqa: E402
 
 # seed file prefix -> the demo unit and year it was extracted into
 SEEDS = {
