@@ -20,6 +20,7 @@ from django.db import transaction
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.monitoring.models import MonitoringSheet
 from budgetapp.review import stage_workflow
+from budgetapp.review.models import Submission, Transition
 from budgetapp.targets.models import ProjectTable, Revision, RevisionAction, Status
 from budgetapp.units.access import can_file_for
 
@@ -170,7 +171,7 @@ def serialize_evaluation(
 
 
 def _label(name: str) -> str:
-    return str(SelfEvaluation._meta.get_field(name).verbose_name)
+    return str(getattr(SelfEvaluation._meta.get_field(name), "verbose_name", name))
 
 
 def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -185,7 +186,7 @@ def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         before = before_rows.get(row["id"], {})
         changes = [
             {
-                "label": str(EvaluationRow._meta.get_field(key).verbose_name),
+                "label": str(getattr(EvaluationRow._meta.get_field(key), "verbose_name", key)),
                 "old": before.get(key),
                 "new": value,
             }
@@ -197,7 +198,15 @@ def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {"fields": fields, "rows": rows}
 
 
-def _revision(evaluation, *, user, data, before, action, ip) -> Revision:
+def _revision(
+    evaluation: SelfEvaluation,
+    *,
+    user: User | None,
+    data: dict[str, Any],
+    before: dict[str, Any] | None,
+    action: str,
+    ip: str | None,
+) -> Revision:
     return Revision.objects.create(
         content_type=ContentType.objects.get_for_model(evaluation),
         object_id=evaluation.pk,
@@ -287,7 +296,9 @@ def _snapshot(evaluation: SelfEvaluation) -> dict[str, Any]:
     return serialize_evaluation(evaluation, list(evaluation.rows.all()))
 
 
-def submit_evaluation(*, evaluation: SelfEvaluation, user: User, ip: str | None = None):
+def submit_evaluation(
+    *, evaluation: SelfEvaluation, user: User, ip: str | None = None
+) -> Submission:
     from .checks import evaluation_problems
 
     return stage_workflow.submit(
@@ -295,17 +306,19 @@ def submit_evaluation(*, evaluation: SelfEvaluation, user: User, ip: str | None 
     )
 
 
-def withdraw_evaluation(*, evaluation: SelfEvaluation, user: User, ip: str | None = None):
+def withdraw_evaluation(
+    *, evaluation: SelfEvaluation, user: User, ip: str | None = None
+) -> Transition:
     return stage_workflow.withdraw(sheet=evaluation, user=user, ip=ip)
 
 
 def return_evaluation(
     *, evaluation: SelfEvaluation, user: User, reason: str, ip: str | None = None
-):
+) -> Transition:
     return stage_workflow.return_(sheet=evaluation, user=user, reason=reason, ip=ip)
 
 
 def approve_evaluation(
     *, evaluation: SelfEvaluation, user: User, comment: str = "", ip: str | None = None
-):
+) -> Transition:
     return stage_workflow.approve(sheet=evaluation, user=user, comment=comment, ip=ip)

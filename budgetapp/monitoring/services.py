@@ -16,11 +16,13 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.indicators.values import parse_target
 from budgetapp.review import stage_workflow
 from budgetapp.review.access import can_review, is_admin
+from budgetapp.review.models import Submission, Transition
 from budgetapp.targets.models import ProjectTable, Revision, RevisionAction, Status
 from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, Region, Unit
@@ -63,11 +65,11 @@ def may_open_round(user: User, region: Region) -> bool:
     )
 
 
-def _units_of(region: Region):
+def _units_of(region: Region) -> QuerySet[Unit]:
     return Unit.objects.filter(region__path__startswith=region.path, is_active=True)
 
 
-def monitored_tables(region: Region, year: BudgetYear):
+def monitored_tables(region: Region, year: BudgetYear) -> QuerySet[ProjectTable]:
     return (
         ProjectTable.objects.filter(
             unit__in=_units_of(region), year=year, status__in=MONITORED_STATES
@@ -259,7 +261,15 @@ def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {"fields": fields, "rows": rows}
 
 
-def _revision(sheet, *, user, data, before, action, ip) -> Revision:
+def _revision(
+    sheet: MonitoringSheet,
+    *,
+    user: User | None,
+    data: dict[str, Any],
+    before: dict[str, Any] | None,
+    action: str,
+    ip: str | None,
+) -> Revision:
     return Revision.objects.create(
         content_type=ContentType.objects.get_for_model(sheet),
         object_id=sheet.pk,
@@ -361,7 +371,7 @@ def _snapshot(sheet: MonitoringSheet) -> dict[str, Any]:
     return serialize_sheet(sheet, list(sheet.rows.all()))
 
 
-def submit_sheet(*, sheet: MonitoringSheet, user: User, ip: str | None = None):
+def submit_sheet(*, sheet: MonitoringSheet, user: User, ip: str | None = None) -> Submission:
     from .checks import sheet_problems
 
     return stage_workflow.submit(
@@ -369,13 +379,17 @@ def submit_sheet(*, sheet: MonitoringSheet, user: User, ip: str | None = None):
     )
 
 
-def withdraw_sheet(*, sheet: MonitoringSheet, user: User, ip: str | None = None):
+def withdraw_sheet(*, sheet: MonitoringSheet, user: User, ip: str | None = None) -> Transition:
     return stage_workflow.withdraw(sheet=sheet, user=user, ip=ip)
 
 
-def return_sheet(*, sheet: MonitoringSheet, user: User, reason: str, ip: str | None = None):
+def return_sheet(
+    *, sheet: MonitoringSheet, user: User, reason: str, ip: str | None = None
+) -> Transition:
     return stage_workflow.return_(sheet=sheet, user=user, reason=reason, ip=ip)
 
 
-def approve_sheet(*, sheet: MonitoringSheet, user: User, comment: str = "", ip: str | None = None):
+def approve_sheet(
+    *, sheet: MonitoringSheet, user: User, comment: str = "", ip: str | None = None
+) -> Transition:
     return stage_workflow.approve(sheet=sheet, user=user, comment=comment, ip=ip)
