@@ -117,6 +117,19 @@ def test_demo_accounts_cover_every_role(demo):
     )
 
 
+def test_every_demo_account_names_a_person_with_a_phone(demo):
+    """等保: every account belongs to a named person (name, unit, phone); the deployment
+    superuser is the one login that is not a person's."""
+    for account in Account.objects.select_related("user").exclude(user__username="admin"):
+        assert account.user.first_name and account.phone, account.user.username
+        assert (account.unit is None) == (
+            account.role in (Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+        )
+    Account.objects.filter(user__username="shg_filer").update(phone="0335-5051234")
+    call_command("load_demo", verbosity=0)
+    assert Account.objects.get(user__username="shg_filer").phone == "0335-5051234"
+
+
 def test_demo_accounts_have_example_org_addresses_and_keep_one_set_by_hand(demo):
     users = get_user_model().objects.filter(account__isnull=False)
     assert users.count() == 12  # 8 filers and reviewers, the superuser, 3 admin roles

@@ -174,6 +174,11 @@ def demo_email(username: str) -> str:
     return f"{username}@{DEMO_EMAIL_DOMAIN}"
 
 
+def demo_phone(number: int) -> str:
+    """A demo account's phone: plainly not a real number (all zeros but the account's own)."""
+    return f"000-0000-{number:04d}"
+
+
 def _ensure_email(user) -> None:
     if not user.email:  # an address set by hand (profile, admin) is kept
         user.email = demo_email(user.username)
@@ -182,7 +187,7 @@ def _ensure_email(user) -> None:
 
 def ensure_accounts(units: dict[str, tuple[Unit, str | None]], *, with_admin: bool) -> None:
     user_model = get_user_model()
-    for username, full_name, role, unit_name in ACCOUNTS:
+    for number, (username, full_name, role, unit_name) in enumerate(ACCOUNTS, start=1):
         user, created = user_model.objects.get_or_create(
             username=username, defaults={"first_name": full_name}
         )
@@ -190,9 +195,12 @@ def ensure_accounts(units: dict[str, tuple[Unit, str | None]], *, with_admin: bo
             user.set_password(DEMO_PASSWORD)
             user.save()
         _ensure_email(user)
-        Account.objects.update_or_create(
+        account, _ = Account.objects.update_or_create(
             user=user, defaults={"role": role, "unit": units[unit_name][0] if unit_name else None}
         )
+        if not account.phone:  # every account names a person with a phone; one set by hand stays
+            account.phone = demo_phone(number)
+            account.save(update_fields=["phone"])
         sync_admin_site_rights(user)
     if not with_admin:
         return
