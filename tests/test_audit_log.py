@@ -409,3 +409,38 @@ def test_a_rule_change_in_the_admin_has_old_and_new_values(client, users):
     assert event.details["changes"]["name"] == {"old": rule.name, "new": rule.name + "（改）"}
     assert event.role == "superuser"
     assert AuditEvent.objects.filter(kind=EventKind.SUPERUSER_USE).exists()
+
+
+@pytest.mark.django_db
+def test_anchors_written_out_of_id_order_are_checked_all_the_same(
+    users, committed, audit_anchor_file
+):
+    """Two commits may append their lines in either order."""
+    events = _committed_records(committed, users["owner"], 4)
+    lines = audit_anchor_file.read_text().splitlines()
+    lines[1], lines[2] = lines[2], lines[1]
+    audit_anchor_file.write_text("\n".join(lines) + "\n")
+    report = verify_chain()
+    assert report.ok and report.anchors_checked == 4 and report.anchor_head == events[-1].pk
+    _delete_newest(3)  # the swapped pair included
+    report = verify_chain()
+    assert f"第 {events[1].pk} 号记录已不在日志中" in report.anchor_problem
+    assert "共缺 3 条" in report.anchor_problem
+
+
+@pytest.mark.django_db
+def test_the_anchor_file_can_be_rotated(users, committed, audit_anchor_file):
+    _committed_records(committed, users["owner"], 2)
+    audit_anchor_file.rename(audit_anchor_file.with_name("anchors-2026-11.jsonl"))
+    newer = _committed_records(committed, users["owner"], 1)
+    report = verify_chain()
+    assert report.ok and report.anchors_checked == 1 and report.anchor_head == newer[0].pk
+
+
+@pytest.mark.django_db
+def test_an_unreadable_anchor_line_is_reported(users, committed, audit_anchor_file):
+    _committed_records(committed, users["owner"], 2)
+    with audit_anchor_file.open("a") as handle:
+        handle.write('{"id": 99, "ha')  # a write cut short
+    report = verify_chain()
+    assert report.first_break_id is None and "1 行无法读取" in report.anchor_problem

@@ -11,13 +11,15 @@ consistently, is found by anyone who cannot also rewrite this file.
 
 Lines are written after the record's transaction commits (`transaction.on_commit`): a record
 rolled back never had an anchor. Two commits may append out of id order, so the head is the
-anchor with the highest id, not the last line.
+anchor with the highest id, not the last line. The file may be rotated by moving it aside
+(each line opens it anew); the next record starts a new one.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,35 +65,46 @@ def write_reset(*, reason: str, by: str) -> None:
 
 
 @dataclass
-class Anchors:
-    """The anchors in force: record id → hash, written since the last reset."""
+class AnchorReader:
+    """The anchors in force (written since the last reset line), read as a stream.
 
-    hashes: dict[int, str] = field(default_factory=dict)
+    The file holds a line per record ever written, so it is never loaded whole: `verify_chain`
+    walks it beside the table. After iterating, `head` is the highest anchored id and
+    `unreadable_lines` the lines that are not anchors (a crash mid-write, or an edit).
+    """
+
     file_exists: bool = False
+    head: int | None = None
     unreadable_lines: int = 0
+    _start: int = field(default=0, repr=False)
 
-    @property
-    def head(self) -> int | None:
-        return max(self.hashes) if self.hashes else None
+    def __post_init__(self) -> None:
+        path = anchor_path()
+        self.file_exists = path.exists()
+        if not self.file_exists:
+            return
+        # First pass: where the anchors in force begin (after the last reset line).
+        with path.open("rb") as handle:
+            offset = 0
+            for raw in handle:
+                offset += len(raw)
+                if b'"reset":true' in raw:
+                    self._start = offset
 
-
-def read_anchors() -> Anchors:
-    path = anchor_path()
-    anchors = Anchors()
-    if not path.exists():
-        return anchors
-    anchors.file_exists = True
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for raw in handle:
-            raw = raw.strip()
-            if not raw:
-                continue
-            try:
-                line = json.loads(raw)
-                if line.get("reset"):
-                    anchors.hashes.clear()
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        if not self.file_exists:
+            return
+        with anchor_path().open("rb") as handle:
+            handle.seek(self._start)
+            for raw in handle:
+                raw = raw.strip()
+                if not raw:
                     continue
-                anchors.hashes[int(line["id"])] = str(line["hash"])
-            except (ValueError, KeyError, TypeError, AttributeError):
-                anchors.unreadable_lines += 1
-    return anchors
+                try:
+                    line = json.loads(raw)
+                    anchored = (int(line["id"]), str(line["hash"]))
+                except (ValueError, KeyError, TypeError):
+                    self.unreadable_lines += 1
+                    continue
+                self.head = anchored[0] if self.head is None else max(self.head, anchored[0])
+                yield anchored

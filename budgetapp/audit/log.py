@@ -21,7 +21,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .anchor import read_anchors, write_anchor, write_reset
+from .anchor import AnchorReader, write_anchor, write_reset
 from .models import AuditEvent, EventKind, EventResult
 
 # pg_advisory_xact_lock key of the chain's tail (any constant unique to this purpose).
@@ -161,68 +161,96 @@ class ChainReport:
         return self.first_break_id is None and not self.anchor_problem
 
 
-def _walk_chain(anchored: dict[int, str]) -> tuple[ChainReport, set[int], int | None]:
-    """The chain itself, oldest first, and each record that carries an anchor.
+class _ChainWalk:
+    """The chain, oldest first, one validated record at a time (memory stays one chunk)."""
 
-    Returns the report so far, the anchored ids met, and the oldest id (None for an empty log).
-    """
-    purged_tails = {
-        details.get("last_purged_hash")
-        for details in AuditEvent.objects.filter(kind=EventKind.AUDIT_PURGE).values_list(
-            "details", flat=True
-        )
-        if isinstance(details, dict)
-    }
-    expected_prev: str | None = None
-    checked = 0
-    oldest: int | None = None
-    met: set[int] = set()
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if oldest is None:
-            oldest = event.pk
-            if event.prev_hash and event.prev_hash not in purged_tails:
+    def __init__(self) -> None:
+        self.purged_tails = {
+            details.get("last_purged_hash")
+            for details in AuditEvent.objects.filter(kind=EventKind.AUDIT_PURGE).values_list(
+                "details", flat=True
+            )
+            if isinstance(details, dict)
+        }
+        self.events = AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
+        self.expected_prev: str | None = None
+        self.checked = 0
+        self.broken: ChainReport | None = None
+
+    def step(self) -> AuditEvent | None:
+        """The next record once it holds; None at the end or at the first break (`broken`)."""
+        if self.broken is not None:
+            return None
+        event = next(self.events, None)
+        if event is None:
+            return None
+        reason = ""
+        if self.expected_prev is None:
+            if event.prev_hash and event.prev_hash not in self.purged_tails:
                 reason = "最早的记录指向一条不存在、也未经清理的记录"
-                return ChainReport(checked, event.pk, reason), met, oldest
-        elif event.prev_hash != expected_prev:
+        elif event.prev_hash != self.expected_prev:
             reason = "与前一条记录的散列不衔接（记录被删除或改动）"
-            return ChainReport(checked, event.pk, reason), met, oldest
-        if content_hash(event) != event.hash:
-            return ChainReport(checked, event.pk, "内容与散列不符（记录被改动）"), met, oldest
-        if event.pk in anchored:
-            if anchored[event.pk] != event.hash:
-                reason = "散列与链外锚点记下的不同（记录被改写）"
-                return ChainReport(checked, event.pk, reason), met, oldest
-            met.add(event.pk)
-        expected_prev = event.hash
-        checked += 1
-    return ChainReport(checked), met, oldest
+        if not reason and content_hash(event) != event.hash:
+            reason = "内容与散列不符（记录被改动）"
+        if reason:
+            self.broken = ChainReport(self.checked, event.pk, reason)
+            return None
+        self.expected_prev = event.hash
+        self.checked += 1
+        return event
 
 
 def verify_chain() -> ChainReport:
     """Walk the log oldest first; the first record whose hash or link does not hold is reported.
 
     The oldest remaining record may point at a purged predecessor: that is accepted only when
-    a purge event names that predecessor's hash as the last one it removed. Then the anchors
-    written outside the database (anchor.py) must all still be there: an anchored record that is
-    gone means records were removed, the newest ones included.
+    a purge event names that predecessor's hash as the last one it removed. Beside the walk,
+    the anchors written outside the database (anchor.py) are checked: each anchored record must
+    still be there with the anchored hash. A missing one means records were removed (the newest
+    ones too: what is left of a chain is still a chain); a different hash means the chain was
+    rewritten and sealed again.
     """
-    anchors = read_anchors()
-    report, met, oldest = _walk_chain(anchors.hashes)
-    if not report.ok:
-        return report
-    # Anchors older than the oldest record were purged with it (the chain vouches for that).
-    in_force = sorted(i for i in anchors.hashes if oldest is not None and i >= oldest)
-    if oldest is None:
-        in_force = sorted(anchors.hashes)
-    missing = [i for i in in_force if i not in met]
+    oldest = AuditEvent.objects.order_by("id").values_list("id", flat=True).first()
+    walk = _ChainWalk()
+    anchors = AnchorReader()
+    current = walk.step()
+    checked_anchors = 0
+    missing = 0
+    first_missing: int | None = None
+    for anchored_id, anchored_hash in anchors:
+        if oldest is not None and anchored_id < oldest:
+            continue  # purged with its record; the chain's start is vouched for by the purge
+        while current is not None and current.pk < anchored_id:
+            current = walk.step()
+        if walk.broken is not None:
+            return walk.broken
+        if current is not None and current.pk == anchored_id:
+            stored: str | None = current.hash
+        else:  # gone, or anchored out of id order and already passed: look it up
+            stored = (
+                AuditEvent.objects.filter(pk=anchored_id).values_list("hash", flat=True).first()
+            )
+        if stored is None:
+            missing += 1
+            if first_missing is None or anchored_id < first_missing:
+                first_missing = anchored_id
+        elif stored != anchored_hash:
+            reason = "散列与链外锚点记下的不同（记录被改写）"
+            return ChainReport(walk.checked, anchored_id, reason)
+        else:
+            checked_anchors += 1
+    while current is not None:
+        current = walk.step()
+    if walk.broken is not None:
+        return walk.broken
     problem = ""
     if missing:
         problem = (
-            f"链外锚点记下的第 {missing[0]} 号记录已不在日志中"
-            f"（共缺 {len(missing)} 条锚定记录，最新锚点为第 {anchors.head} 号）："
+            f"链外锚点记下的第 {first_missing} 号记录已不在日志中"
+            f"（共缺 {missing} 条锚定记录，最新锚点为第 {anchors.head} 号）："
             "记录被删除，可能是最新的记录"
         )
-    elif report.checked and not in_force:
+    elif walk.checked and not checked_anchors:
         problem = (
             "没有链外锚点可以核对最新的记录"
             f"（锚点文件 {'为空' if anchors.file_exists else '不存在'}）："
@@ -231,8 +259,8 @@ def verify_chain() -> ChainReport:
     elif anchors.unreadable_lines:
         problem = f"锚点文件中有 {anchors.unreadable_lines} 行无法读取（文件被改动或写入中断）"
     return ChainReport(
-        report.checked,
-        anchors_checked=len(in_force) - len(missing),
+        walk.checked,
+        anchors_checked=checked_anchors,
         anchor_head=anchors.head,
         anchor_problem=problem,
     )
