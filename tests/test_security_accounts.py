@@ -233,3 +233,21 @@ def test_the_django_admin_also_asks_for_a_named_person(client, staff, tree):
     # An audit administrator works across the province: no unit needed.
     response = _admin_add(client, username="zhaoliu", **{"account-0-role": Role.AUDIT_ADMIN})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_security_admins_pages_share_tabs_a_city_reviewer_does_not_see(client, staff):
+    locks, devices = reverse("identity:locks"), reverse("identity:otp_accounts")
+    login(client, staff["security"])
+    for url, current in [
+        (reverse("security:accounts"), "账户"),
+        (locks, "登录锁定"),
+        (devices, "双因素认证"),
+    ]:
+        page = client.get(url).content.decode()
+        assert f'href="{locks}"' in page and f'href="{devices}"' in page
+        assert f'aria-current="page">{current}</a>' in page
+    client.logout()
+    login(client, staff["reviewer"])
+    page = client.get(reverse("security:accounts")).content.decode()
+    assert f'href="{locks}"' not in page and f'href="{devices}"' not in page
