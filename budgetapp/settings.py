@@ -324,6 +324,10 @@ IMPORT_PENDING_DAYS = env_int("IMPORT_PENDING_DAYS", 7)
 # `purge_exports` do it); a job running or queued for longer than the timeout is marked failed.
 EXPORT_JOB_EXPIRY_DAYS = env_int("EXPORT_JOB_EXPIRY_DAYS", 7)
 EXPORT_JOB_TIMEOUT_MINUTES = env_int("EXPORT_JOB_TIMEOUT_MINUTES", 120)
+# The worker exporting a job marks it alive this often; a job not marked for 4 intervals has
+# lost its worker and is failed (exports/workers.py), as is one whose worker process is gone
+# from this machine (checked at each worker start).
+EXPORT_JOB_HEARTBEAT_SECONDS = env_int("EXPORT_JOB_HEARTBEAT_SECONDS", 30)
 # An uploaded workbook is read in a child process (imports/isolation.py) stopped after this many
 # seconds or when it maps this many MB more than the web worker.
 IMPORT_PARSE_TIMEOUT = env_int("IMPORT_PARSE_TIMEOUT", 20)

@@ -130,6 +130,7 @@ def test_the_page_shows_a_progress_bar_that_polls_the_status(client, users, job)
         "finished": True,
         "error": "",
         "download_url": reverse("exports:job_download", args=[job.pk]),
+        "can_restart": False,
     }
 
 

@@ -3,11 +3,13 @@
 gunicorn runs as deployed (the project's gunicorn.conf.py). A filer uploads about the heaviest
 workbook the pre-scan lets through (300,000 cells and 190,000 cell formats:
 `hostile_files.heaviest_allowed`, over 15 s of openpyxl); the server reads it with
-`IMPORT_PARSE_TIMEOUT=5`, so the child chews on it until its time limit and the upload is
+`IMPORT_PARSE_TIMEOUT=6`, so the child chews on it until its time limit and the upload is
 refused with the 用时过长 message. While the child runs (seen in /proc as a child of a gunicorn
 worker), other visitors load the login page, the filer's table page in a second session, and a
-colleague logs in (a database write, which would wait if the reading held a database lock). Each must be answered about as fast as on the idle server (measured first, as
-this machine is shared) and in well under the reading's time.
+colleague logs in (a database write, which would wait if the reading held a database lock).
+Each must be answered in under half the reading's time limit: a request that had to wait for
+the reading would take until it ends. (The same requests on the idle server are timed first
+and printed beside them: this machine is shared, so the figures vary with its load.)
 
 The control: with one worker (WEB_CONCURRENCY=1, what gunicorn does by default without our
 configuration) the same probes wait until the upload is answered. So the test fails if the
@@ -38,8 +40,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PARSE_TIMEOUT = 5  # seconds the server's child may read (IMPORT_PARSE_TIMEOUT)
-SLACK = 1.0  # seconds a probe may take beyond its slowest answer on the idle server
+PARSE_TIMEOUT = 6  # seconds the server's child may read (IMPORT_PARSE_TIMEOUT)
+QUICK = PARSE_TIMEOUT / 2  # a probe answered sooner did not wait for the reading
 
 
 @dataclass
@@ -171,15 +173,14 @@ def test_other_requests_are_answered_while_a_hostile_file_is_read(
     assert seen.upload_status == 400 and TIMEOUT_MESSAGE in seen.upload_page, seen.report()
     assert seen.upload_seconds >= PARSE_TIMEOUT, seen.report()
     assert seen.reader_gone - seen.reader_seen >= PARSE_TIMEOUT - 1, seen.report()
-    # Meanwhile every kind of request was answered, about as fast as on the idle server and in
-    # well under the reading's time.
+    # Meanwhile every kind of request was answered, each in under half the reading's time.
     during = [p for p in seen.probes if p.during_the_reading]
-    for name, idle in seen.idle.items():
+    for name in seen.idle:
         answered = [p for p in during if p.name == name]
         assert len(answered) >= 2, seen.report()
         for probe in answered:
             assert probe.status == 200, seen.report()
-            assert probe.seconds < min(idle + SLACK, PARSE_TIMEOUT / 2), seen.report()
+            assert probe.seconds < QUICK, seen.report()
     database.pull()
     assert not ImportBatch.objects.exists()
 
@@ -202,4 +203,4 @@ def test_control_with_one_worker_the_same_requests_wait_for_the_reading(
     # would see a server that cannot answer while a file is read.
     assert first.started < seen.reader_gone, seen.report()
     assert first.ended >= seen.upload_ended - 0.1, seen.report()
-    assert first.seconds > seen.idle[first.name] + SLACK, seen.report()
+    assert first.seconds > QUICK, seen.report()

@@ -61,6 +61,9 @@ def _state(job: ExportJob) -> dict:
         "finished": job.finished,
         "error": error,
         "download_url": reverse("exports:job_download", args=[job.pk]) if downloadable else "",
+        # A city export that failed or expired: the page offers to export again.
+        "can_restart": job.kind == JobKind.CITY
+        and (job.status == JobStatus.FAILED or is_expired(job)),
     }
 
 

@@ -6,14 +6,17 @@ Only the requester (and administrators) see a job, and a download checks again t
 requester still oversees every exported unit.
 
 One export runs per user at a time. The ZIP is written under a temporary name and moved into
-place when complete, so a worker killed half-way never leaves a file that is offered; a job
-left running (or queued) past EXPORT_JOB_TIMEOUT_MINUTES is marked failed. Finished files are
+place when complete, so a worker killed half-way never leaves a file that is offered. Such a
+job is marked failed, and its half-written file removed, as soon as its worker is known dead
+(`workers.py`: at the next worker start on that machine, or when its heartbeat stops), and in
+any case once it has run (or waited) past EXPORT_JOB_TIMEOUT_MINUTES. Finished files are
 deleted after EXPORT_JOB_EXPIRY_DAYS (`purge_expired_exports`: each export run and the
 `purge_exports` command).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import uuid
@@ -24,6 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -38,11 +42,16 @@ from budgetapp.units.models import BudgetYear, Role, Unit
 from .book import safe_filename
 from .models import ExportJob, JobKind, JobStatus, job_path
 from .registry import export_unit_book
+from .workers import current_worker, heartbeat, process_is_gone, stale_heartbeat_cutoff
 
 logger = logging.getLogger(__name__)
 
 ACTIVE = (JobStatus.PENDING, JobStatus.RUNNING)
 PARTIAL_SUFFIX = ".partial"
+
+INTERRUPTED = "导出中断：后台处理进程意外停止，未生成文件。请重新导出；如仍失败，请联系管理员。"
+TIMED_OUT = "导出超时：后台处理中断，未生成文件。请重新导出；如仍失败，请联系管理员。"
+QUEUED_TOO_LONG = "导出排队超时：后台处理进程可能未在运行。请联系管理员后重新导出。"
 
 
 class ExportAlreadyRunning(TableError):
@@ -125,22 +134,28 @@ def run_city_export(job_id: int) -> None:
         return  # already run (a retried task must not export twice)
     units = units_with_tables(job.requested_by, job.year)
     job.status, job.total, job.done = JobStatus.RUNNING, len(units), 0
-    job.started_at, job.unit_ids = timezone.now(), [unit.pk for unit in units]
-    job.save(update_fields=["status", "total", "done", "started_at", "unit_ids"])
+    job.started_at = job.heartbeat_at = timezone.now()
+    job.worker, job.unit_ids = current_worker(), [unit.pk for unit in units]
+    fields = ["status", "total", "done", "started_at", "heartbeat_at", "worker", "unit_ids"]
+    job.save(update_fields=fields)
     partial = work_file(job)
     current: Unit | None = None
     try:
-        with partial.open("w+b") as buffer:
+        with heartbeat(job.pk), partial.open("w+b") as buffer:
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 taken: set[str] = set()
                 for current in units:
                     export = export_unit_book(current, job.year.year, "pdf")
                     archive.writestr(_zip_name(export.filename, current, taken), export.content)
-                    ExportJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
+                    if not _count_unit(job):
+                        raise _GivenUp
                 current = None
             buffer.flush()
             os.fsync(buffer.fileno())
         name = store_work_file(job, partial)
+    except _GivenUp:
+        logger.warning("Export job %s was marked failed while it ran; stopped", job.pk)
+        return
     except Exception:
         logger.exception("Export job %s failed", job.pk)
         where = f"“{current.name}”的全本" if current is not None else "压缩文件"
@@ -181,6 +196,19 @@ def store_work_file(job: ExportJob, path: Path) -> str:
         return job.file.storage.save(job_path(job, ""), written, max_length=255)
 
 
+class _GivenUp(Exception):
+    """The job was marked failed while this worker exported it (its heartbeat was missed)."""
+
+
+def _count_unit(job: ExportJob) -> bool:
+    """One more unit done (and a heartbeat); False if the job is no longer running."""
+    return bool(
+        ExportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            done=F("done") + 1, heartbeat_at=timezone.now()
+        )
+    )
+
+
 def finish_job(job: ExportJob, *, status: str, **fields) -> bool:
     """End a running job; False if it is no longer running (marked failed by the timeout)."""
     return bool(
@@ -191,21 +219,62 @@ def finish_job(job: ExportJob, *, status: str, **fields) -> bool:
 
 
 def fail_stuck_jobs() -> int:
-    """Mark failed the jobs running (or queued) for longer than EXPORT_JOB_TIMEOUT_MINUTES: a
-    worker killed half-way, or no worker at all. Returns how many."""
+    """Mark failed the jobs nobody is running any more, and remove their half-written files:
+    those whose worker is known dead (`workers.py`: its process gone from this machine, or its
+    heartbeat stopped), those running or queued past EXPORT_JOB_TIMEOUT_MINUTES (no worker at
+    all). Run at every worker start, on each look at a job, each new start and by
+    `purge_exports`. Returns how many."""
     now = timezone.now()
     cutoff = now - timedelta(minutes=settings.EXPORT_JOB_TIMEOUT_MINUTES)
-    failed = ExportJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).update(
-        status=JobStatus.FAILED,
-        finished_at=now,
-        error="导出超时：后台处理中断，未生成文件。请重新导出；如仍失败，请联系管理员。",
-    )
+    stale = stale_heartbeat_cutoff(now)
+    failed = 0
+    for job in ExportJob.objects.filter(status=JobStatus.RUNNING).only(
+        "pk", "task_id", "worker", "started_at", "heartbeat_at"
+    ):
+        if job.started_at is not None and job.started_at < cutoff:
+            error = TIMED_OUT
+        elif (job.heartbeat_at is not None and job.heartbeat_at < stale) or (
+            job.worker and process_is_gone(job.worker)
+        ):
+            error = INTERRUPTED
+        else:
+            continue
+        ended = ExportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, finished_at=now, error=error
+        )
+        if ended:
+            failed += 1
+            logger.warning("Export job %s failed: %s (worker %s)", job.pk, error, job.worker)
+            _remove_partials(job.pk)
+            _fail_task(job.task_id, error)
     failed += ExportJob.objects.filter(status=JobStatus.PENDING, created_at__lt=cutoff).update(
-        status=JobStatus.FAILED,
-        finished_at=now,
-        error="导出排队超时：后台处理进程可能未在运行。请联系管理员后重新导出。",
+        status=JobStatus.FAILED, finished_at=now, error=QUEUED_TOO_LONG
     )
     return failed
+
+
+def _remove_partials(job_pk: int) -> None:
+    """The half-written file of a job (named "<job id>-<random>.<ext>.partial")."""
+    folder = work_dir()
+    if folder.is_dir():
+        for path in folder.glob(f"{job_pk}-*{PARTIAL_SUFFIX}"):
+            path.unlink(missing_ok=True)
+
+
+def _fail_task(task_id: str, error: str) -> None:
+    """The task's own record (django-tasks-db) says failed too, not running for ever."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if not task_id:
+        return
+    with contextlib.suppress(ValueError, ValidationError):  # not a database backend's id
+        DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path="budgetapp.exports.workers.WorkerStopped",
+            traceback=error,
+        )
 
 
 def purge_expired_exports(*, days: int | None = None) -> int:

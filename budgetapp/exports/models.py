@@ -255,6 +255,10 @@ class ExportJob(models.Model):
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     # The units exported: a download checks the requester still oversees every one of them.
     unit_ids = models.JSONField("导出的单位", default=list, blank=True)
+    # The process exporting it ("host:pid:start time") and when it last said it was alive:
+    # a job whose worker died is found and failed (exports/workers.py).
+    worker = models.CharField("处理进程", max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
     class Meta:
         verbose_name = "导出任务"

@@ -30,6 +30,7 @@
       part("download").href = state.download_url;
       part("download").classList.remove("d-none");
     }
+    if (state.can_restart) part("restart").classList.remove("d-none");
     if (state.finished) bar.classList.remove("progress-bar-striped", "progress-bar-animated");
     return state.finished;
   }

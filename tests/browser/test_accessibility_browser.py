@@ -28,7 +28,8 @@ from budgetapp.demo.loader import DEMO_PASSWORD
 from budgetapp.demo.publishing import ACKNOWLEDGE, publish_demo_unit
 from budgetapp.demo.stages import load_stage_demo
 from budgetapp.evaluation.models import SelfEvaluation
-from budgetapp.exports.models import ExportJob, Publication
+from budgetapp.exports.jobs import INTERRUPTED
+from budgetapp.exports.models import ExportJob, JobStatus, Publication
 from budgetapp.exports.registry import export_unit_book
 from budgetapp.imports import services as import_services
 from budgetapp.monitoring.models import MonitoringRound, MonitoringSheet
@@ -266,6 +267,11 @@ def test_the_reviewers_and_administrators_pages_pass_axe(sweep):
     sweep.page("确认公开单位的表", f"/units/{approved.unit_id}/2021/publish/confirm/")
     sweep.page("通知（有未读）", "/notices/")
     sweep.page("导出任务（排队中）", f"/exports/jobs/{job.pk}/")
+    interrupted = ExportJob.objects.create(
+        requested_by=reviewer, year=job.year, total=2, done=1, status=JobStatus.FAILED,
+        error=INTERRUPTED,
+    )  # fmt: skip
+    sweep.page("导出任务（中断，重新导出）", f"/exports/jobs/{interrupted.pk}/")
 
     sweep.as_user("zjk_reviewer")
     sweep.page("审核工作台（张家口）", "/review/?year=2021&filter=all")
@@ -289,7 +295,7 @@ def test_the_reviewers_and_administrators_pages_pass_axe(sweep):
     sweep.page("两步验证重置", "/accounts/otp/accounts/")
     sweep.as_user("audit_mgr")
     sweep.page("审计日志", "/security/audit/")
-    assert len(sweep.visited) == 22
+    assert len(sweep.visited) == 23
     assert not sweep.problems, sweep.report()
 
 

@@ -26,4 +26,6 @@ class Command(BaseCommand):
             raise CommandError("--days 不能是负数。")
         failed = fail_stuck_jobs()
         expired = purge_expired_exports(days=days)
-        self.stdout.write(f"已删除 {expired} 个过期的导出文件；{failed} 个超时的导出标为失败。")
+        self.stdout.write(
+            f"已删除 {expired} 个过期的导出文件；{failed} 个中断或超时的导出标为失败。"
+        )

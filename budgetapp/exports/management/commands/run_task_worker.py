@@ -8,7 +8,10 @@ differences that keep exports from starving the people filing on the same machin
 - the process lowers its own CPU priority to TASK_WORKER_NICE (19, the lowest; `os.nice`), and the PDF
   worker processes it starts inherit it: when filers' requests want the cores, they get them;
 - it prints books with a pool of EXPORT_PDF_WORKERS processes (0: one per core), the one pool
-  of the deployment; web processes print one table at a time (budgetapp/core/process.py).
+  of the deployment; web processes print one table at a time (budgetapp/core/process.py);
+- before it takes any task, it marks failed the exports whose worker died (killed half-way:
+  its process is gone from this machine, or its heartbeat stopped) and removes their
+  half-written files (`exports.jobs.fail_stuck_jobs`, docs/operations.md).
 
 Several task workers may run, on this host or others (each with its own pool): each task is
 claimed by one of them through the database.
@@ -49,4 +52,10 @@ class Command(DatabaseWorkerCommand):
             niceness,
             workers(),
         )
+        # Imported here: core sits below the apps; this command is where they are run.
+        from budgetapp.exports.jobs import fail_stuck_jobs
+
+        failed = fail_stuck_jobs()
+        if failed:
+            self.stdout.write(f"{failed} 个中断的导出已标为失败。")
         super().handle(*args, **options)
