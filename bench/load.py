@@ -289,6 +289,7 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
             job = start_city_export(data)
         print(f"locust: {len(data.filers)} filers against {url} …", flush=True)
         before_server = cpu_seconds([server.pid, *children(server.pid)])
+        before_worker = cpu_seconds([worker.pid, *children(worker.pid)]) if worker else 0.0
         before_cores = busy_cores()
         before_client = resource.getrusage(resource.RUSAGE_CHILDREN)
         locust = subprocess.run(
@@ -313,6 +314,9 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
             print(locust.stdout[-3000:], locust.stderr[-3000:])
             raise SystemExit(f"locust failed ({locust.returncode})")
         export_state = describe_job(job) if job is not None else ""
+        if worker is not None:
+            used = cpu_seconds([worker.pid, *children(worker.pid)]) - before_worker
+            export_state += f"; the task worker and its PDF processes used {used:.1f} s of CPU"
         (workdir / "locust.log").write_text(locust.stdout + locust.stderr)
     finally:
         stop(worker)
