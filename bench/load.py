@@ -316,7 +316,9 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
         export_state = describe_job(job) if job is not None else ""
         if worker is not None:
             used = cpu_seconds([worker.pid, *children(worker.pid)]) - before_worker
-            export_state += f"; the task worker and its PDF processes used {used:.1f} s of CPU"
+            export_state += (
+                f"; the task worker and its PDF processes used {used:.1f} s of CPU while locust ran"
+            )
         (workdir / "locust.log").write_text(locust.stdout + locust.stderr)
     finally:
         stop(worker)
