@@ -302,6 +302,9 @@ EXPORT_PDF_WORKERS = env_int("EXPORT_PDF_WORKERS", 0)
 # The task worker's CPU priority (`nice`, 0–19; 19 the lowest): exports take only the CPU the
 # filers leave.
 TASK_WORKER_NICE = env_int("TASK_WORKER_NICE", 19)
+# On Linux the task worker also moves to the SCHED_IDLE policy, below nice 19: a nice-19 process
+# still gets about 1/70 of a busy core beside each filer's request, a SCHED_IDLE one almost none.
+TASK_WORKER_SCHED_IDLE = env_bool("TASK_WORKER_SCHED_IDLE", default=True)
 # A unit's book of more tables than this is printed by the task worker, with a progress page;
 # up to this many tables it is printed in the request.
 EXPORT_BOOK_INLINE_TABLES = env_int("EXPORT_BOOK_INLINE_TABLES", 3)

@@ -22,6 +22,10 @@ SECURE_SSL_REDIRECT = False
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
 # Background tasks run at once, inside the request that enqueues them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tests run `run_task_worker` inside the test process: it must not lower the priority of the
+# rest of the suite (a process cannot raise it again). Tests that check the lowering set these.
+TASK_WORKER_NICE = 0
+TASK_WORKER_SCHED_IDLE = False
 # Printed tables are cached in memory (per test process), never in MEDIA_ROOT.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -14,6 +14,7 @@ from django.urls import reverse
 from budgetapp.audit.models import AuditEvent, EventKind
 from budgetapp.core import process
 from budgetapp.exports import pdf, pdf_pool
+from budgetapp.exports.management.commands import run_task_worker
 from budgetapp.exports.models import ExportJob, JobKind, JobStatus
 from budgetapp.targets.models import ProjectTable
 
@@ -201,7 +202,13 @@ def test_the_task_worker_prints_the_book_with_the_pool_at_a_lower_priority(
         seen.append((process.role(), pdf.workers()))
         return real_render(book, **kwargs)
 
+    policies: list[int] = []
+    settings.TASK_WORKER_SCHED_IDLE = True
     monkeypatch.setattr(os, "nice", nice)
+    monkeypatch.setattr(
+        os, "sched_setscheduler", lambda pid, policy, param: policies.append(policy)
+    )
+    monkeypatch.setattr(os, "sched_getscheduler", lambda pid: policies[-1] if policies else 0)
     monkeypatch.setattr(pdf, "render_book", spy)
     try:
         call_command("run_task_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
@@ -210,4 +217,14 @@ def test_the_task_worker_prints_the_book_with_the_pool_at_a_lower_priority(
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == (JobStatus.DONE, 5, 5)
     assert niceness[0] == max(7, before)
+    assert policies == [os.SCHED_IDLE]
     assert seen == [(process.TASK_WORKER, 2)]
+
+
+def test_the_task_worker_stays_at_its_nice_level_where_sched_idle_is_refused(monkeypatch, caplog):
+    def refuse(pid: int, policy: int, param: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "sched_setscheduler", refuse)
+    assert run_task_worker.idle_scheduling() is False
+    assert "SCHED_IDLE refused" in caplog.text

@@ -18,6 +18,7 @@ tests/test_export_job_faults.py.
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import time
@@ -127,6 +128,10 @@ def test_a_worker_killed_mid_export_is_failed_at_the_next_start_and_the_export_c
         assert first.poll() is None, (tmp_path / "worker-1.log").read_text()[-3000:]
         assert time.monotonic() < deadline, f"the export did not start: {job.status}"
         time.sleep(0.2)
+    # The worker as deployed yields the CPU: nice 19 and, on Linux, the SCHED_IDLE policy.
+    assert os.getpriority(os.PRIO_PROCESS, first.pid) == 19
+    if hasattr(os, "SCHED_IDLE"):
+        assert os.sched_getscheduler(first.pid) == os.SCHED_IDLE
     kill(first)  # SIGKILL: no handler runs, nothing is cleaned up
     assert not is_running(first.pid)
 
