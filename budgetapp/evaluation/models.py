@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from budgetapp.targets.models import MoneyUnit, Status
+from budgetapp.review.stage_models import StageSheet
+from budgetapp.targets.models import MoneyUnit
 from budgetapp.targets.models.base import money_field
 
 from .scoring import QualitativeResult
@@ -33,10 +33,11 @@ class FundSource(models.TextChoices):
     OTHER = "other", "其他资金"
 
 
-class SelfEvaluation(models.Model):
+class SelfEvaluation(StageSheet):
     """项目支出绩效自评表."""
 
     kind = "evaluation"
+    noun = "自评表"
 
     table = models.OneToOneField(
         "targets.ProjectTable",
@@ -49,24 +50,6 @@ class SelfEvaluation(models.Model):
     money_unit = models.CharField(
         "金额单位", max_length=4, choices=MoneyUnit.choices, default=MoneyUnit.WAN_YUAN
     )
-    status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
-    )
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后修改人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
-    approved_at = models.DateTimeField("审核通过时间", null=True, blank=True, editable=False)
-    published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
 
     department = models.CharField("主管部门", max_length=100, blank=True)
     # 项目资金: 年初预算数 / 全年预算数 / 全年执行数 of each source.
@@ -97,10 +80,6 @@ class SelfEvaluation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:sheet", args=[self.pk])
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in Status.editable()
 
     @property
     def title(self) -> str:

@@ -17,7 +17,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from budgetapp.targets.models import MoneyUnit, Status
+from budgetapp.review.stage_models import StageSheet
+from budgetapp.targets.models import MoneyUnit
 from budgetapp.targets.models.base import money_field
 
 from .lights import Light, LightRules, Likelihood
@@ -81,10 +82,11 @@ class MonitoringRound(models.Model):
         return LightRules.from_data(self.rules)
 
 
-class MonitoringSheet(models.Model):
+class MonitoringSheet(StageSheet):
     """项目支出绩效目标执行监控表 of one project table."""
 
     kind = "monitoring"
+    noun = "监控表"
 
     round = models.ForeignKey(
         MonitoringRound, verbose_name="监控批次", on_delete=models.PROTECT, related_name="sheets"
@@ -99,24 +101,6 @@ class MonitoringSheet(models.Model):
     money_unit = models.CharField(
         "金额单位", max_length=4, choices=MoneyUnit.choices, default=MoneyUnit.WAN_YUAN
     )
-    status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
-    )
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后修改人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
-    approved_at = models.DateTimeField("审核通过时间", null=True, blank=True, editable=False)
-    published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
 
     budget = money_field("年初预算数", editable=False)
     spent = money_field("执行数", null=True, blank=True, help_text="截至月份末的累计执行数")
@@ -141,10 +125,6 @@ class MonitoringSheet(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("monitoring:sheet", args=[self.pk])
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in Status.editable()
 
     @property
     def year(self):
