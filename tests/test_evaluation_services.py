@@ -11,12 +11,12 @@ from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.evaluation.services import (
     EvaluationInput,
     RowInput,
-    StaleEvaluation,
     save_evaluation,
     start_evaluation,
 )
 from budgetapp.monitoring import services as monitoring
 from budgetapp.review import services as review
+from budgetapp.review.stage_editing import StaleStage
 from budgetapp.targets.models import Revision, RevisionAction
 
 
@@ -127,6 +127,6 @@ def test_weights_must_add_up_and_need_a_reason(approved, users):
 def test_stale_save_refused_and_nothing_changes(approved, users):
     evaluation = start_evaluation(user=users["owner"], table=approved)
     _save(evaluation, users)
-    with pytest.raises(StaleEvaluation):
+    with pytest.raises(StaleStage):
         _save(evaluation, users, version=1, 保障正常办公人数=RowInput(actual="1"))
     assert evaluation.rows.get(name="保障正常办公人数").actual == ""

@@ -13,13 +13,12 @@ from budgetapp.monitoring.models import MonitoringRound
 from budgetapp.monitoring.services import (
     RowInput,
     SheetInput,
-    SheetLocked,
-    StaleSheet,
     add_missing_sheets,
     open_round,
     save_sheet,
 )
 from budgetapp.review import services as review
+from budgetapp.review.stage_editing import StageLocked, StaleStage
 from budgetapp.targets.models import Revision, RevisionAction
 
 
@@ -135,11 +134,11 @@ def test_only_the_units_filer_fills_the_sheet(approved, users, tree, year, who):
 def test_stale_and_locked_saves_are_refused(approved, users, tree, year):
     sheet = _open(users, tree, year).sheets.get()
     save_sheet(user=users["owner"], sheet=sheet, data=_input(sheet), loaded_version=1)
-    with pytest.raises(StaleSheet):
+    with pytest.raises(StaleStage):
         save_sheet(user=users["owner"], sheet=sheet, data=_input(sheet, "1"), loaded_version=1)
     sheet.status = "submitted"
     sheet.save()
-    with pytest.raises(SheetLocked):
+    with pytest.raises(StageLocked):
         save_sheet(user=users["owner"], sheet=sheet, data=_input(sheet), loaded_version=2)
 
 

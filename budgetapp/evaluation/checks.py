@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from budgetapp.indicators.values import parse_target
 from budgetapp.monitoring.checks import unit_mismatch
+from budgetapp.monitoring.services import number_of
 
 from .models import SelfEvaluation
 from .scoring import budget_score, check_weights, indicator_score
-from .services import _number
 
 
 def evaluation_problems(evaluation: SelfEvaluation) -> list[str]:
@@ -38,14 +38,14 @@ def evaluation_problems(evaluation: SelfEvaluation) -> list[str]:
         quantitative = parse_target(row.target).is_quantitative
         if quantitative and not row.actual:
             problems.append(f"{where}请填写实际完成值。")
-        if quantitative and row.actual and _number(row.actual) is None:
+        if quantitative and row.actual and number_of(row.actual) is None:
             problems.append(f"{where}实际完成值“{row.actual}”不是数值，无法与指标值比较。")
         if row.actual and unit_mismatch(row.target, row.actual):
             problems.append(f"{where}“{row.actual}”的计量单位与指标值“{row.target}”不一致。")
         if not quantitative and not row.qualitative:
             problems.append(f"{where}定性指标请选择完成情况（完全达成、部分达成或未达成）。")
         expected = indicator_score(
-            row.target, weight=row.weight, actual=_number(row.actual), qualitative=row.qualitative
+            row.target, weight=row.weight, actual=number_of(row.actual), qualitative=row.qualitative
         )
         if row.score != expected:
             problems.append(

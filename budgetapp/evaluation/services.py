@@ -8,20 +8,20 @@ are computed by rule (`scoring.py`) on every save; a weight differing from the d
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.monitoring.models import MonitoringSheet
-from budgetapp.review import stage_workflow
+from budgetapp.monitoring.services import number_of
+from budgetapp.review import stage_editing, stage_workflow
 from budgetapp.review.models import Submission, Transition
-from budgetapp.targets.models import ProjectTable, Revision, RevisionAction, Status
+from budgetapp.targets.models import ProjectTable, RevisionAction, Status
 from budgetapp.units.access import can_file_for
 
 from .models import EvaluationRow, SelfEvaluation
@@ -39,22 +39,6 @@ _MONEY_FIELDS = tuple(
     for source in ("fiscal", "carried", "other")
     for column in ("initial", "full_year", "executed")
 )
-
-
-class EvaluationLocked(TableError):
-    pass
-
-
-class StaleEvaluation(TableError):
-    def __init__(self, message: str, *, current_version: int) -> None:
-        super().__init__(message)
-        self.current_version = current_version
-
-
-def _number(text: str) -> Decimal | None:
-    from budgetapp.monitoring.services import number_of
-
-    return number_of(text)
 
 
 @transaction.atomic
@@ -105,11 +89,12 @@ def start_evaluation(*, user: User, table: ProjectTable, ip: str | None = None) 
     refresh_scores(evaluation, rows)
     EvaluationRow.objects.bulk_create(rows)
     evaluation.save()
-    _revision(
+    stage_editing.record_revision(
         evaluation,
         user=user,
         data=serialize_evaluation(evaluation, rows),
         before=None,
+        changes=changes_between,
         action=RevisionAction.CREATE,
         ip=ip,
     )
@@ -119,7 +104,7 @@ def start_evaluation(*, user: User, table: ProjectTable, ip: str | None = None) 
 def refresh_scores(evaluation: SelfEvaluation, rows: Sequence[EvaluationRow]) -> None:
     for row in rows:
         row.score = indicator_score(
-            row.target, weight=row.weight, actual=_number(row.actual), qualitative=row.qualitative
+            row.target, weight=row.weight, actual=number_of(row.actual), qualitative=row.qualitative
         )
     evaluation.budget_score = budget_score(evaluation.total_executed, evaluation.total_full_year)
     evaluation.total_score = evaluation.budget_score + sum((row.score for row in rows), Decimal(0))
@@ -170,52 +155,14 @@ def serialize_evaluation(
     }
 
 
-def _label(name: str) -> str:
-    return str(getattr(SelfEvaluation._meta.get_field(name), "verbose_name", name))
+def _label(model: type[models.Model]) -> Callable[[str], str]:
+    return lambda name: str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
 def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    fields = [
-        {"label": _label(key), "old": old["fields"].get(key), "new": value}
-        for key, value in new["fields"].items()
-        if old["fields"].get(key) != value
-    ]
-    before_rows = {row["id"]: row for row in old["rows"]}
-    rows = []
-    for row in new["rows"]:
-        before = before_rows.get(row["id"], {})
-        changes = [
-            {
-                "label": str(getattr(EvaluationRow._meta.get_field(key), "verbose_name", key)),
-                "old": before.get(key),
-                "new": value,
-            }
-            for key, value in row.items()
-            if key not in ("id", "name") and before.get(key) != value
-        ]
-        if changes:
-            rows.append({"title": row["name"], "changes": changes})
-    return {"fields": fields, "rows": rows}
-
-
-def _revision(
-    evaluation: SelfEvaluation,
-    *,
-    user: User | None,
-    data: dict[str, Any],
-    before: dict[str, Any] | None,
-    action: str,
-    ip: str | None,
-) -> Revision:
-    return Revision.objects.create(
-        content_type=ContentType.objects.get_for_model(evaluation),
-        object_id=evaluation.pk,
-        version=evaluation.version,
-        data=data,
-        saved_by=user,
-        action=action,
-        client_ip=ip or None,
-        changes=changes_between(before, data) if before is not None else {},
+    """Old and new values of every changed field and row field (labels in Chinese)."""
+    return stage_editing.changes_between(
+        old, new, field_label=_label(SelfEvaluation), row_label=_label(EvaluationRow)
     )
 
 
@@ -230,20 +177,12 @@ def save_evaluation(
     action: str = RevisionAction.EDIT,
 ) -> SelfEvaluation:
     """Save what the filer typed; scores by rule; a revision with old and new values."""
-    locked = (
-        SelfEvaluation.objects.select_for_update(of=("self",))
-        .select_related("unit", "year", "table")
-        .get(pk=evaluation.pk)
+    locked = stage_editing.lock_for_edit(
+        SelfEvaluation.objects.select_related("unit", "year", "table"),
+        evaluation.pk,
+        user=user,
+        loaded_version=loaded_version,
     )
-    if not can_file_for(user, locked.unit):
-        raise NotAllowed("只有本单位的填报人可以填写此自评表。")
-    if not locked.is_editable:
-        raise EvaluationLocked(f"此自评表当前状态为“{locked.get_status_display()}”，不能修改。")
-    if loaded_version != locked.version:
-        raise StaleEvaluation(
-            "在您编辑期间，其他人已保存了此自评表。您填写的内容仍保留在页面上，请核对后再保存。",
-            current_version=locked.version,
-        )
     rows = list(locked.rows.all())
     if set(data.rows) - {row.pk for row in rows}:
         raise TableError("提交的指标行不属于此自评表，请刷新页面后重试。")
@@ -278,11 +217,12 @@ def save_evaluation(
     locked.version += 1
     locked.updated_by = user
     locked.save()
-    _revision(
+    stage_editing.record_revision(
         locked,
         user=user,
         data=serialize_evaluation(locked, rows),
         before=before,
+        changes=changes_between,
         action=action,
         ip=ip,
     )

@@ -14,17 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.indicators.values import parse_target
-from budgetapp.review import stage_workflow
+from budgetapp.review import stage_editing, stage_workflow
 from budgetapp.review.access import can_review, is_admin
 from budgetapp.review.models import Submission, Transition
 from budgetapp.targets.models import ProjectTable, Revision, RevisionAction, Status
-from budgetapp.units.access import can_file_for
 from budgetapp.units.models import BudgetYear, Region, Unit
 
 from .lights import (
@@ -39,16 +37,6 @@ from .models import DeviationCause, MonitoringRound, MonitoringRow, MonitoringSh
 
 # Target tables that are monitored: the approved ones (published or not).
 MONITORED_STATES = (Status.APPROVED, Status.PUBLISHED)
-
-
-class SheetLocked(TableError):
-    pass
-
-
-class StaleSheet(TableError):
-    def __init__(self, message: str, *, current_version: int) -> None:
-        super().__init__(message)
-        self.current_version = current_version
 
 
 def may_open_round(user: User, region: Region) -> bool:
@@ -242,44 +230,8 @@ _FIELD_LABELS = {
 
 def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Old and new values of every changed field and row field (labels in Chinese)."""
-    fields = [
-        {"label": _FIELD_LABELS[key], "old": old["fields"].get(key), "new": value}
-        for key, value in new["fields"].items()
-        if old["fields"].get(key) != value
-    ]
-    old_rows = {row["id"]: row for row in old["rows"]}
-    rows = []
-    for row in new["rows"]:
-        before = old_rows.get(row["id"], {})
-        changes = [
-            {"label": _FIELD_LABELS[key], "old": before.get(key), "new": value}
-            for key, value in row.items()
-            if key not in ("id", "name") and before.get(key) != value
-        ]
-        if changes:
-            rows.append({"title": row["name"], "changes": changes})
-    return {"fields": fields, "rows": rows}
-
-
-def _revision(
-    sheet: MonitoringSheet,
-    *,
-    user: User | None,
-    data: dict[str, Any],
-    before: dict[str, Any] | None,
-    action: str,
-    ip: str | None,
-) -> Revision:
-    return Revision.objects.create(
-        content_type=ContentType.objects.get_for_model(sheet),
-        object_id=sheet.pk,
-        version=sheet.version,
-        data=data,
-        saved_by=user,
-        action=action,
-        client_ip=ip or None,
-        changes=changes_between(before, data) if before is not None else {},
-    )
+    label = _FIELD_LABELS.__getitem__
+    return stage_editing.changes_between(old, new, field_label=label, row_label=label)
 
 
 def _check_input(sheet: MonitoringSheet, data: SheetInput, rows: Sequence[MonitoringRow]) -> None:
@@ -303,26 +255,24 @@ def save_sheet(
     action: str = RevisionAction.EDIT,
 ) -> MonitoringSheet:
     """Save what the filer typed; lights recomputed; a revision with old and new values."""
-    locked = (
-        MonitoringSheet.objects.select_for_update(of=("self",))
-        .select_related("round__year", "table", "unit")
-        .get(pk=sheet.pk)
+    locked = stage_editing.lock_for_edit(
+        MonitoringSheet.objects.select_related("round__year", "table", "unit"),
+        sheet.pk,
+        user=user,
+        loaded_version=loaded_version,
     )
-    if not can_file_for(user, locked.unit):
-        raise NotAllowed("只有本单位的填报人可以填写此监控表。")
-    if not locked.is_editable:
-        raise SheetLocked(f"此监控表当前状态为“{locked.get_status_display()}”，不能修改。")
-    if loaded_version != locked.version:
-        raise StaleSheet(
-            "在您编辑期间，其他人已保存了此监控表。您填写的内容仍保留在页面上，请核对后再保存。",
-            current_version=locked.version,
-        )
     rows = list(locked.rows.all())
     _check_input(locked, data, rows)
     before = serialize_sheet(locked, rows)
     if not Revision.of(locked).exists():
-        _revision(
-            locked, user=None, data=before, before=None, action=RevisionAction.BASELINE, ip=None
+        stage_editing.record_revision(
+            locked,
+            user=None,
+            data=before,
+            before=None,
+            changes=changes_between,
+            action=RevisionAction.BASELINE,
+            ip=None,
         )
     locked.spent = data.spent
     locked.projected_spend = data.projected_spend
@@ -345,11 +295,12 @@ def save_sheet(
     locked.version += 1
     locked.updated_by = user
     locked.save()
-    _revision(
+    stage_editing.record_revision(
         locked,
         user=user,
         data=serialize_sheet(locked, rows),
         before=before,
+        changes=changes_between,
         action=action,
         ip=ip,
     )
