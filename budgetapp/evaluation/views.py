@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
 from budgetapp.layouts.html import render_html
-from budgetapp.review import stage_workflow
-from budgetapp.review.access import can_review
-from budgetapp.review.models import Transition
-from budgetapp.review.stage_workflow import StageProblems
+from budgetapp.review.stage_pages import run_stage_action, stage_context
 from budgetapp.targets.access import get_project_table_for_user
-from budgetapp.targets.models import ProjectTable, Status
+from budgetapp.targets.models import ProjectTable
 from budgetapp.units.access import can_file_for, role_of, units_visible_to
 from budgetapp.units.models import Role
 
@@ -29,6 +24,7 @@ from .access import evaluations_visible_to, get_evaluation_for_user
 from .checks import evaluation_problems
 from .forms import evaluation_forms, evaluation_input
 from .layout import evaluation_document
+from .models import SelfEvaluation
 
 
 @login_required
@@ -99,10 +95,6 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "已保存，得分已按评分规则重新计算。")
                 return redirect("evaluation:sheet", evaluation.pk)
         messages.error(request, "保存失败，请按提示修改后再保存。您填写的内容仍保留在页面上。")
-    transitions = Transition.objects.filter(
-        content_type=ContentType.objects.get_for_model(evaluation), object_id=evaluation.pk
-    ).select_related("actor")
-    mine = can_file_for(request.user, evaluation.unit)
     return render(
         request,
         "evaluation/sheet.html",
@@ -112,50 +104,25 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": rows,
             "may_edit": may_edit,
-            "may_submit": mine and evaluation.is_editable,
-            "may_withdraw": mine and evaluation.status == Status.SUBMITTED,
-            "may_review": can_review(request.user, evaluation.unit)
-            and evaluation.status == Status.SUBMITTED,
-            "may_publish": can_review(request.user, evaluation.unit)
-            and evaluation.status == Status.APPROVED,
             "problems": evaluation_problems(evaluation) if evaluation.is_editable else [],
-            "transitions": transitions,
-            "resubmission": stage_workflow.resubmission_changes(
-                evaluation, services.changes_between
+            **stage_context(
+                request.user,
+                evaluation,
+                step_url="evaluation:action",
+                changes_between=services.changes_between,
+                publish_url=reverse("exports:evaluation_publish", args=[evaluation.pk]),
             ),
         },
     )
 
 
-_ACTIONS: dict[str, Callable[..., object]] = {
-    "submit": services.submit_evaluation,
-    "withdraw": services.withdraw_evaluation,
-    "return": services.return_evaluation,
-    "approve": services.approve_evaluation,
-}
-_DONE = {
-    "submit": "已提交。",
-    "withdraw": "已撤回。",
-    "return": "已退回。",
-    "approve": "已审核通过。",
-}
-
-
 @login_required
 @require_POST
 def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in _ACTIONS:
-        raise Http404("没有这个操作。")
     evaluation = get_evaluation_for_user(request.user, pk)
-    extra = {"reason": request.POST.get("reason", "")} if action == "return" else {}
-    try:
-        _ACTIONS[action](evaluation=evaluation, user=request.user, ip=client_ip(request), **extra)
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except StageProblems as error:
-        messages.error(request, str(error) + "；".join(error.problems))
-    except TableError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _DONE[action])
+    run_stage_action(request, evaluation, action, submit=_submit)
     return redirect("evaluation:sheet", evaluation.pk)
+
+
+def _submit(*, sheet: SelfEvaluation, user, ip: str | None) -> object:
+    return services.submit_evaluation(evaluation=sheet, user=user, ip=ip)

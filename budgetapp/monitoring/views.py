@@ -3,24 +3,18 @@ decide), and the city's view of lights. Views stay thin: services write, access 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from budgetapp.core.errors import NotAllowed, TableError
+from budgetapp.core.errors import TableError
 from budgetapp.core.http import client_ip
 from budgetapp.layouts.html import render_html
-from budgetapp.review import stage_workflow
-from budgetapp.review.access import can_review
-from budgetapp.review.models import Transition
-from budgetapp.review.stage_workflow import StageProblems
+from budgetapp.review.stage_pages import run_stage_action, stage_context
 from budgetapp.targets.models import Status
 from budgetapp.units.access import account_of, can_file_for, role_of
 from budgetapp.units.models import Region, RegionLevel, Role
@@ -176,9 +170,6 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "已保存。")
                 return redirect("monitoring:sheet", sheet_.pk)
         messages.error(request, "保存失败，请按提示修改后再保存。您填写的内容仍保留在页面上。")
-    transitions = Transition.objects.filter(
-        content_type=ContentType.objects.get_for_model(sheet_), object_id=sheet_.pk
-    ).select_related("actor")
     return render(
         request,
         "monitoring/sheet.html",
@@ -189,48 +180,21 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": rows,
             "may_edit": may_edit,
-            "may_submit": can_file_for(request.user, sheet_.unit) and sheet_.is_editable,
-            "may_withdraw": can_file_for(request.user, sheet_.unit)
-            and sheet_.status == Status.SUBMITTED,
-            "may_review": can_review(request.user, sheet_.unit)
-            and sheet_.status == Status.SUBMITTED,
             "problems": sheet_problems(sheet_) if sheet_.is_editable else [],
-            "transitions": transitions,
-            "resubmission": stage_workflow.resubmission_changes(sheet_, services.changes_between),
             "light_label": Light.LABELS.get(sheet_.light, ""),
+            **stage_context(
+                request.user,
+                sheet_,
+                step_url="monitoring:sheet_action",
+                changes_between=services.changes_between,
+            ),
         },
     )
-
-
-_ACTIONS: dict[str, Callable[..., object]] = {
-    "submit": services.submit_sheet,
-    "withdraw": services.withdraw_sheet,
-    "return": services.return_sheet,
-    "approve": services.approve_sheet,
-}
-_DONE = {
-    "submit": "已提交。",
-    "withdraw": "已撤回。",
-    "return": "已退回。",
-    "approve": "已审核通过。",
-}
 
 
 @login_required
 @require_POST
 def sheet_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in _ACTIONS:
-        raise Http404("没有这个操作。")
     sheet_ = get_sheet_for_user(request.user, pk)
-    extra = {"reason": request.POST.get("reason", "")} if action == "return" else {}
-    try:
-        _ACTIONS[action](sheet=sheet_, user=request.user, ip=client_ip(request), **extra)
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except StageProblems as error:
-        messages.error(request, str(error) + "；".join(error.problems))
-    except TableError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _DONE[action])
+    run_stage_action(request, sheet_, action, submit=services.submit_sheet)
     return redirect("monitoring:sheet", sheet_.pk)
