@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from budgetapp.targets.forms.fields import MoneyField, guard_text_fields
+from budgetapp.targets.forms.fields import MoneyField, guard_text_fields, style_widgets
 
 from .models import EvaluationRow, SelfEvaluation
 from .scoring import QualitativeResult
@@ -12,16 +12,6 @@ from .services import _MONEY_FIELDS, EvaluationInput, RowInput
 
 _SOURCES = {"fiscal": "当年财政拨款", "carried": "上年结转资金", "other": "其他资金"}
 _COLUMNS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数"}
-
-
-def _style(form: forms.BaseForm, *, small: bool = False) -> None:
-    size = "-sm" if small else ""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.Select):
-            widget.attrs["class"] = f"form-select form-select{size}"
-        elif not widget.is_hidden:
-            widget.attrs["class"] = f"form-control form-control{size}"
 
 
 class EvaluationForm(forms.Form):
@@ -47,7 +37,7 @@ class EvaluationForm(forms.Form):
             # Shown in a grid under column headings; the label names source and column.
             self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
         guard_text_fields(self)
-        _style(self)
+        style_widgets(self)
 
     def money_rows(self) -> list[tuple[str, list]]:
         return [
@@ -86,7 +76,7 @@ class RowForm(forms.Form):
         self.row = row
         self.position = position
         guard_text_fields(self)
-        _style(self, small=True)
+        style_widgets(self, small=True)
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", f"第{position}行 {row.name} {field.label}")
 

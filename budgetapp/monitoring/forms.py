@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from budgetapp.targets.forms.fields import MoneyField, guard_text_fields
+from budgetapp.targets.forms.fields import MoneyField, guard_text_fields, style_widgets
 from budgetapp.units.models import BudgetYear
 
 from .lights import Likelihood
@@ -31,19 +31,7 @@ class OpenRoundForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
-
-
-def _style(form: forms.BaseForm, *, small: bool = False) -> None:
-    size = "-sm" if small else ""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            widget.attrs["class"] = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            widget.attrs["class"] = f"form-select form-select{size}"
-        elif not widget.is_hidden:
-            widget.attrs["class"] = f"form-control form-control{size}"
+        style_widgets(self)
 
 
 class SheetForm(forms.Form):
@@ -57,7 +45,7 @@ class SheetForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         guard_text_fields(self)
-        _style(self)
+        style_widgets(self)
 
 
 class RowForm(forms.Form):
@@ -80,7 +68,7 @@ class RowForm(forms.Form):
     def __init__(self, *args, row: MonitoringRow, position: int, period: str, **kwargs):
         super().__init__(*args, prefix=f"row-{row.pk}", **kwargs)
         guard_text_fields(self)
-        _style(self, small=True)
+        style_widgets(self, small=True)
         self.row = row
         self.position = position
         self.fields["to_date"].label = f"{period}实际完成值"

@@ -116,3 +116,17 @@ def guard_text_fields(form: forms.BaseForm) -> None:
             field.validators = [
                 v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
             ] + [reject_invalid_characters]
+
+
+def style_widgets(form: forms.BaseForm, *, small: bool = False) -> None:
+    """Bootstrap's classes on every visible widget of `form` (`small`: the -sm sizes, for the
+    inputs inside a table's rows)."""
+    size = "-sm" if small else ""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            widget.attrs["class"] = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            widget.attrs["class"] = f"form-select form-select{size}"
+        elif not widget.is_hidden:
+            widget.attrs["class"] = f"form-control form-control{size}"
