@@ -214,10 +214,7 @@ def save_evaluation(
     EvaluationRow.objects.bulk_update(
         rows, ["actual", "qualitative", "analysis", "weight", "score"]
     )
-    locked.version += 1
-    locked.updated_by = user
-    locked.save()
-    stage_editing.record_revision(
+    stage_editing.finish_save(
         locked,
         user=user,
         data=serialize_evaluation(locked, rows),

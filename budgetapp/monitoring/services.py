@@ -292,10 +292,7 @@ def save_sheet(
         rows,
         ["to_date", "projected", "likelihood", "causes", "cause_note", "measures", "light"],
     )
-    locked.version += 1
-    locked.updated_by = user
-    locked.save()
-    stage_editing.record_revision(
+    stage_editing.finish_save(
         locked,
         user=user,
         data=serialize_sheet(locked, rows),

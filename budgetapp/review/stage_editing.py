@@ -105,3 +105,22 @@ def record_revision(
         client_ip=ip or None,
         changes=changes(before, data) if before is not None else {},
     )
+
+
+def finish_save(
+    sheet: StageSheet,
+    *,
+    user: User,
+    data: dict[str, Any],
+    before: dict[str, Any],
+    changes: Changes,
+    action: str,
+    ip: str | None,
+) -> Revision:
+    """The end of every save: the next version, who saved it, the row, and its revision."""
+    sheet.version += 1
+    sheet.updated_by = user
+    sheet.save()
+    return record_revision(
+        sheet, user=user, data=data, before=before, changes=changes, action=action, ip=ip
+    )
