@@ -1,6 +1,17 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class EvaluationConfig(AppConfig):
     name = "budgetapp.evaluation"
     verbose_name = "绩效自评"
+
+    def ready(self) -> None:
+        # The unit books of this stage, offered beside the target tables' (exports/registry.py).
+        from budgetapp.exports.registry import register_book
+
+        from .books import EVALUATION_BOOK, YEAR_BOOK
+
+        register_book(EVALUATION_BOOK)
+        register_book(YEAR_BOOK)

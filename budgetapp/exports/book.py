@@ -102,6 +102,14 @@ def table_book(table: TargetTable) -> Book:
     )
 
 
+def table_count(unit: Unit, year: int) -> int:
+    """How many target tables a unit's book of the year holds."""
+    return (
+        DepartmentTable.objects.filter(unit=unit, year__year=year).count()
+        + ProjectTable.objects.filter(unit=unit, year__year=year).count()
+    )
+
+
 def unit_book(unit: Unit, year: int) -> Book:
     """Every table of a unit for a budget year, in the order of the published documents."""
     department = (

@@ -6,7 +6,11 @@ filers wait behind it, so it becomes an `ExportJob` of kind `book`: the task wor
 (with the deployment's PDF pool, at a lower CPU priority: core/process.py), counting tables as
 they are printed, and the requester downloads it from the job's page. Whoever may read the
 unit's tables may start one; the download checks that again. Starting the same book (unit,
-year, format) while one is running shows that one instead of starting another.
+year, contents, format) while one is running shows that one instead of starting another.
+
+The same holds for every kind of book (`models.BookContents`: the target tables, the monitoring
+sheets, the self-evaluations, the whole year): the job records which, and the worker builds it
+through `registry.BOOKS`.
 """
 
 from __future__ import annotations
@@ -19,23 +23,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from budgetapp.targets.models import DepartmentTable, ProjectTable
 from budgetapp.units.models import BudgetYear, Unit
 
-from .book import unit_book
 from .jobs import ACTIVE, finish_job, store_work_file, work_file
-from .models import ExportJob, JobKind, JobStatus
+from .models import BookContents, ExportJob, JobKind, JobStatus
 from .pdf import render_pdf
-from .registry import EXPORTERS
+from .registry import BOOKS, EXPORTERS
 
 logger = logging.getLogger(__name__)
-
-
-def table_count(unit: Unit, year: int) -> int:
-    return (
-        DepartmentTable.objects.filter(unit=unit, year__year=year).count()
-        + ProjectTable.objects.filter(unit=unit, year__year=year).count()
-    )
 
 
 def prints_in_background(tables: int) -> bool:
@@ -43,13 +38,22 @@ def prints_in_background(tables: int) -> bool:
     return tables > settings.EXPORT_BOOK_INLINE_TABLES
 
 
-def start_book_export(*, user: User, unit: Unit, year: BudgetYear, fmt: str) -> ExportJob:
+def start_book_export(
+    *,
+    user: User,
+    unit: Unit,
+    year: BudgetYear,
+    fmt: str,
+    contents: str = BookContents.TARGETS,
+) -> ExportJob:
     """Queue the printing of a unit's book; the caller has checked the user may read the unit.
     The same book already queued or printing for the user is returned instead of a second."""
     from .tasks import export_unit_book_task  # the task module imports this one
 
     if fmt not in EXPORTERS:
         raise ValueError(f"unknown format {fmt!r}")
+    if contents not in BOOKS:
+        raise ValueError(f"unknown book contents {contents!r}")
     with transaction.atomic():
         running = (
             ExportJob.objects.select_for_update()
@@ -59,6 +63,7 @@ def start_book_export(*, user: User, unit: Unit, year: BudgetYear, fmt: str) -> 
                 unit=unit,
                 year=year,
                 fmt=fmt,
+                contents=contents,
                 status__in=ACTIVE,
             )
             .first()
@@ -71,7 +76,8 @@ def start_book_export(*, user: User, unit: Unit, year: BudgetYear, fmt: str) -> 
             unit=unit,
             year=year,
             fmt=fmt,
-            total=table_count(unit, year.year),
+            contents=contents,
+            total=BOOKS[contents].count(unit, year.year),
             unit_ids=[unit.pk],
         )
     result = export_unit_book_task.enqueue(job.pk)
@@ -88,7 +94,7 @@ def run_book_export(job_id: int) -> None:
     job = ExportJob.objects.select_related("unit__region", "year").get(pk=job_id)
     if job.status != JobStatus.PENDING:
         return  # already run (a retried task must not export twice)
-    book = unit_book(job.unit, job.year.year)
+    book = BOOKS[job.contents].build(job.unit, job.year.year)
     job.status, job.total, job.done = JobStatus.RUNNING, len(book.entries()), 0
     job.started_at = timezone.now()
     job.save(update_fields=["status", "total", "done", "started_at"])

@@ -209,6 +209,16 @@ class JobKind(models.TextChoices):
     BOOK = "book", "单位全本"
 
 
+class BookContents(models.TextChoices):
+    """What a unit's book of a year holds: one stage's tables, or the whole year's in order.
+    The builders are registered by the apps that own the stages (`registry.register_book`)."""
+
+    TARGETS = "targets", "绩效目标表"
+    MONITORING = "monitoring", "执行监控表"
+    EVALUATION = "evaluation", "绩效自评表"
+    YEAR = "year", "全年合订本"
+
+
 def job_path(instance: ExportJob, filename: str) -> str:
     extension = "zip" if instance.kind == JobKind.CITY else instance.fmt
     return f"exports/jobs/{instance.pk}-{uuid.uuid4().hex}.{extension}"
@@ -239,6 +249,10 @@ class ExportJob(models.Model):
     )
     fmt = models.CharField(
         "格式", max_length=10, choices=FileFormat.choices, default=FileFormat.PDF
+    )
+    # A unit's book: which of the year's tables it holds.
+    contents = models.CharField(
+        "全本内容", max_length=12, choices=BookContents.choices, default=BookContents.TARGETS
     )
     status = models.CharField(
         "状态", max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING

@@ -2,17 +2,27 @@
 
 `EXPORTERS` maps the format names used in URLs and on the command line to exporters; adding a
 format is one function and one entry here.
+
+`BOOKS` maps what a unit's book holds (`models.BookContents`) to how it is built and counted.
+The target tables' book is built here; the later stages' books are registered by the apps that
+own the stages (monitoring, evaluation: their `AppConfig.ready`), which build on exports, so the
+book downloads, the background printing and the job pages stay one path for every kind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 from budgetapp.targets.models import TargetTable
 from budgetapp.units.models import Unit
 
-from .book import Book, table_book, unit_book
+from .book import Book, table_book, table_count, unit_book
+from .models import BookContents
 from .pdf import render_pdf
 from .xlsx import MIMETYPE as XLSX_MIMETYPE
 from .xlsx import render_xlsx
@@ -41,11 +51,43 @@ EXPORTERS: dict[str, Exporter] = {
 }
 
 
+@dataclass(frozen=True)
+class BookKind:
+    """How a kind of unit book is built (`build(unit, year)`) and how many tables it would hold
+    (`count(unit, year)`: decides between printing in the request and a background task, and
+    refuses an empty book with `empty`)."""
+
+    contents: BookContents
+    build: Callable[[Unit, int], Book]
+    count: Callable[[Unit, int], int]
+    empty: str
+
+
+BOOKS: dict[str, BookKind] = {
+    BookContents.TARGETS: BookKind(
+        BookContents.TARGETS, unit_book, table_count, "此单位本年度没有绩效目标表。"
+    ),
+}
+
+
+def register_book(kind: BookKind) -> None:
+    """Offer a kind of unit book (called from an app's `ready`)."""
+    BOOKS[str(kind.contents)] = kind
+
+
+def attachment(export: Export) -> HttpResponse:
+    """An attachment named as RFC 6266 asks (`filename*=utf-8''…` for Chinese names)."""
+    response = HttpResponse(export.content, content_type=export.mimetype)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    return response
+
+
 def export_table(table: TargetTable, fmt: str) -> Export:
     """One table in format `fmt` (a key of EXPORTERS)."""
     return EXPORTERS[fmt](table_book(table))
 
 
-def export_unit_book(unit: Unit, year: int, fmt: str) -> Export:
-    """A unit's book for a budget year: 部门整体绩效目标, then the numbered project tables."""
-    return EXPORTERS[fmt](unit_book(unit, year))
+def export_unit_book(unit: Unit, year: int, fmt: str, contents: str = "targets") -> Export:
+    """A unit's book for a budget year: by default 部门整体绩效目标, then the numbered project
+    tables; `contents` names another kind of book (a key of BOOKS)."""
+    return EXPORTERS[fmt](BOOKS[contents].build(unit, year))

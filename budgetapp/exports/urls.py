@@ -16,6 +16,18 @@ urlpatterns = [
         views.unit_book_start,
         name="unit_book_start",
     ),
+    # The later stages' books and the whole year's (`models.BookContents`), after the two above
+    # so that `book/<fmt>/start/` keeps meaning the target tables' book.
+    path(
+        "units/<int:unit_pk>/<int:year>/book/<str:contents>/<str:fmt>/",
+        views.unit_book_export,
+        name="unit_stage_book",
+    ),
+    path(
+        "units/<int:unit_pk>/<int:year>/book/<str:contents>/<str:fmt>/start/",
+        views.unit_book_start,
+        name="unit_stage_book_start",
+    ),
     path("review/<int:year>/summary.xlsx", views.city_summary_export, name="city_summary"),
     path(
         "monitoring/sheets/<int:pk>/export/<str:fmt>/",

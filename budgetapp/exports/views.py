@@ -1,5 +1,8 @@
 """Downloads rendered on demand for logged-in users: one table or a unit's whole book (drafts
-included) for whoever may read them, and the reviewer's city summary."""
+included) for whoever may read them, and the reviewer's city summary.
+
+A unit's book is of one kind (`models.BookContents`): the target tables (the URL without a
+kind, as it always was), the monitoring sheets, the self-evaluations, or the whole year."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,10 +21,10 @@ from budgetapp.targets.models.base import Status
 from budgetapp.units.access import get_unit_for_user, role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role, Unit
 
-from .book_jobs import prints_in_background, start_book_export, table_count
+from .book_jobs import prints_in_background, start_book_export
 from .jobs import scope_name
-from .models import FileFormat
-from .registry import EXPORTERS, Export, export_table, export_unit_book
+from .models import BookContents, FileFormat
+from .registry import BOOKS, EXPORTERS, BookKind, Export, attachment, export_table, export_unit_book
 from .summary import city_summary
 
 FORMAT_LABELS = dict(FileFormat.choices)
@@ -29,9 +32,7 @@ FORMAT_LABELS = dict(FileFormat.choices)
 
 def download(export: Export) -> HttpResponse:
     """An attachment named as RFC 6266 asks (`filename*=utf-8''…` for Chinese names)."""
-    response = HttpResponse(export.content, content_type=export.mimetype)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
-    return response
+    return attachment(export)
 
 
 @login_required
@@ -53,55 +54,87 @@ def table_export(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResp
     return download(export)
 
 
-def _readable_book(request: HttpRequest, unit_pk: int, year: int, fmt: str) -> tuple[Unit, int]:
-    """The unit (404 unless the user may read it) and its number of tables of the year."""
+def _book_kind(contents: str) -> BookKind:
+    if contents not in BOOKS:
+        raise Http404("没有这种全本。")
+    return BOOKS[contents]
+
+
+def _readable_book(
+    request: HttpRequest, unit_pk: int, year: int, fmt: str, contents: str
+) -> tuple[Unit, int]:
+    """The unit (404 unless the user may read it) and the number of tables its book holds."""
     if fmt not in EXPORTERS:
         raise Http404("没有这种导出格式。")
+    kind = _book_kind(contents)
     unit = get_unit_for_user(request.user, unit_pk)
-    tables = table_count(unit, year)
+    tables = kind.count(unit, year)
     if not tables:
-        raise Http404("此单位本年度没有绩效目标表。")
+        raise Http404(kind.empty)
     return unit, tables
+
+
+def _start_url(unit: Unit, year: int, fmt: str, contents: str) -> str:
+    if contents == BookContents.TARGETS:
+        return reverse("exports:unit_book_start", args=[unit.pk, year, fmt])
+    return reverse("exports:unit_stage_book_start", args=[unit.pk, year, contents, fmt])
 
 
 @login_required
 @require_safe
 @never_cache
-def unit_book_export(request: HttpRequest, unit_pk: int, year: int, fmt: str) -> HttpResponse:
-    """Every table of a unit for a year, whatever its state, for its filers and reviewers.
+def unit_book_export(
+    request: HttpRequest, unit_pk: int, year: int, fmt: str, contents: str = BookContents.TARGETS
+) -> HttpResponse:
+    """Every table of a unit for a year (of the kind `contents`), whatever its state, for its
+    filers and reviewers.
 
     Up to EXPORT_BOOK_INLINE_TABLES tables the file is printed here; a larger book is printed
     by the task worker: this page offers to start it (`unit_book_start`)."""
-    unit, tables = _readable_book(request, unit_pk, year, fmt)
+    unit, tables = _readable_book(request, unit_pk, year, fmt, contents)
     if prints_in_background(tables):
         return render(
             request,
             "exports/book_start.html",
-            {"unit": unit, "year": year, "fmt": fmt, "tables": tables, "label": FORMAT_LABELS[fmt]},
+            {
+                "unit": unit,
+                "year": year,
+                "fmt": fmt,
+                "tables": tables,
+                "label": FORMAT_LABELS[fmt],
+                "contents": BookContents(contents),
+                "start_url": _start_url(unit, year, fmt, contents),
+            },
         )
-    return _book_download(request, unit, year, fmt)
+    return _book_download(request, unit, year, fmt, contents)
 
 
 @login_required
 @require_POST
-def unit_book_start(request: HttpRequest, unit_pk: int, year: int, fmt: str) -> HttpResponse:
+def unit_book_start(
+    request: HttpRequest, unit_pk: int, year: int, fmt: str, contents: str = BookContents.TARGETS
+) -> HttpResponse:
     """Start printing a large book in the background and show its progress page."""
-    unit, tables = _readable_book(request, unit_pk, year, fmt)
+    unit, tables = _readable_book(request, unit_pk, year, fmt, contents)
     if not prints_in_background(tables):
-        return _book_download(request, unit, year, fmt)
+        return _book_download(request, unit, year, fmt, contents)
     budget_year = get_object_or_404(BudgetYear, year=year)
-    job = start_book_export(user=request.user, unit=unit, year=budget_year, fmt=fmt)
+    job = start_book_export(
+        user=request.user, unit=unit, year=budget_year, fmt=fmt, contents=contents
+    )
     return redirect("exports:job", pk=job.pk)
 
 
-def _book_download(request: HttpRequest, unit: Unit, year: int, fmt: str) -> HttpResponse:
-    export = export_unit_book(unit, year, fmt)
+def _book_download(
+    request: HttpRequest, unit: Unit, year: int, fmt: str, contents: str
+) -> HttpResponse:
+    export = export_unit_book(unit, year, fmt, contents)
     # A unit's book holds its tables in whatever state they are: drafts included.
     record(
         kind=EventKind.DRAFT_DOWNLOAD,
         request=request,
         obj=unit,
-        details={"format": fmt, "year": year, "filename": export.filename},
+        details={"format": fmt, "year": year, "contents": contents, "filename": export.filename},
     )
     return download(export)
 
