@@ -11,12 +11,13 @@ from .models import CheckRule
 @admin.register(CheckRule)
 class CheckRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     audit_kind = EventKind.RULE_CHANGE
-    list_display = ["code", "name", "severity", "enabled", "order"]
+    list_display = ["code", "name", "stage", "severity", "enabled", "order"]
     list_editable = ["severity", "enabled"]
-    list_filter = ["severity", "enabled"]
+    list_filter = ["stage", "severity", "enabled"]
     search_fields = ["code", "name", "description"]
-    readonly_fields = ["code"]
-    fields = ["code", "name", "description", "severity", "enabled", "params", "order"]
+    # A rule's stage is where its function is registered: it is not the administrator's to move.
+    readonly_fields = ["code", "stage"]
+    fields = ["code", "stage", "name", "description", "severity", "enabled", "params", "order"]
 
     def has_add_permission(self, request) -> bool:
         # A rule without its Python implementation would do nothing: rules are added in code

@@ -2,7 +2,8 @@
 
 A rule is a function `(table, params, context) -> Iterable[Hit]` registered by code in
 `registry.RULES`; its severity, switch and params come from the `CheckRule` row of the same
-code, so administrators tune them without a deploy.
+code, so administrators tune them without a deploy. These are the target tables' rules; the
+later stages' rules run through `stages.run_stage_checks` with the same rows and findings.
 """
 
 from __future__ import annotations
@@ -11,11 +12,24 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 from budgetapp.targets.models import DepartmentTable, ProjectTable
 
-from .data import RowData, TableData, from_table
-from .models import CheckRule, Severity
+from .data import TableData, from_table
+from .models import CheckRule, Severity, Stage
+
+
+class Place(Protocol):
+    """A row a finding points at: a target table's `RowData` or a later stage's `StageRow`."""
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def anchor(self) -> str: ...
+
+    def input_name(self, field_name: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -23,7 +37,7 @@ class Hit:
     """What a rule found, before the engine adds the rule's code and severity."""
 
     message: str
-    row: RowData | None = None
+    row: Place | None = None
     field: str = ""  # a table field (`budget_total`) or a row field (`target`)
 
 
@@ -158,7 +172,7 @@ def run_checks(
 
     context = context or CheckContext.for_table(table)
     if rules is None:
-        rules = list(CheckRule.objects.filter(enabled=True))
+        rules = list(CheckRule.objects.filter(stage=Stage.TARGET, enabled=True))
     findings: list[Finding] = []
     for rule in rules:
         function = RULES.get(rule.code)

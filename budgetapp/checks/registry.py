@@ -1,9 +1,18 @@
-"""Rule code → implementation. Every `CheckRule` row has one entry here and vice versa."""
+"""Rule code → implementation. Every `CheckRule` row has one entry here and vice versa.
+
+`RULES` are the target tables' rules. The later stages (运行监控, 绩效自评) live in apps above
+this one, so each hands its rules over from its `AppConfig.ready()` through `register_stage`;
+`stage_rules(stage)` answers for them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .engine import Rule
+from .models import Stage
 from .rules import carried, categories, imported, rows, tables, targets
+from .stages import StageRule
 
 RULES: dict[str, Rule] = {
     "budget_sum": tables.budget_sum,
@@ -32,3 +41,22 @@ RULES: dict[str, Rule] = {
     "carried_unchanged": carried.carried_unchanged,
     "import_value": imported.import_value,
 }
+
+_STAGE_RULES: dict[str, dict[str, StageRule]] = {}
+
+
+def register_stage(stage: str, rules: Mapping[str, StageRule]) -> None:
+    """Install a later stage's rules (called once, from the stage app's `ready()`)."""
+    if stage == Stage.TARGET or stage not in Stage.values:
+        raise ValueError(f"not a later stage: {stage!r}")
+    clash = set(rules) & (
+        set(RULES) | {c for s, r in _STAGE_RULES.items() if s != stage for c in r}
+    )
+    if clash:
+        raise ValueError(f"rule codes used twice: {sorted(clash)}")
+    _STAGE_RULES[stage] = dict(rules)
+
+
+def stage_rules(stage: str) -> Mapping[str, StageRule]:
+    """The implementations of a later stage's rules, by code (none for an unknown stage)."""
+    return _STAGE_RULES.get(stage, {})

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import models, transaction
 
+from budgetapp.checks.stages import error_messages
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.monitoring.models import MonitoringSheet
 from budgetapp.monitoring.services import number_of
@@ -236,10 +237,15 @@ def _snapshot(evaluation: SelfEvaluation) -> dict[str, Any]:
 def submit_evaluation(
     *, evaluation: SelfEvaluation, user: User, ip: str | None = None
 ) -> Submission:
-    from .checks import evaluation_problems
+    """Submit for review: the errors of the stage's 智能审核 rules refuse it, warnings don't."""
+    from .checks import check_evaluation
 
     return stage_workflow.submit(
-        sheet=evaluation, user=user, snapshot=_snapshot, problems=evaluation_problems, ip=ip
+        sheet=evaluation,
+        user=user,
+        snapshot=_snapshot,
+        problems=lambda locked: error_messages(check_evaluation(locked)),
+        ip=ip,
     )
 
 

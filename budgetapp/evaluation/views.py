@@ -21,7 +21,7 @@ from budgetapp.units.models import Role
 
 from . import services
 from .access import evaluations_visible_to, get_evaluation_for_user
-from .checks import evaluation_problems
+from .checks import check_evaluation
 from .forms import evaluation_forms, evaluation_input
 from .layout import evaluation_document
 from .models import SelfEvaluation
@@ -104,7 +104,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": rows,
             "may_edit": may_edit,
-            "problems": evaluation_problems(evaluation) if evaluation.is_editable else [],
+            "report": check_evaluation(evaluation) if evaluation.is_editable else None,
             **stage_context(
                 request.user,
                 evaluation,

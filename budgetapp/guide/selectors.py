@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from budgetapp.checks.models import CheckRule
+from budgetapp.checks.models import CheckRule, Stage
 from budgetapp.indicators.values import Comparator
 from budgetapp.library.models import EntryKind, EntryStatus, LibraryEntry
 
@@ -57,4 +57,6 @@ def library_examples(limit: int = EXAMPLES_PER_GROUP) -> dict[str, ExampleGroup]
 
 
 def rules_in_use() -> list[CheckRule]:
-    return list(CheckRule.objects.filter(enabled=True).order_by("order", "code"))
+    """The target tables' rules switched on (the later stages' rules show on their own pages)."""
+    rules = CheckRule.objects.filter(stage=Stage.TARGET, enabled=True)
+    return list(rules.order_by("order", "code"))

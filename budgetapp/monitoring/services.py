@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 
+from budgetapp.checks.stages import error_messages
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.indicators.values import parse_target
 from budgetapp.review import stage_editing, stage_workflow
@@ -320,10 +321,15 @@ def _snapshot(sheet: MonitoringSheet) -> dict[str, Any]:
 
 
 def submit_sheet(*, sheet: MonitoringSheet, user: User, ip: str | None = None) -> Submission:
-    from .checks import sheet_problems
+    """Submit for review: the errors of the stage's 智能审核 rules refuse it, warnings don't."""
+    from .checks import check_sheet
 
     return stage_workflow.submit(
-        sheet=sheet, user=user, snapshot=_snapshot, problems=sheet_problems, ip=ip
+        sheet=sheet,
+        user=user,
+        snapshot=_snapshot,
+        problems=lambda locked: error_messages(check_sheet(locked)),
+        ip=ip,
     )
 
 

@@ -21,7 +21,7 @@ from budgetapp.units.models import Region, RegionLevel, Role
 
 from . import services
 from .access import get_round_for_user, get_sheet_for_user, rounds_visible_to, sheets_visible_to
-from .checks import sheet_problems
+from .checks import check_sheet
 from .forms import OpenRoundForm, sheet_forms, sheet_input
 from .layout import monitoring_document
 from .lights import Light, execution_rate, planned_share
@@ -180,7 +180,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": rows,
             "may_edit": may_edit,
-            "problems": sheet_problems(sheet_) if sheet_.is_editable else [],
+            "report": check_sheet(sheet_) if sheet_.is_editable else None,
             "light_label": Light.LABELS.get(sheet_.light, ""),
             **stage_context(
                 request.user,
