@@ -121,9 +121,11 @@ def evaluation_snapshot(evaluation: SelfEvaluation) -> dict:
 
 
 def freeze_evaluation(evaluation: SelfEvaluation, user) -> Publication:
-    """Keep the self-evaluation as printed now as its next published version."""
+    """Keep the self-evaluation as printed now as its next published version; after a reopen,
+    the reasons given become its 更正说明 and the earlier versions stay as they were."""
     content_type = ContentType.objects.get_for_model(evaluation)
     previous = Publication.objects.filter(content_type=content_type, object_id=evaluation.pk)
+    last = previous.order_by("-number").first()
     table = evaluation.table
     data = evaluation_snapshot(evaluation)
     return Publication.objects.create(
@@ -145,6 +147,9 @@ def freeze_evaluation(evaluation: SelfEvaluation, user) -> Publication:
         data=data,
         published_at=timezone.now(),
         published_by=user,
+        correction_note=stage_workflow.correction_note(
+            evaluation, last.published_at if last else None
+        ),
     )
 
 

@@ -1,5 +1,6 @@
 """What the pages of the later stages (运行监控 sheets, 绩效自评 tables) share: the workflow
-buttons a person may press, the record of steps taken, and the POST that runs one step.
+buttons a person may press (an administrator's 重新打开 of an approved or published sheet
+included), the record of steps taken, and the POST that runs one step.
 
 A stage's page view adds `stage_context(...)` to its context and the template includes
 `review/_stage_actions.html`; its action view calls `run_stage_action(...)` and redirects.
@@ -22,17 +23,18 @@ from budgetapp.targets.models import Status
 from budgetapp.units.access import can_file_for
 
 from . import stage_workflow
-from .access import can_review
+from .access import can_review, is_admin
 from .models import Transition
 from .stage_models import StageSheet
 from .stage_workflow import StageProblems
 
-STEPS = ("submit", "withdraw", "return", "approve")
+STEPS = ("submit", "withdraw", "return", "approve", "reopen")
 _DONE = {
     "submit": "已提交。",
     "withdraw": "已撤回。",
     "return": "已退回。",
     "approve": "已审核通过。",
+    "reopen": "已重新打开，填报人更正后须重新提交、审核和公开；此前公开的版本在此之前保持不变。",
 }
 
 
@@ -58,6 +60,7 @@ def stage_context(
         "may_withdraw": mine and sheet.status == Status.SUBMITTED,
         "may_review": reviewer and sheet.status == Status.SUBMITTED,
         "may_publish": bool(publish_url) and reviewer and sheet.status == Status.APPROVED,
+        "may_reopen": is_admin(user) and sheet.status in (Status.APPROVED, Status.PUBLISHED),
         "transitions": Transition.objects.filter(
             content_type=ContentType.objects.get_for_model(sheet), object_id=sheet.pk
         ).select_related("actor"),
@@ -80,10 +83,11 @@ def run_stage_action(
         "withdraw": stage_workflow.withdraw,
         "return": stage_workflow.return_,
         "approve": stage_workflow.approve,
+        "reopen": stage_workflow.reopen,
     }
     if step not in steps:
         raise Http404("没有这个操作。")
-    extra = {"reason": request.POST.get("reason", "")} if step == "return" else {}
+    extra = {"reason": request.POST.get("reason", "")} if step in ("return", "reopen") else {}
     try:
         steps[step](sheet=sheet, user=request.user, ip=client_ip(request), **extra)
     except NotAllowed as error:

@@ -3,12 +3,15 @@ and records as the target tables (`services.py`), for any sheet model that has `
 `version`, `updated_by`, `submitted_at`, `approved_at`, `published_at`, a `title` and
 `get_absolute_url()`.
 
-草稿 → 已提交 → 已退回 (editable again) or 审核通过 → 已公开. Each step locks the row, checks the
+草稿 → 已提交 → 已退回 (editable again) or 审核通过 → 已公开; an administrator may reopen an
+approved or published sheet with a reason (→ 已退回), as for target tables. Each step locks the row, checks the
 state and the actor, writes a `Transition` (who, when, from, to, reason, IP) and notifies. The
 four-eyes rule holds: whoever saved or submitted a sheet may not approve it. Submitting runs the
 stage's own checks (`problems`, a list of messages; any makes the submission fail). Publishing
 calls the stage's `freeze`, which stores what the public will see; the live rows are never
-shown to the public.
+shown to the public. A reopened published sheet stays public as it was frozen until it is
+approved and published again, as a new version whose 更正说明 is the reopening's reason
+(`correction_note`).
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from budgetapp.audit.log import record as audit_record
+from budgetapp.audit.models import EventKind as AuditKind
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.targets.models import Revision, Status
 from budgetapp.units.access import can_file_for
 
 from . import notices
-from .access import can_review
+from .access import can_review, is_admin
 from .models import Action, Submission, Transition
 
 
@@ -182,6 +187,44 @@ def publish(
     sheet.save(update_fields=["status", "published_at"])
     freeze(sheet, user)
     return entry
+
+
+@transaction.atomic
+def reopen(*, sheet: Any, user: User, reason: str, ip: str | None = None) -> Transition:
+    """An administrator sends an approved or published sheet back to its filer (a mistake found
+    late). A published sheet stays public as it was frozen until the corrected one is approved
+    and published again; the reason becomes that version's 更正说明."""
+    sheet = _lock(sheet)
+    if not is_admin(user):
+        raise NotAllowed("只有管理员可以重新打开已审核通过或已公开的表。")
+    _require(sheet, Status.APPROVED, Status.PUBLISHED, doing="重新打开")
+    reason = (reason or "").strip()
+    if not reason:
+        raise TableError("重新打开时必须填写理由（更正原因），理由将随更正后的版本公开。")
+    entry = _move(sheet, action=Action.REOPEN, to=Status.RETURNED, user=user, comment=reason, ip=ip)
+    sheet.approved_at = None
+    sheet.save(update_fields=["status", "approved_at"])
+    audit_record(kind=AuditKind.REOPEN, user=user, ip=ip, obj=sheet, details={"reason": reason})
+    notices.notify(
+        notices.filers_of_unit(sheet.unit),
+        f"“{sheet.title}”已被重新打开，请更正后再提交：{reason[:100]}",
+        sheet.get_absolute_url(),
+    )
+    return entry
+
+
+def correction_note(sheet: Any, last_published_at: Any) -> str:
+    """The 更正说明 of the next published version: the reasons given for reopening the sheet
+    after it was last published (empty for a first publication: `last_published_at` None)."""
+    if last_published_at is None:
+        return ""
+    reasons = Transition.objects.filter(
+        content_type=ContentType.objects.get_for_model(sheet),
+        object_id=sheet.pk,
+        action=Action.REOPEN,
+        at__gte=last_published_at,
+    )
+    return "\n".join(entry.comment for entry in reasons.order_by("at", "pk"))
 
 
 def resubmission_changes(

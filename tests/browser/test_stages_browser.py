@@ -126,3 +126,52 @@ def test_filer_self_evaluates_by_keyboard(browser, live_server, users, approved)
     )
     evaluation.refresh_from_db()
     assert evaluation.status == Status.SUBMITTED
+
+
+def test_admin_reopens_a_published_self_evaluation_by_keyboard(
+    browser, live_server, users, approved
+):
+    """The 重新打开以更正 control of a published self-evaluation passes axe and works by
+    keyboard; the public version stays until the correction is published."""
+    from budgetapp.evaluation.services import (
+        EvaluationInput,
+        approve_evaluation,
+        save_evaluation,
+        start_evaluation,
+    )
+    from budgetapp.exports.models import Publication
+    from budgetapp.exports.stages import publish_evaluation
+
+    evaluation = start_evaluation(user=users["owner"], table=approved)
+    save_evaluation(
+        user=users["owner"],
+        evaluation=evaluation,
+        data=EvaluationInput(
+            money={}, goal_actual="保障了全年正常运转", weights_reason="", rows={}
+        ),
+        loaded_version=evaluation.version,
+    )
+    evaluation.refresh_from_db()
+    evaluation.status = Status.SUBMITTED  # the checks are not what this test is about
+    evaluation.save(update_fields=["status"])
+    approve_evaluation(evaluation=evaluation, user=users["reviewer"])
+    publish_evaluation(evaluation=evaluation, user=users["reviewer"])
+
+    log_in(browser, live_server.url, "sysadmin")
+    browser.get(f"{live_server.url}/evaluation/{evaluation.pk}/")
+    wait(browser).until(EC.presence_of_element_located((By.ID, "reopen-reason")))
+    assert_no_axe_violations(browser)
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    _type(browser, "#reopen-reason", "实际完成值录入有误")
+    tab_until(browser, "[data-action='reopen']").send_keys(Keys.ENTER)
+    wait(browser).until(
+        EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".alert-success"), "已重新打开")
+    )
+    evaluation.refresh_from_db()
+    assert evaluation.status == Status.RETURNED
+    assert Publication.objects.filter(kind="evaluation").count() == 1
+    assert (
+        "实际完成值录入有误"
+        in browser.find_element(By.ID, "history-title").find_element(By.XPATH, "..").text
+    )
+    assert_no_axe_violations(browser)
