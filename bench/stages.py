@@ -10,6 +10,9 @@ self-evaluated), then prints min / median / max over --runs runs, after one warm
 - its 执行监控表 to PDF and to XLSX                                   same target
 - its 项目支出绩效自评表 to PDF and to XLSX                             same target
 - the unit's 13 self-evaluations as one PDF book, beside its 14-table target book (≤ 1.0 s)
+- the unit's whole year (全年合订本: 14 target tables, 13 监控表, 13 自评表) to PDF and to XLSX
+- the city summary of the 1–7月 round (执行监控汇总表) and of the year's self-evaluations
+  (绩效自评汇总表), each to PDF and to XLSX
 
 The export cache is emptied before every run ("not cached"); the lines a printing process keeps
 (exports' line-break reuse) are not, for the three kinds alike, so the comparison is even.
@@ -62,14 +65,18 @@ def run(runs: int, workdir: Path) -> None:
 
     from django.core.management import call_command
 
+    from budgetapp.evaluation.books import year_book
     from budgetapp.evaluation.layout import evaluation_document
     from budgetapp.evaluation.models import SelfEvaluation
+    from budgetapp.evaluation.summary import evaluation_summary_book
     from budgetapp.exports import cache as export_cache
     from budgetapp.exports.book import Book, BookEntry, Part, unit_book
     from budgetapp.exports.registry import EXPORTERS, export_table
     from budgetapp.exports.stages import export_stage
     from budgetapp.monitoring.models import MonitoringSheet
+    from budgetapp.monitoring.summary import round_summary_book
     from budgetapp.targets.models import ProjectTable
+    from budgetapp.units.models import Unit
 
     print("Setting up: migrate, load_demo, publish_demo (with the stages' demo) …", flush=True)
     call_command("migrate", verbosity=0)
@@ -125,6 +132,29 @@ def run(runs: int, workdir: Path) -> None:
         lambda: EXPORTERS["pdf"](stage_book),
         BOOK_TARGET,
     )
+    # The books and summaries as the download views build them: the queries are in the time.
+    unit, round_ = table.unit, sheet.round
+    city = list(Unit.objects.filter(region__path__startswith=round_.region.path))
+    whole_year = year_book(unit, YEAR)
+    print(
+        f"\n全年合订本: {len(whole_year.entries())} tables; round of {round_.sheets.count()} sheets"
+    )
+    measure("全年合订本 → PDF", lambda: EXPORTERS["pdf"](year_book(unit, YEAR)), None)
+    measure("全年合订本 → XLSX", lambda: EXPORTERS["xlsx"](year_book(unit, YEAR)), None)
+    measure(
+        "执行监控汇总表 (round) → PDF",
+        lambda: EXPORTERS["pdf"](round_summary_book(round_)),
+        None,
+    )
+    measure(
+        "执行监控汇总表 (round) → XLSX", lambda: EXPORTERS["xlsx"](round_summary_book(round_)), None
+    )
+
+    def evaluation_summary() -> object:
+        return evaluation_summary_book(units=city, year=table.year, scope=round_.region.name)
+
+    measure("绩效自评汇总表 (city) → PDF", lambda: EXPORTERS["pdf"](evaluation_summary()), None)
+    measure("绩效自评汇总表 (city) → XLSX", lambda: EXPORTERS["xlsx"](evaluation_summary()), None)
 
 
 if __name__ == "__main__":
