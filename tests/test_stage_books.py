@@ -249,6 +249,8 @@ def test_a_large_stage_book_becomes_a_task(client, users, round_, evaluations, s
     pdf = client.get(reverse("exports:job_download", args=[job.pk]))
     content = b"".join(pdf.streaming_content)
     assert "第四部分" in pdf_text(content)
+    event = AuditEvent.objects.filter(kind=EventKind.DRAFT_DOWNLOAD).latest("pk")
+    assert event.details["contents"] == "year"
     # A small stage book still prints in the request.
     small = reverse("exports:unit_stage_book", args=[unit.pk, 2021, "monitoring", "pdf"])
     assert client.get(small)["Content-Type"] == "application/pdf"

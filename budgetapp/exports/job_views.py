@@ -100,6 +100,6 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     # included.
     details = {"filename": job.filename}
     if job.kind == JobKind.BOOK:
-        details.update(format=job.fmt, year=job.year.year, unit=job.unit_id)
+        details.update(format=job.fmt, year=job.year.year, unit=job.unit_id, contents=job.contents)
     record(kind=EventKind.DRAFT_DOWNLOAD, request=request, obj=job, details=details)
     return response
