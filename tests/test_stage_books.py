@@ -261,6 +261,7 @@ def test_a_large_stage_book_becomes_a_task(client, users, round_, evaluations, s
 
 def _cells(document) -> list[list[str]]:
     grid = document.grids()[0]
+    grid.check_shape()  # every line covers exactly the columns: the file prints a true grid
     return [[cell.text for cell in row] for row in grid.rows]
 
 

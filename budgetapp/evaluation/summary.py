@@ -97,6 +97,11 @@ def _money_cells(evaluations: list[SelfEvaluation]) -> list[Cell]:
     return [money(initial), money(full_year), money(executed), _rate(executed, full_year)]
 
 
+def _average_cells(evaluations: list[SelfEvaluation]) -> list[Cell]:
+    """总分 (the average of a 小计 or 合计), then 等级 and 状态 left empty."""
+    return [_number(average(evaluations)), text(""), text("")]
+
+
 def detail_document(title: str, caption: Caption, units: list[UnitEvaluations]) -> Document:
     grid = Grid(widths=DETAIL_WIDTHS, header_rows=1)
     headers = ["序号", "单位", "项目名称", "年初预算数", "全年预算数", "全年执行数", "执行率"]
@@ -119,11 +124,9 @@ def detail_document(title: str, caption: Caption, units: list[UnitEvaluations]) 
                 text(evaluation.grade, align="center"),
                 text(evaluation.get_status_display(), align="center"),
             )
-        grid.add(text(""), label("小计"), *_money_cells(rows), _number(unit.average()))
-        grid.rows[-1] += [text(""), text("")]
+        grid.add(text(""), label("小计"), *_money_cells(rows), *_average_cells(rows))
     everything = [e for unit in units for e in unit.evaluations]
-    grid.add(label("合计", colspan=3), *_money_cells(everything), _number(average(everything)))
-    grid.rows[-1] += [text(""), text("")]
+    grid.add(label("合计", colspan=3), *_money_cells(everything), *_average_cells(everything))
     return Document(
         title=f"{title}（明细）", blocks=[Heading(title, level=2), caption, Paragraph(NOTE), grid]
     )

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from budgetapp.exports.book import Book, BookEntry, Part, safe_filename
 from budgetapp.layouts.cells import integer, label, money, percent, text
-from budgetapp.layouts.document import Caption, Document, Grid, Heading, Paragraph
+from budgetapp.layouts.document import Caption, Cell, Document, Grid, Heading, Paragraph
 from budgetapp.targets.models import Status
 from budgetapp.targets.money import in_wan
 from budgetapp.units.models import Unit
@@ -150,22 +150,22 @@ def detail_document(title: str, caption: Caption, units: list[UnitLines], period
                 text(_state(line), align="center"),
             ]
             grid.add(*cells)
-        grid.add(*_totals(text(""), label("小计"), [unit]))
-    grid.add(*_totals(label("合计", colspan=3), None, units))
+        grid.add(*_totals([text(""), label("小计")], [unit]))
+    grid.add(*_totals([label("合计", colspan=3)], units))
     return Document(
         title=f"{title}（明细）", blocks=[Heading(title, level=2), caption, Paragraph(NOTE), grid]
     )
 
 
-def _totals(first, name, units: list[UnitLines]) -> list:
+def _totals(lead: list[Cell], units: list[UnitLines]) -> list[Cell]:
+    """A 小计 or 合计 line: `lead` (the caption cells), then the sums of `units`."""
     budget = sum((unit.total("budget") for unit in units), Decimal(0))
     spent = sum((unit.total("spent") for unit in units), Decimal(0))
     projected = sum((unit.total("projected") for unit in units), Decimal(0))
     amber = sum(line.amber for unit in units for line in unit.lines)
     red = sum(line.red for unit in units for line in unit.lines)
     overdue = sum(unit.overdue() for unit in units)
-    cells = [first] + ([name] if name is not None else [])
-    return cells + [
+    return lead + [
         money(budget),
         money(spent),
         percent(execution_rate(spent, budget)),
