@@ -13,6 +13,7 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from budgetapp.audit.models import AuditEvent
 from budgetapp.evaluation.services import start_evaluation
+from budgetapp.exports.models import ExportJob, JobStatus
 from budgetapp.monitoring.services import open_round
 from budgetapp.review import services as review
 from tests.browser.axe_check import assert_no_axe_violations
@@ -100,3 +101,35 @@ def test_filer_downloads_the_stage_books(browser, live_server, stages):
         "全年合订本 PDF",
         "全年合订本 Excel",
     ]
+
+
+def test_a_large_whole_year_book_is_printed_in_the_background_by_keyboard(
+    browser, live_server, stages, settings
+):
+    settings.EXPORT_BOOK_INLINE_TABLES = 2  # one target table, one 监控表, one 自评表: 3
+    log_in(browser, live_server.url, "owner")
+    browser.get(f"{live_server.url}/?year=2021")
+    wait(browser).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, "[data-role=book-downloads]"))
+    )
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    tab_until(browser, '[data-role=book-downloads] a[aria-label="全年合订本 PDF"]').send_keys(
+        Keys.ENTER
+    )
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main form button")))
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert (
+        "全年合订本共有 3 张表" in main
+        and "全年合订本" in browser.find_element(By.TAG_NAME, "h1").text
+    )
+    assert_no_axe_violations(browser, context="main", page="开始生成全年合订本")
+    browser.find_element(By.CSS_SELECTOR, "main form button").send_keys(Keys.ENTER)
+
+    wait(browser).until(EC.presence_of_element_located((By.ID, "export-job")))
+    job = ExportJob.objects.get()
+    assert (job.contents, job.status) == ("year", JobStatus.DONE)  # tasks run at once in tests
+    download = browser.find_element(By.CSS_SELECTOR, '[data-role="download"]')
+    wait(browser).until(lambda d: download.is_displayed())
+    assert "全年合订本" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "已完成 3 / 3 张表" in browser.find_element(By.ID, "export-job").text
+    assert_no_axe_violations(browser, context="main", page="全年合订本导出进度")
