@@ -44,14 +44,17 @@ def stages(project, users, tree, year):
 def _download_by_keyboard(browser, selector: str, export: str) -> None:
     """Tab to the link, press Enter: the server records the download (the file itself is
     checked in tests/test_stage_books.py)."""
-    link = tab_until(browser, selector)
-    link.send_keys(Keys.ENTER)
-    wait(browser).until(
-        lambda _: any(
-            event.details.get("export") == export or event.details.get("contents") == export
+
+    def recorded() -> int:
+        return sum(
+            1
             for event in AuditEvent.objects.all()
+            if export in (event.details.get("export"), event.details.get("contents"))
         )
-    )
+
+    before = recorded()
+    tab_until(browser, selector).send_keys(Keys.ENTER)
+    wait(browser).until(lambda _: recorded() == before + 1)
 
 
 def test_reviewer_downloads_the_round_summary_and_the_citys_evaluation_summary(
@@ -73,6 +76,17 @@ def test_reviewer_downloads_the_round_summary_and_the_citys_evaluation_summary(
     assert_no_axe_violations(browser)
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     _download_by_keyboard(browser, "[data-role=evaluation-downloads] a", "evaluation_summary")
+
+    # The dashboard offers the city's self-evaluation summary beside the targets' summary.
+    browser.get(f"{live_server.url}/review/?year=2021")
+    wait(browser).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, "[data-role=city-exports]"))
+    )
+    assert_no_axe_violations(browser)
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    _download_by_keyboard(
+        browser, "[data-role=city-exports] a[href*='/evaluation/summary/']", "evaluation_summary"
+    )
 
 
 def test_filer_downloads_the_stage_books(browser, live_server, stages):
