@@ -17,7 +17,7 @@ from budgetapp.review.stage_pages import run_stage_action, stage_context
 from budgetapp.targets.access import get_project_table_for_user
 from budgetapp.targets.models import ProjectTable
 from budgetapp.units.access import can_file_for, role_of, units_visible_to
-from budgetapp.units.models import Role
+from budgetapp.units.models import BudgetYear, Role
 
 from . import services
 from .access import evaluations_visible_to, get_evaluation_for_user
@@ -25,6 +25,7 @@ from .checks import check_evaluation
 from .forms import evaluation_forms, evaluation_input
 from .layout import evaluation_document
 from .models import SelfEvaluation
+from .selectors import evaluation_overview
 
 
 @login_required
@@ -126,3 +127,24 @@ def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def _submit(*, sheet: SelfEvaluation, user, ip: str | None) -> object:
     return services.submit_evaluation(evaluation=sheet, user=user, ip=ip)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The 绩效自评 tab of 审核工作台: units × projects with score, grade and state, for the year
+    the other tabs show (`?year=`)."""
+    if role_of(request.user) not in (Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("只有审核人可以查看审核工作台。")
+    years = list(BudgetYear.objects.order_by("-year"))
+    latest = evaluations_visible_to(request.user).order_by("-year__year").first()
+    year = next((y for y in years if str(y.year) == request.GET.get("year")), None)
+    year = year or (latest.year if latest else (years[0] if years else None))
+    return render(
+        request,
+        "evaluation/dashboard.html",
+        {
+            "years": years,
+            "year": year,
+            "overview": evaluation_overview(request.user, year) if year else None,
+        },
+    )

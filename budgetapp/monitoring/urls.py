@@ -6,6 +6,7 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("rounds/new/", views.round_new, name="round_new"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/summary/<str:fmt>/", downloads.round_summary, name="round_summary"),

@@ -15,17 +15,17 @@ from budgetapp.core.errors import TableError
 from budgetapp.core.http import client_ip
 from budgetapp.layouts.html import render_html
 from budgetapp.review.stage_pages import run_stage_action, stage_context
-from budgetapp.targets.models import Status
 from budgetapp.units.access import account_of, can_file_for, role_of
-from budgetapp.units.models import Region, RegionLevel, Role
+from budgetapp.units.models import BudgetYear, Region, RegionLevel, Role
 
 from . import services
 from .access import get_round_for_user, get_sheet_for_user, rounds_visible_to, sheets_visible_to
 from .checks import check_sheet
 from .forms import OpenRoundForm, sheet_forms, sheet_input
 from .layout import monitoring_document
-from .lights import Light, execution_rate, planned_share
+from .lights import Light
 from .models import MonitoringSheet
+from .selectors import round_view, rounds_of_year
 
 
 @login_required
@@ -95,13 +95,29 @@ def round_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _sheet_line(sheet: MonitoringSheet, month: int) -> dict:
-    return {
-        "sheet": sheet,
-        "rate": execution_rate(sheet.spent, sheet.budget),
-        "planned": planned_share(sheet.table.spending_plan, month),
-        "light_label": Light.LABELS.get(sheet.light, ""),
-    }
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The 执行监控 tab of 审核工作台: the city's monitoring view for the year the other tabs
+    show (`?year=`), one round at a time (`?round=` when the user sees several cities)."""
+    if role_of(request.user) not in (Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("只有审核人可以查看审核工作台。")
+    years = list(BudgetYear.objects.order_by("-year"))
+    latest = rounds_visible_to(request.user).order_by("-year__year").first()
+    year = next((y for y in years if str(y.year) == request.GET.get("year")), None)
+    year = year or (latest.year if latest else (years[0] if years else None))
+    rounds = rounds_of_year(request.user, year) if year else []
+    chosen = next((r for r in rounds if str(r.pk) == request.GET.get("round")), None)
+    chosen = chosen or (rounds[0] if rounds else None)
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "years": years,
+            "year": year,
+            "rounds": rounds,
+            "view": round_view(chosen) if chosen else None,
+        },
+    )
 
 
 @login_required
@@ -121,30 +137,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"已补充 {added} 张监控表。" if added else "没有需要补充的表。"
             )
         return redirect("monitoring:round", round_.pk)
-    sheets = list(
-        round_.sheets.select_related("table", "unit").order_by(
-            "unit__region__path", "unit__name", "table__sequence"
-        )
-    )
-    overdue = timezone.localdate() > round_.due_date
-    units: dict[int, dict] = {}
-    for sheet in sheets:
-        entry = units.setdefault(sheet.unit_id, {"unit": sheet.unit, "lines": []})
-        line = _sheet_line(sheet, round_.cutoff_month)
-        line["overdue"] = overdue and sheet.status in Status.editable()
-        entry["lines"].append(line)
-    counts = services.lights_summary(sheets)
-    return render(
-        request,
-        "monitoring/round.html",
-        {
-            "round": round_,
-            "units": list(units.values()),
-            "counts": [(Light.LABELS[key], key, counts.get(key, 0)) for key in Light.LABELS],
-            "overdue_count": sum(1 for s in sheets if overdue and s.status in Status.editable()),
-            "submitted_count": sum(1 for s in sheets if s.status == Status.SUBMITTED),
-        },
-    )
+    return render(request, "monitoring/round.html", {"round": round_, "view": round_view(round_)})
 
 
 @login_required

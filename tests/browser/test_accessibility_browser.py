@@ -355,7 +355,11 @@ def test_the_monitoring_and_self_evaluation_pages_pass_axe(sweep):
         sweep.page(f"绩效自评（{role}）", "/evaluation/")
         sweep.page(f"绩效自评表（{role}）", f"/evaluation/{evaluation.pk}/")
     sweep.page("新建监控轮次", "/monitoring/rounds/new/")
-    assert len(sweep.visited) == 11
+    # 审核工作台's tabs of the same year (the reviewer is still signed in).
+    sweep.page("审核工作台：目标表", "/review/?year=2021")
+    sweep.page("审核工作台：执行监控", "/monitoring/dashboard/?year=2021")
+    sweep.page("审核工作台：绩效自评", "/evaluation/dashboard/?year=2021")
+    assert len(sweep.visited) == 14
     assert not sweep.problems, sweep.report()
 
 

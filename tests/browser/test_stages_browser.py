@@ -175,3 +175,36 @@ def test_admin_reopens_a_published_self_evaluation_by_keyboard(
         in browser.find_element(By.ID, "history-title").find_element(By.XPATH, "..").text
     )
     assert_no_axe_violations(browser)
+
+
+def test_reviewer_moves_between_the_dashboard_tabs_by_keyboard(
+    browser, live_server, users, tree, year, approved
+):
+    """目标表 → 执行监控 → 绩效自评 of the same year with Tab and Enter; each view passes axe
+    and says which tab it is (aria-current)."""
+    open_round(
+        user=users["reviewer"],
+        region=tree["city"].region,
+        year=year,
+        cutoff_month=6,
+        due_date=date(2021, 7, 15),
+    )
+    log_in(browser, live_server.url, "reviewer")
+    browser.get(f"{live_server.url}/review/?year=2021")
+    current = '[data-role="dashboard-tabs"] a[aria-current="page"]'
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, current)))
+    assert browser.find_element(By.CSS_SELECTOR, current).text == "目标表"
+    assert_no_axe_violations(browser)
+    for tab, label, marker in (
+        ("monitoring", "执行监控", '[data-role="monitoring-lights"]'),
+        ("evaluation", "绩效自评", '[data-role="evaluation-overview"]'),
+    ):
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        tab_until(browser, f'[data-role="dashboard-tabs"] a[data-tab="{tab}"]').send_keys(
+            Keys.ENTER
+        )
+        wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, marker)))
+        assert browser.current_url.endswith(f"/{tab}/dashboard/?year=2021")
+        assert browser.find_element(By.CSS_SELECTOR, current).text == label
+        assert "山海关区残联本级" in browser.find_element(By.CSS_SELECTOR, marker).text
+        assert_no_axe_violations(browser)
