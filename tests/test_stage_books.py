@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
+from io import BytesIO, StringIO
 from urllib.parse import quote
 
 import pikepdf
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -390,3 +391,16 @@ def test_unknown_format_and_year_are_404(client, users, round_):
         client.get(reverse("monitoring:round_summary", args=[round_.pk, "doc"])).status_code == 404
     )
     assert client.get(reverse("evaluation:city_summary", args=[1999, "pdf"])).status_code == 404
+
+
+def test_the_export_command_prints_the_stage_books(round_, evaluations, tmp_path):
+    out = tmp_path / "year.xlsx"
+    options = {"unit": "山海关区残联本级", "year": 2021, "fmt": "xlsx", "out": out}
+    call_command("export_tables", stdout=StringIO(), contents="year", **options)
+    names = load_workbook(out).sheetnames
+    assert len(names) == 6 and names[-1] == "自评2.残疾人康复救助经费"
+    with pytest.raises(CommandError, match="2021年：没有执行监控表"):
+        call_command(
+            "export_tables", stdout=StringIO(), contents="monitoring",
+            **{**options, "unit": "北戴河区残联本级"},
+        )  # fmt: skip

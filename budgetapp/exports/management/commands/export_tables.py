@@ -1,4 +1,5 @@
-"""Export a unit's tables of a budget year (or one project table) as PDF or Excel."""
+"""Export a unit's tables of a budget year (or one project table) as PDF or Excel; `--contents`
+chooses the kind of book (the target tables by default; the stages' books, the whole year)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from budgetapp.exports.book import table_book, unit_book
-from budgetapp.exports.registry import EXPORTERS
+from budgetapp.exports.book import table_book
+from budgetapp.exports.models import BookContents
+from budgetapp.exports.registry import BOOKS, EXPORTERS
 from budgetapp.targets.models import ProjectTable
 from budgetapp.units.lookup import unit_for_command
 
@@ -24,6 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=sorted(EXPORTERS), dest="fmt")
         parser.add_argument("--out", required=True, type=Path, help="输出文件路径")
         parser.add_argument("--project", help="只导出这张项目表（项目编码或项目名称）")
+        parser.add_argument(
+            "--contents",
+            choices=list(BookContents.values),
+            default=BookContents.TARGETS,
+            help="全本内容：targets 绩效目标表（默认）、monitoring 执行监控表、"
+            "evaluation 绩效自评表、year 全年合订本",
+        )
 
     def handle(
         self,
@@ -33,6 +42,7 @@ class Command(BaseCommand):
         fmt: str,
         out: Path,
         project: str | None = None,
+        contents: str = BookContents.TARGETS,
         **options,
     ) -> None:
         found = unit_for_command(unit)
@@ -47,9 +57,12 @@ class Command(BaseCommand):
                 raise CommandError(f"{found.name}{year}年没有项目“{project}”。")
             book = table_book(table)
         else:
-            book = unit_book(found, year)
+            kind = BOOKS[contents]
+            book = kind.build(found, year)
             if not book.entries():
-                raise CommandError(f"{found.name}{year}年没有绩效目标表。")
+                raise CommandError(
+                    f"{found.name}{year}年：{kind.empty.removeprefix('此单位本年度')}"
+                )
         export = EXPORTERS[fmt](book)
         out.write_bytes(export.content)
         self.stdout.write(
