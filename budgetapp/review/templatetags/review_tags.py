@@ -33,9 +33,10 @@ def review_comments(table) -> dict:
 
 
 @register.simple_tag
-def review_checks(table) -> dict:
-    """智能审核 on the table page: current findings and the explanations of the latest submission."""
-    report = check_table(table)
+def review_checks(table, report=None) -> dict:
+    """智能审核 on the table page: current findings and the explanations of the latest
+    submission. `report`: the findings the view has already (they are worked out once)."""
+    report = report if report is not None else check_table(table)
     latest = (
         Submission.objects.filter(
             content_type=ContentType.objects.get_for_model(table), object_id=table.pk

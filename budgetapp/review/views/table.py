@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from budgetapp.layouts import document_for
 from budgetapp.layouts.html import render_html
 from budgetapp.targets.access import get_table_for_user
 from budgetapp.targets.models import Grade, Status, TargetTable
+from budgetapp.targets.models.base import INDICATOR_RELATED
 from budgetapp.targets.snapshots import TableDiff, diff_snapshots, serialize_table
 from budgetapp.units.access import can_file_for, role_of
 from budgetapp.units.models import Role
@@ -30,6 +31,11 @@ from ..access import can_review, is_admin
 from ..anchors import anchor_choices
 from ..history import table_history
 from ..models import Comment, Reply, Submission, Transition
+
+
+def _indicator_rows(table: TargetTable):
+    model = table._meta.get_field("indicators").related_model
+    return model.objects.select_related(*INDICATOR_RELATED)
 
 
 def _records(model, table: TargetTable):
@@ -52,9 +58,8 @@ def changes_to_show(table: TargetTable) -> tuple[str, TableDiff | None]:
     return "", None
 
 
-def _submit_checks(table: TargetTable, typed: dict[str, str]) -> dict:
+def _submit_checks(report: Report, typed: dict[str, str]) -> dict:
     """The submit form's 智能审核 part: errors that block it, warnings each with a textarea."""
-    report: Report = check_table(table)
     return {
         "submit_errors": report.errors,
         "submit_warnings": [(f, typed.get(f.key, "")) for f in report.warnings],
@@ -71,6 +76,9 @@ def _page_context(
     request: HttpRequest, table: TargetTable, kind: str, typed: dict[str, str] | None = None
 ) -> dict:
     user = request.user
+    # The rows are read once for the layout and the 智能审核, which runs once for the page.
+    prefetch_related_objects([table], Prefetch("indicators", queryset=_indicator_rows(table)))
+    report = check_table(table)
     comments = list(
         _records(Comment, table)
         .select_related("author", "submission")
@@ -112,8 +120,9 @@ def _page_context(
         ],
         "return_grades": [(Grade.FAIR, "中（修改后重新提交）"), (Grade.POOR, "差（不予通过）")],
     }
+    context["checks_report"] = report
     if context["can_submit"]:
-        context |= _submit_checks(table, typed or {})
+        context |= _submit_checks(report, typed or {})
     return context
 
 

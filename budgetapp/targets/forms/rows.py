@@ -21,6 +21,7 @@ from ..models import (
     ProjectIndicator,
     ProjectTable,
 )
+from .choices import CategoryChoices, ListedObjectField, existing_rows_field
 from .fields import MoneyField, WholeNumberField, guard_text_fields
 
 _TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2})
@@ -71,32 +72,47 @@ class RowForm(forms.ModelForm):
 
 
 class IndicatorRowForm(RowForm):
-    """An indicator row; 一级/二级 are limited to the table's indicator framework."""
+    """An indicator row; 一级/二级 are limited to the table's indicator framework.
 
-    framework: Framework | None = None
+    They are declared here rather than generated from the model, so the model does not check
+    each of them again with a query (choices.py); `clean` puts them on the row."""
 
-    def __init__(self, *args, framework: Framework | None = None, **kwargs) -> None:
+    level1 = ListedObjectField(widget=forms.Select, label="一级指标")
+    level2 = ListedObjectField(widget=forms.Select, label="二级指标", required=False)
+
+    def __init__(
+        self,
+        *args,
+        framework: Framework | None = None,
+        categories: CategoryChoices | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        categories = Category.objects.select_related("parent")
-        if framework is not None:
-            categories = categories.filter(framework=framework)
+        self.categories = categories or CategoryChoices.read(framework)
         level1 = self.fields["level1"]
         level2 = self.fields["level2"]
-        level1.queryset = categories.filter(parent__isnull=True)
-        level2.queryset = categories.filter(parent__isnull=False)
-        level1.empty_label = "请选择"
-        level2.empty_label = "（无）"
+        level1.offer(self.categories.level1_by_key, self.categories.level1_choices)
+        level2.offer(self.categories.level2_by_key, self.categories.level2_choices)
+        for name in ("level1", "level2"):
+            if name not in self.initial and self.instance.pk:
+                self.initial[name] = getattr(self.instance, f"{name}_id")
         level1.error_messages["required"] = "请选择一级指标。"
         level1.error_messages["invalid_choice"] = "所选一级指标不属于本表的指标体系。"
         level2.error_messages["invalid_choice"] = "所选二级指标不属于本表的指标体系。"
         # The page script filters 二级 options by the chosen 一级 using this attribute.
         level2.widget.attrs["data-role"] = "level2"
         level1.widget.attrs["data-role"] = "level1"
-        level2.label_from_instance = lambda c: c.name
         self.fields["name"].error_messages["required"] = "请填写三级指标名称。"
         if "goal_no" in self.fields:
             # 年度目标 N (Hubei): a row left blank belongs to the first goal, as the model says.
             self.fields["goal_no"].required = False
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name in ("level1", "level2"):
+            if name in cleaned:
+                setattr(self.instance, name, cleaned[name])
+        return cleaned
 
     def clean_goal_no(self) -> int:
         goal_no = self.cleaned_data.get("goal_no")
@@ -107,7 +123,7 @@ class IndicatorRowForm(RowForm):
         return goal_no
 
     def level2_parents(self) -> dict[int, int]:
-        return {c.pk: c.parent_id for c in self.fields["level2"].queryset}
+        return self.categories.level2_parents()
 
 
 def _goal_no(form: forms.Form) -> int:
@@ -195,37 +211,27 @@ class BaseRowFormSet(BaseInlineFormSet):
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
-        if self.framework is not None and issubclass(self.form, IndicatorRowForm):
-            kwargs["framework"] = self.framework
+        if issubclass(self.form, IndicatorRowForm):
+            # Every row offers the same 一级/二级: read once for the formset, not per row.
+            if not hasattr(self, "_categories"):
+                self._categories = CategoryChoices.read(self.framework)
+            kwargs["categories"] = self._categories
         return kwargs
 
-    def _construct_form(self, i, **kwargs):
-        return self._share_choices(super()._construct_form(i, **kwargs))
-
-    def _share_choices(self, form):
-        """Every row offers the same 一级/二级 options: read them once for the formset, not
-        once per row and select (a table of 20 rows made 40 queries to show its editor)."""
-        if isinstance(form, IndicatorRowForm):
-            shared = self.__dict__.setdefault("_shared_choices", {})
-            for name in ("level1", "level2"):
-                field = form.fields[name]
-                if name not in shared:
-                    shared[name] = list(field.choices)
-                field.widget.choices = shared[name]
-        return form
-
-    @property
-    def empty_form(self):
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            **self.get_form_kwargs(None),
-            renderer=self.renderer,
-        )
-        self.add_fields(form, None)
-        return self._share_choices(form)
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        # The hidden row id: looked up among the rows this formset read, not once per row.
+        name = self.model._meta.pk.name
+        generated = form.fields.get(name)
+        if isinstance(generated, forms.ModelChoiceField):
+            if not hasattr(self, "_rows_by_key"):
+                self._rows_by_key = {str(row.pk): row for row in self.get_queryset()}
+            form.fields[name] = existing_rows_field(
+                self._rows_by_key,
+                initial=generated.initial,
+                widget=generated.widget,
+                error_messages=generated.error_messages,
+            )
 
 
 def _formset(parent, model, form, fields, widgets=None, field_classes=None):
@@ -273,7 +279,8 @@ DEPARTMENT_INDICATOR_COLUMNS: dict[str, list[tuple[str, str]]] = {
 
 
 def _indicator_fields(columns: list[tuple[str, str]]) -> list[str]:
-    return ["order", *(name for name, _ in columns)]
+    # 一级/二级 are the form's own fields (IndicatorRowForm), not generated from the model.
+    return ["order", *(name for name, _ in columns if name not in ("level1", "level2"))]
 
 
 ProjectIndicatorFormSet = _formset(
