@@ -13,9 +13,10 @@ from budgetapp.checks.data import from_table
 from budgetapp.checks.engine import CheckContext
 from budgetapp.checks.rules.tables import projects_sum
 from budgetapp.exports.summary import collect
-from budgetapp.review.selectors import DISCLOSURE_DAYS, dashboard_rows
+from budgetapp.review.selectors import DISCLOSURE_DAYS, attach_tables, summarize
 from budgetapp.targets.models import DepartmentTable, MoneyUnit, ProjectTable, Status
 from budgetapp.targets.money import YUAN_PER_WAN, in_unit, in_wan, in_yuan
+from budgetapp.units.models import Unit
 
 YUAN, WAN = MoneyUnit.YUAN, MoneyUnit.WAN_YUAN
 
@@ -60,8 +61,10 @@ def mixed(tree, year, project) -> ProjectTable:
 
 def test_dashboard_and_city_summary_add_yuan_and_wan_tables_alike(tree, year, project, mixed):
     units = [tree["own"], tree["other"]]
-    rows = dashboard_rows(units, year)
-    assert [row.unit for row in rows] == units
+    rows = summarize(Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("code"), year)
+    attach_tables(rows, year)
+    assert sorted(row.unit_id for row in rows) == sorted(u.pk for u in units)
+    rows.sort(key=lambda row: units.index(row.unit))
     assert rows[0].budget_wan == Decimal("13.5") and rows[1].budget_wan == 0
     assert rows[0].counts == {Status.DRAFT: 2} and rows[1].tables == []
     assert [summary.total() for summary in collect(units, year)] == [Decimal("13.5"), 0]
@@ -74,7 +77,7 @@ def test_dashboard_counts_days_left_to_publish(tree, year, project, mixed):
     ProjectTable.objects.filter(pk=mixed.pk).update(
         status=Status.APPROVED, approved_at=timezone.now() - timedelta(days=1)
     )
-    row = dashboard_rows([tree["own"]], year)[0]
+    row = summarize(Unit.objects.filter(pk=tree["own"].pk), year)[0]
     assert row.min_days_left == -3 and row.overdue and row.overdue_days == 3
     assert row.approved_waiting == 2 and not row.not_submitted
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from budgetapp.targets.models import DepartmentTable, ProjectTable, Status, TargetTable
 from budgetapp.targets.money import in_wan
-from budgetapp.targets.selectors import tables_by_unit
 from budgetapp.units.models import BudgetYear, Unit
 
 # 财预〔2016〕143号: approved targets are disclosed within 20 days.
@@ -27,18 +25,25 @@ def days_left(approved_at: datetime, today: date | None = None) -> int:
 
 @dataclass
 class UnitRow:
-    """One unit on the dashboard: its tables of the year, counted by state, and its budget."""
+    """One unit on the dashboard: its tables of the year counted by state, and its budget.
+    `unit` and `tables` are loaded for the rows of the page shown (`attach_tables`)."""
 
-    unit: Unit
+    unit: Unit | None
+    unit_id: int = 0
     tables: list[TargetTable] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     budget_wan: Decimal = Decimal("0")
     min_days_left: int | None = None
+    links: str = ""  # the tables' links and states, built by the dashboard view
+
+    @property
+    def table_count(self) -> int:
+        return sum(self.counts.values())
 
     @property
     def not_submitted(self) -> bool:
         """Nothing filed yet, or something still in the filer's hands."""
-        return not self.tables or any(t.status in Status.editable() for t in self.tables)
+        return not self.table_count or any(self.counts.get(s, 0) for s in Status.editable())
 
     @property
     def overdue(self) -> bool:
@@ -53,24 +58,54 @@ class UnitRow:
         return self.counts.get(Status.APPROVED, 0)
 
 
-def dashboard_rows(units: Sequence[Unit], year: BudgetYear) -> list[UnitRow]:
-    """A row per unit, in the order given: its tables, counts by state, the project tables'
-    预算数 in 万元 and the fewest days left to publish an approved table."""
-    tables = tables_by_unit(units, year)
-    rows = []
-    for unit in units:
-        row = UnitRow(unit, tables[unit.pk])
-        for table in row.tables:
-            row.counts[table.status] = row.counts.get(table.status, 0) + 1
-            if isinstance(table, ProjectTable):
-                row.budget_wan += in_wan(table.budget_total, table.money_unit)
-            if table.status == Status.APPROVED and table.approved_at:
-                left = days_left(table.approved_at)
+def summarize(units: QuerySet[Unit], year: BudgetYear) -> list[UnitRow]:
+    """One row per unit of the queryset `units`, in its order, from two grouped queries
+    (counts per state, the projects' 预算数 in 万元, the oldest approval): however many units
+    and tables, no table and no unit is loaded (`attach_tables` loads one page's)."""
+    rows = {pk: UnitRow(None, pk) for pk in units.values_list("pk", flat=True)}
+    scope = units.order_by().values("pk")
+    today = timezone.localdate()
+    for model in (DepartmentTable, ProjectTable):
+        projects = model is ProjectTable
+        # Grouped by money unit too: each sum converts to 万元 once, as every other sum does.
+        grouped = (
+            model.objects.filter(unit__in=scope, year=year)
+            .order_by()
+            .values("unit_id", "status", *(["money_unit"] if projects else []))
+            .annotate(
+                count=Count("pk"),
+                oldest=Min("approved_at"),
+                **({"budget": Sum("budget_total")} if projects else {}),
+            )
+        )
+        for item in grouped:
+            row = rows[item["unit_id"]]
+            row.counts[item["status"]] = row.counts.get(item["status"], 0) + item["count"]
+            if item.get("budget") is not None:
+                row.budget_wan += in_wan(item["budget"], item["money_unit"])
+            if item["status"] == Status.APPROVED and item["oldest"]:
+                left = days_left(item["oldest"], today)
                 row.min_days_left = (
                     left if row.min_days_left is None else min(row.min_days_left, left)
                 )
-        rows.append(row)
-    return rows
+    return list(rows.values())
+
+
+def attach_tables(rows: list[UnitRow], year: BudgetYear) -> None:
+    """The units of one page and their tables of the year (the department table first, then
+    the projects in their order): four queries, only the fields the dashboard shows."""
+    by_unit = {row.unit_id: row for row in rows}
+    for unit in Unit.objects.filter(pk__in=list(by_unit)).select_related("region"):
+        by_unit[unit.pk].unit = unit
+    fields = ("pk", "unit_id", "status")
+    tables: list[TargetTable] = [
+        *DepartmentTable.objects.filter(unit__in=list(by_unit), year=year).only(*fields),
+        *ProjectTable.objects.filter(unit__in=list(by_unit), year=year)
+        .only(*fields, "sequence", "name")
+        .order_by("sequence", "pk"),
+    ]
+    for table in tables:
+        by_unit[table.unit_id].tables.append(table)
 
 
 @dataclass(frozen=True)
@@ -106,16 +141,18 @@ def state_counts(rows: list[UnitRow]) -> list[StateCount]:
 def default_year(years: list[BudgetYear], units: QuerySet[Unit]) -> BudgetYear | None:
     """The latest year with tables waiting for review; else the latest year with any table;
     else the latest year (years come newest first)."""
-    by_pk = {year.pk: year for year in years}
-    for statuses in ([Status.SUBMITTED], list(Status)):
-        latest = [
-            model.objects.filter(unit__in=units, status__in=statuses)
-            .order_by("-year__year")
-            .values_list("year_id", flat=True)
-            .first()
-            for model in (ProjectTable, DepartmentTable)
-        ]
-        found = [by_pk[pk] for pk in latest if pk in by_pk]
+    by_year = {year.year: year for year in years}
+    # One aggregate per kind of table over the user's units (ordering their tables by year
+    # probed every table of the country for an administrator, issue 17).
+    latest = [
+        model.objects.filter(unit__in=units).aggregate(
+            waiting=Max("year__year", filter=Q(status=Status.SUBMITTED)),
+            any=Max("year__year"),
+        )
+        for model in (ProjectTable, DepartmentTable)
+    ]
+    for key in ("waiting", "any"):
+        found = [by_year[item[key]] for item in latest if item[key] in by_year]
         if found:
             return max(found, key=lambda year: year.year)
     return years[0] if years else None

@@ -10,17 +10,56 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
+from budgetapp.core.paging import page_of, query_without_page
 from budgetapp.exports.models import ExportJob
 from budgetapp.targets.models import Status
 from budgetapp.units.access import role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role, Unit
 
 from .. import services
-from ..selectors import DISCLOSURE_DAYS, dashboard_rows, default_year, state_counts
+from ..selectors import (
+    DISCLOSURE_DAYS,
+    UnitRow,
+    attach_tables,
+    default_year,
+    state_counts,
+    summarize,
+)
+
+# Units per page of the dashboard (a province has hundreds, the country thousands).
+PAGE_SIZE = 50
+_PK = 987654321  # stands for a table's id in a reversed URL
+
+
+def _short(name: str, length: int = 12) -> str:
+    """As the template filter truncatechars:12."""
+    return name if len(name) <= length else f"{name[: length - 1]}…"
+
+
+def _add_links(rows: list[UnitRow]) -> None:
+    """Each row's tables as links with their states, built here: a city's page lists hundreds,
+    too many to resolve attribute by attribute in the template."""
+    urls = {kind: reverse("review:table", args=[kind, _PK]) for kind in ("project", "department")}
+    for row in rows:
+        row.links = format_html_join(
+            "",
+            '<a href="{}" class="me-2">{}</a><span class="badge status-{} me-2">{}</span>',
+            (
+                (
+                    urls[t.kind].replace(str(_PK), str(t.pk)),
+                    "部门整体" if t.kind == "department" else f"{t.sequence}.{_short(t.name)}",
+                    t.status,
+                    Status(t.status).label,
+                )
+                for t in row.tables
+            ),
+        )
+
 
 # The filters in the order a reviewer works through them: what waits for them first.
 FILTERS = {
@@ -42,11 +81,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     by_year = {str(y.year): y for y in years}
     visible = units_visible_to(request.user)
     year = by_year.get(request.GET.get("year", "")) or default_year(years, visible)
-    units = visible.select_related("region").order_by("region__path", "code", "name")
+    units = visible.order_by("region__path", "code", "name")
     query = request.GET.get("q", "").strip()
     if query:
         units = units.filter(name__icontains=query)
-    all_rows = dashboard_rows(list(units), year) if year else []
+    all_rows = summarize(units, year) if year else []
     counts = state_counts(all_rows)
     # Work waiting comes first: without a choice, the list opens on 待审核 when there is any.
     chosen = request.GET.get("filter") or ("submitted" if counts[0].count else "all")
@@ -54,13 +93,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         chosen = "all"
     label, keep = FILTERS[chosen]
     rows = [row for row in all_rows if keep(row)]
+    # The whole set's figures; the units of one page with their tables.
+    page = page_of(request, rows, PAGE_SIZE)
+    if year:
+        attach_tables(list(page.object_list), year)
+        _add_links(list(page.object_list))
     return render(
         request,
         "review/dashboard.html",
         {
             "years": years,
             "year": year,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "query_string": query_without_page(request),
+            "unit_count": len(rows),
+            "table_count": sum(row.table_count for row in rows),
             "filters": [(key, name) for key, (name, _) in FILTERS.items()],
             "chosen": chosen,
             "chosen_label": label,

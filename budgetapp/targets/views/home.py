@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from budgetapp.units.access import account_of, can_file_for, role_of, units_visible_to
+from budgetapp.core.paging import page_of, query_without_page
+from budgetapp.units.access import account_of, can_file_for, units_visible_to
 from budgetapp.units.models import BudgetYear, Role
 
 from ..models import DepartmentTable, ProjectTable
+
+# Units per page of the start page: a reviewer's city fits on one or two, a province's or the
+# country's units are paged (with the count of the whole set).
+PAGE_SIZE = 20
 
 
 def _selected_year(request: HttpRequest, years: list[BudgetYear], visible) -> BudgetYear | None:
@@ -18,12 +23,11 @@ def _selected_year(request: HttpRequest, years: list[BudgetYear], visible) -> Bu
     by_year = {str(y.year): y for y in years}
     if requested in by_year:
         return by_year[requested]
-    latest_with_tables = (
-        ProjectTable.objects.filter(unit__in=visible)
-        .order_by("-year__year")
-        .values_list("year__year", flat=True)
-        .first()
-    )
+    # The newest year with a table: an aggregate over the user's units (ordering the
+    # tables by year probed every table of the country for an administrator).
+    latest_with_tables = ProjectTable.objects.filter(unit__in=visible).aggregate(
+        latest=Max("year__year")
+    )["latest"]
     if latest_with_tables is not None:
         return by_year.get(str(latest_with_tables))
     return years[0] if years else None
@@ -51,25 +55,33 @@ def home(request: HttpRequest) -> HttpResponse:
     year = _selected_year(request, years, visible)
     account = account_of(request.user)
     units = []
+    page = page_of(
+        request,
+        visible.select_related("region").order_by("region__path", "code", "name"),
+        PAGE_SIZE,
+    )
     if year is not None:
+        # The tables of the units of this page only (a province has hundreds of units).
+        shown = list(page.object_list)
         projects = (
-            ProjectTable.objects.filter(unit__in=visible, year=year)
+            ProjectTable.objects.filter(unit__in=shown, year=year)
             .select_related("unit")
             .annotate(indicator_count=Count("indicators"))
             .order_by("unit__region__path", "unit__code", "sequence", "pk")
         )
         departments = {
-            d.unit_id: d for d in DepartmentTable.objects.filter(unit__in=visible, year=year)
+            d.unit_id: d for d in DepartmentTable.objects.filter(unit__in=shown, year=year)
         }
         by_unit: dict[int, list[ProjectTable]] = {}
         for project in projects:
             by_unit.setdefault(project.unit_id, []).append(project)
         totals = dict(
-            ProjectTable.objects.filter(unit__in=visible, year=year)
+            ProjectTable.objects.filter(unit__in=shown, year=year)
+            .order_by()
             .values_list("unit_id")
             .annotate(total=Sum("budget_total"))
         )
-        for unit in visible.select_related("region").order_by("region__path", "code", "name"):
+        for unit in shown:
             units.append(
                 {
                     "unit": unit,
@@ -82,5 +94,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "targets/home.html",
-        {"years": years, "year": year, "units": units, "account": account},
+        {
+            "years": years,
+            "year": year,
+            "units": units,
+            "account": account,
+            "page": page,
+            "query_string": query_without_page(request),
+        },
     )
