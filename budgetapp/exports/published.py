@@ -26,6 +26,7 @@ from budgetapp.units.models import BudgetYear, Unit
 
 from .frozen import frozen_table_book, frozen_unit_book
 from .models import FileFormat, Publication, PublishedFile, PublishedKind
+from .public_state import public_changed
 from .registry import EXPORTERS, Export
 
 logger = logging.getLogger(__name__)
@@ -129,10 +130,12 @@ def store_unit_book(
 
 @contextmanager
 def publishing() -> Iterator[list[PublishedFile]]:
-    """A transaction for a publication; the files added to the list are removed on rollback."""
+    """A transaction for a publication; the files added to the list are removed on rollback.
+    Cached public pages are dropped when it commits (public_state.py)."""
     stored: list[PublishedFile] = []
     try:
         with transaction.atomic():
+            public_changed()
             yield stored
     except BaseException:
         discard(stored)

@@ -3,14 +3,19 @@ and the regions and units that have some. Nothing here reads a table's live rows
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import logging
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from budgetapp.exports.models import FileFormat, Publication, PublishedFile
+from budgetapp.exports.public_state import public_token
 from budgetapp.exports.published import latest_book_file, publication_file
 from budgetapp.units.models import Region, Unit
 
 KINDS = ("project", "department", "evaluation")
+logger = logging.getLogger(__name__)
 
 
 def current_publications() -> QuerySet[Publication]:
@@ -19,16 +24,42 @@ def current_publications() -> QuerySet[Publication]:
 
 
 def units_with_publications() -> QuerySet[Unit]:
-    unit_ids = current_publications().values("unit_id")
-    return Unit.objects.filter(pk__in=unit_ids).select_related("region")
+    """Units with a published version (any version: every published table has a current
+    one, so the latest-version test is not needed here; an indexed semi-join on the unit)."""
+    published = Publication.objects.filter(unit=OuterRef("pk"))
+    return Unit.objects.filter(Exists(published)).select_related("region")
 
 
 def regions_with_publications() -> set[int]:
-    """Ids of every region that has, somewhere below it, a unit with published tables."""
-    ids: set[int] = set()
-    for path in units_with_publications().values_list("region__path", flat=True):
-        ids.update(int(part) for part in path.strip("/").split("/"))
+    """Ids of every region that has, somewhere below it, a unit with published tables
+    (worked out once per state of what is public, and kept in the cache)."""
+    token = public_token()
+    key = f"portal:regions:{token}"
+    ids = _cached(key) if token else None
+    if ids is None:
+        ids = set()
+        # No ordering: Unit's default ordering would join and sort the regions for nothing.
+        paths = units_with_publications().order_by().values_list("region__path", flat=True)
+        for path in paths.distinct():
+            ids.update(int(part) for part in path.strip("/").split("/"))
+        if token:
+            _keep(key, ids)
     return ids
+
+
+def _cached(key: str):
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.exception("reading the portal cache failed")
+        return None
+
+
+def _keep(key: str, value) -> None:
+    try:
+        cache.set(key, value, 60 * 60 * 24)
+    except Exception:
+        logger.exception("writing the portal cache failed")
 
 
 def public_region(pk: int) -> Region:

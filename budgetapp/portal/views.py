@@ -25,11 +25,13 @@ from budgetapp.layouts.html import render_html
 from budgetapp.units.models import Region
 
 from . import feeds, open_data, selectors
+from .cache import cached_page
 
 OPEN_DATA_FORMATS = ("csv", "json")
 
 
 @require_safe
+@cached_page
 def index(request: HttpRequest) -> HttpResponse:
     visible = selectors.regions_with_publications()
     provinces = Region.objects.filter(parent=None, pk__in=visible).order_by("name")
@@ -37,6 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def region(request: HttpRequest, pk: int) -> HttpResponse:
     current = selectors.public_region(pk)
     visible = selectors.regions_with_publications()
@@ -50,6 +53,7 @@ def region(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     current = selectors.public_unit(pk)
     years = [
@@ -64,6 +68,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def unit_year(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     current = selectors.public_unit(pk)
     publications = selectors.unit_year_publications(current, year)
@@ -99,11 +104,13 @@ def _table_page(request: HttpRequest, version: Publication) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def table(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return _table_page(request, selectors.public_version(kind, pk))
 
 
 @require_safe
+@cached_page
 def version(request: HttpRequest, kind: str, pk: int, number: int) -> HttpResponse:
     return _table_page(request, selectors.public_version(kind, pk, number))
 
@@ -180,6 +187,7 @@ def book_zip(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:50]
     results = list(selectors.search(query)[:200]) if query else []
@@ -193,10 +201,12 @@ def _atom(feed) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def feed(request: HttpRequest) -> HttpResponse:
     return _atom(feeds.build_feed(request, None))
 
 
 @require_safe
+@cached_page
 def region_feed(request: HttpRequest, pk: int) -> HttpResponse:
     return _atom(feeds.build_feed(request, selectors.public_region(pk)))

@@ -22,7 +22,7 @@ from budgetapp.audit.models import EventKind as AuditKind
 from budgetapp.checks.engine import check_table
 from budgetapp.checks.gate import ChecksFailed, attention_reason, gate
 from budgetapp.core.errors import NotAllowed, TableError
-from budgetapp.exports import frozen, published
+from budgetapp.exports import frozen, public_state, published
 from budgetapp.exports.models import Publication, PublishedFile
 from budgetapp.targets.models import (
     DepartmentTable,
@@ -362,6 +362,10 @@ def reopen_table(
     table.approved_at = None
     table.grade = ""
     table.save(update_fields=["status", "approved_at", "grade"])
+    # The public keeps the published version until the corrected one is published; the
+    # cached pages are dropped all the same, so a page that ever marks a table being
+    # corrected is never served stale.
+    public_state.public_changed()
     audit_record(kind=AuditKind.REOPEN, user=user, ip=ip, obj=table, details={"reason": reason})
     notices.table_returned(table, user, reason)
     return entry
