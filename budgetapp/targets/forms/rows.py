@@ -23,6 +23,7 @@ from ..models import (
 )
 from .choices import CategoryChoices, ListedObjectField, existing_rows_field
 from .fields import MoneyField, WholeNumberField, guard_text_fields
+from .widgets import HiddenInput, speed_up
 
 _TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2})
 
@@ -220,6 +221,7 @@ class BaseRowFormSet(BaseInlineFormSet):
 
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
+        speed_up(form)
         # The hidden row id: looked up among the rows this formset read, not once per row.
         name = self.model._meta.pk.name
         generated = form.fields.get(name)
@@ -229,7 +231,7 @@ class BaseRowFormSet(BaseInlineFormSet):
             form.fields[name] = existing_rows_field(
                 self._rows_by_key,
                 initial=generated.initial,
-                widget=generated.widget,
+                widget=HiddenInput(),
                 error_messages=generated.error_messages,
             )
 
