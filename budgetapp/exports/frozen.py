@@ -81,6 +81,15 @@ def _label(table: TargetTable) -> str:
     return "部门整体绩效目标"
 
 
+SEARCHED_FIELDS = ("project_name", "project_code", "unit_name", "region_names", "title")
+
+
+def search_text(fields: dict) -> str:
+    """What the portal's search looks in: the searched fields, lower-cased, one per line (a
+    query cannot match across two of them)."""
+    return "\n".join(str(fields.get(name, "")) for name in SEARCHED_FIELDS).lower()
+
+
 def frozen_values(table: TargetTable, *, projects: list[ProjectLine] | None = None) -> dict:
     """What a version of `table` freezes, as `Publication` field values (without its number,
     publisher and time): the layout as JSON, the snapshot and the fields search reads. A
@@ -98,7 +107,7 @@ def frozen_values(table: TargetTable, *, projects: list[ProjectLine] | None = No
         lines = public_project_lines(table.unit, table.year) if projects is None else projects
         data["projects"] = [line.to_json() for line in lines]
         document = document_for(table, projects=lines)
-    return {
+    values = {
         "kind": table.kind,
         "title": table.title,
         "label": _label(table),
@@ -110,6 +119,8 @@ def frozen_values(table: TargetTable, *, projects: list[ProjectLine] | None = No
         "data": data,
         **fields,
     }
+    values["search_text"] = search_text(values)
+    return values
 
 
 def freeze_table(

@@ -151,14 +151,7 @@ def search(query: str) -> QuerySet[Publication]:
     contains `query`, as frozen when they were published."""
     return (
         current_publications()
-        .filter(
-            Q(project_name__icontains=query)
-            | Q(project_code__icontains=query)
-            | Q(unit_name__icontains=query)
-            | Q(unit_code=query)
-            | Q(region_names__icontains=query)
-            | Q(title__icontains=query)
-        )
+        .filter(Q(search_text__contains=query.lower()) | Q(unit_code=query))
         .select_related("year")
         .order_by("-year__year", "unit_name", "kind", "sequence")
     )
