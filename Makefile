@@ -3,7 +3,8 @@
 #   make test [ARGS="-k access"]  install everything, run pytest (without ARGS: then the export
 #                                 tests again with every export accelerator off, test-stock)
 #   make lint / make format       ruff, mypy / ruff
-#   make bench [ARGS="--runs 9"]   export benchmark, side by side with LibreOffice
+#   make bench [ARGS="--runs 9"]   export benchmark, side by side with LibreOffice, then the
+#                                 page benchmark on a smaller generated country (PAGES_ARGS)
 #   make load [ARGS="--pause 10"]  deadline-day load test (PostgreSQL on 127.0.0.1, locust)
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -16,6 +17,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements.stamp
 REQS   := requirements.txt requirements-dev.txt
 ARGS   ?=
+PAGES_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Selenium must use the Debian chromium/chromedriver, never download its own.
@@ -31,7 +33,8 @@ help:
 	@echo "make test-stock - the export tests with every export accelerator off (EXPORT_ACCELERATORS=false)"
 	@echo "make lint    - ruff check + ruff format --check + mypy + manage.py check --deploy"
 	@echo "make format  - ruff check --fix + ruff format"
-	@echo "make bench   - export benchmark vs targets and LibreOffice (ARGS=\"--runs 9\")"
+	@echo "make bench   - export benchmark vs targets and LibreOffice (ARGS=\"--runs 9\"), then"
+	@echo "               pages vs a hello-world floor on PostgreSQL (PAGES_ARGS=\"--size tiny\")"
 	@echo "make load    - deadline-day load test: 100 filers, gunicorn, PostgreSQL (ARGS=\"--pause 10\")"
 	@echo "make clean   - remove $(VENV), caches and collected static files"
 
@@ -110,6 +113,9 @@ bench: setup
 	bash bench/setup.sh
 	$(PY) bench/exports.py $(ARGS)
 	$(PY) bench/stages.py $(ARGS)
+	@# Pages through gunicorn on a generated country in a throw-away PostgreSQL database
+	@# (docs/performance.md gives the national-size run).
+	$(PY) bench/pages.py $(PAGES_ARGS)
 
 # 100 filers saving at once against gunicorn on 127.0.0.1 and a throw-away PostgreSQL database
 # (bench/load.py; docs/deployment.md has the figures). About two minutes.
