@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404
 
 from budgetapp.layouts.document import Document, document_from_json
@@ -19,38 +20,60 @@ HISTORY_LIMIT = 50
 class HistoryEntry:
     revision: Revision
     diff: TableDiff | None  # None for the first recorded revision (nothing to compare with)
+    # (changed fields, changed rows) from the revision's stored changes, for the list.
+    counts: tuple[int, int] | None = None
 
     @property
     def has_layout(self) -> bool:
-        return self.revision.layout is not None
+        kept = getattr(self.revision, "layout_kept", None)
+        return kept if kept is not None else self.revision.layout is not None
 
     @property
     def summary(self) -> str:
-        if self.diff is None:
+        if self.counts is not None:
+            fields, rows = self.counts
+        elif self.diff is None:
             return "首个记录的版本"
-        if not self.diff:
+        else:
+            fields, rows = len(self.diff.fields), len(self.diff.rows)
+        if not (fields or rows):
             return "内容没有变化"
         parts = []
-        if self.diff.fields:
-            parts.append(f"{len(self.diff.fields)} 处字段")
-        if self.diff.rows:
-            parts.append(f"{len(self.diff.rows)} 行")
+        if fields:
+            parts.append(f"{fields} 处字段")
+        if rows:
+            parts.append(f"{rows} 行")
         return "修改 " + "、".join(parts)
 
 
 def _entries(revisions: list[Revision]) -> list[HistoryEntry]:
+    """Each revision against the one before: the old and new values a write stored
+    (`changes`, against the version it replaced) give the counts without reading any
+    snapshot; a revision without them (a baseline of a change made outside the services)
+    is compared with the one before, snapshot against snapshot."""
     entries, previous = [], None
     for revision in revisions:
-        diff = diff_snapshots(previous.data, revision.data) if previous is not None else None
-        entries.append(HistoryEntry(revision, diff))
+        changes = revision.changes or {}
+        if previous is None:
+            entries.append(HistoryEntry(revision, None))
+        elif "fields" in changes and "rows" in changes:
+            counts = (len(changes["fields"]), len(changes["rows"]))
+            entries.append(HistoryEntry(revision, None, counts=counts))
+        else:
+            entries.append(HistoryEntry(revision, diff_snapshots(previous.data, revision.data)))
         previous = revision
     return entries
 
 
 def table_history(table: TargetTable) -> list[HistoryEntry]:
-    """The latest revisions, newest first, each with its diff from the one before."""
+    """The latest revisions, newest first, each with what changed from the one before
+    (snapshots and layouts are not read for the list: 50 of each made the table page slow)."""
     revisions = list(
-        Revision.of(table).select_related("saved_by").order_by("-version")[: HISTORY_LIMIT + 1]
+        Revision.of(table)
+        .select_related("saved_by")
+        .defer("data", "layout")
+        .annotate(layout_kept=Q(layout__isnull=False))
+        .order_by("-version")[: HISTORY_LIMIT + 1]
     )
     revisions.reverse()
     entries = _entries(revisions)

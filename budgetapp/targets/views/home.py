@@ -6,12 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
+from budgetapp.core.formatting import format_money
 from budgetapp.core.paging import page_of, query_without_page
 from budgetapp.units.access import account_of, can_file_for, units_visible_to
 from budgetapp.units.models import BudgetYear, Role
 
-from ..models import DepartmentTable, ProjectTable
+from ..models import DepartmentTable, ProjectTable, Status
 
 # Units per page of the start page: a reviewer's city fits on one or two, a province's or the
 # country's units are paged (with the count of the whole set).
@@ -82,13 +85,16 @@ def home(request: HttpRequest) -> HttpResponse:
             .annotate(total=Sum("budget_total"))
         )
         for unit in shown:
+            can_file = can_file_for(request.user, unit)
+            projects = by_unit.get(unit.pk, [])
             units.append(
                 {
                     "unit": unit,
                     "department": departments.get(unit.pk),
-                    "projects": by_unit.get(unit.pk, []),
+                    "projects": projects,
+                    "project_rows": _project_rows(projects, can_file=can_file),
                     "budget_total": totals.get(unit.pk),
-                    "can_file": can_file_for(request.user, unit),
+                    "can_file": can_file,
                 }
             )
     return render(
@@ -102,4 +108,42 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query_string": query_without_page(request),
         },
+    )
+
+
+_PK = 987654321  # stands for a table's id in a reversed URL
+
+
+def _project_rows(projects: list[ProjectTable], *, can_file: bool) -> str:
+    """The projects' rows of the table, built here: a city's reviewer sees hundreds, too many
+    to resolve attribute by attribute in the template."""
+    view = reverse("review:table", args=["project", _PK])
+    edit = reverse("targets:project_edit", args=[_PK])
+
+    def row(project: ProjectTable):
+        editing = (
+            format_html(' · <a href="{}">编辑</a>', edit.replace(str(_PK), str(project.pk)))
+            if can_file and project.is_editable
+            else ""
+        )
+        return (
+            project.pk,
+            project.title,
+            project.code,
+            format_money(project.budget_total),
+            project.money_unit,
+            project.indicator_count,
+            project.status,
+            Status(project.status).label,
+            view.replace(str(_PK), str(project.pk)),
+            editing,
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr data-project="{}"><td>{}</td><td class="font-monospace small">{}</td>'
+        '<td class="text-end">{} {}</td><td>{}</td>'
+        '<td><span class="badge status-{}">{}</span></td>'
+        '<td><a href="{}">查看</a>{}</td></tr>',
+        (row(project) for project in projects),
     )
