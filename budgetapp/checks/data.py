@@ -142,9 +142,46 @@ def _base(table: TargetTable, trees: dict | None = None, **values) -> TableData:
     )
 
 
-def from_table(table: TargetTable, trees: dict | None = None) -> TableData:
+def rows_of_tables(model, table_ids: list[int]) -> dict[int, list[RowData]]:
+    """The indicator rows of many tables as the rules see them, read as plain values with
+    their categories' names (one query for the rows, one for the categories): the 智能审核
+    reads all of a unit's projects on every editor and table page."""
+    rows_model = model._meta.get_field("indicators").related_model
+    fields = ("table_id", "pk", *_ROW_TEXT, "level1_id", "level2_id")
+    values = list(
+        rows_model.objects.filter(table_id__in=table_ids)
+        .order_by("table_id", *rows_model._meta.ordering)
+        .values_list(*fields)
+    )
+    used = {v for row in values for v in row[-2:] if v is not None}
+    names = {
+        c.pk: (c.name, c.parent.name if c.parent_id else "")
+        for c in Category.objects.filter(pk__in=used).select_related("parent")
+    }
+    found: dict[int, list[RowData]] = {pk: [] for pk in table_ids}
+    for table_id, pk, *rest in values:
+        texts, (level1, level2) = rest[: len(_ROW_TEXT)], rest[len(_ROW_TEXT) :]
+        rows = found[table_id]
+        rows.append(
+            RowData(
+                number=len(rows) + 1,
+                pk=pk,
+                prefix=f"indicators-{len(rows)}",
+                **dict(zip(_ROW_TEXT, texts, strict=True)),
+                level1=names[level1][0] if level1 else "",
+                level2=names[level2][0] if level2 else "",
+                level2_parent=names[level2][1] if level2 else "",
+            )
+        )
+    return found
+
+
+def from_table(
+    table: TargetTable, trees: dict | None = None, rows: list[RowData] | None = None
+) -> TableData:
     """The saved table as the rules see it (its rows prefetched with it are used as they are;
-    `trees` shares the frameworks' category trees between tables)."""
+    `trees` shares the frameworks' category trees between tables; `rows`: read already by
+    `rows_of_tables`)."""
     values: dict = {}
     if table.kind == "project":
         values = {
@@ -162,6 +199,9 @@ def from_table(table: TargetTable, trees: dict | None = None) -> TableData:
         }
     data = _base(table, trees, **values)
     data.import_problems = list(table.import_problems or [])
+    if rows is not None:
+        data.rows = rows
+        return data
     for index, row in enumerate(table.indicator_rows()):
         data.rows.append(
             RowData(

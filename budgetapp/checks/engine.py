@@ -16,7 +16,7 @@ from typing import Protocol
 
 from budgetapp.targets.models import DepartmentTable, ProjectTable
 
-from .data import TableData, from_table
+from .data import TableData, from_table, rows_of_tables
 from .models import CheckRule, Severity, Stage
 
 
@@ -93,10 +93,10 @@ class CheckContext:
             return []
         if year not in self._cache:
             tables = ProjectTable.objects.filter(unit_id=self.unit_id, year__year=year)
-            tables = tables.select_related("unit", "year").order_by("sequence", "pk")
-            tables = tables.with_indicator_rows()
+            tables = list(tables.select_related("unit", "year").order_by("sequence", "pk"))
+            rows = rows_of_tables(ProjectTable, [t.pk for t in tables])
             trees = self._cache.setdefault("trees", {})
-            self._cache[year] = [from_table(t, trees) for t in tables]
+            self._cache[year] = [from_table(t, trees, rows[t.pk]) for t in tables]
         return self._cache[year]
 
     def other_projects(self) -> list[TableData]:
