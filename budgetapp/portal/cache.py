@@ -27,7 +27,7 @@ TIMEOUT = 60 * 60 * 24  # a day: entries of an older token are never read again
 
 
 def page_key(request: HttpRequest, token: str) -> str:
-    where = f"{request.get_host()}{request.get_full_path()}"
+    where = request.build_absolute_uri()  # scheme and host too: the feeds print them
     digest = hashlib.sha256(where.encode()).hexdigest()
     return f"{PREFIX}:{token}:{digest}"
 
