@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 from budgetapp.core.formatting import format_money
 from budgetapp.core.paging import page_of, query_without_page
-from budgetapp.units.access import account_of, can_file_for, units_visible_to
+from budgetapp.units.access import account_of, can_file_for, role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role
 
 from ..models import DepartmentTable, ProjectTable, Status
