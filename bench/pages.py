@@ -262,7 +262,8 @@ def _pages(plan: Plan, sessions: dict[str, str]) -> list[tuple]:
         ("save", "editor save (POST)", "POST", editor, sessions["filer"]),
         ("table", "table page", "GET", reverse("review:table", args=["project", plan.project]),
          sessions["filer"]),
-        ("dashboard", "city dashboard", "GET", reverse("review:dashboard"), sessions["reviewer"]),
+        ("dashboard", "city dashboard (all units)", "GET", reverse("review:dashboard") + "?filter=all",
+         sessions["reviewer"]),
         ("reviewer_home", "reviewer home /", "GET", reverse("targets:home"), sessions["reviewer"]),
         ("portal_index", "portal index", "GET", reverse("portal:index"), None),
         ("portal_province", "portal province page", "GET",
@@ -277,8 +278,8 @@ def _pages(plan: Plan, sessions: dict[str, str]) -> list[tuple]:
         ("search", "portal search 康复", "GET",
          reverse("portal:search") + "?" + urllib.parse.urlencode({"q": "康复"}), None),
         ("admin_home", "admin-role home /", "GET", reverse("targets:home"), sessions["admin"]),
-        ("admin_dashboard", "admin-role dashboard", "GET", reverse("review:dashboard"),
-         sessions["admin"]),
+        ("admin_dashboard", "admin-role dashboard (all units)", "GET",
+         reverse("review:dashboard") + "?filter=all", sessions["admin"]),
     ]  # fmt: skip
 
 
