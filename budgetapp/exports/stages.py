@@ -31,6 +31,7 @@ from budgetapp.targets.models import Status
 
 from . import published
 from .book import Book, BookEntry, Part, safe_filename
+from .frozen import search_text
 from .models import Publication
 from .registry import EXPORTERS, Export
 from .views import download
@@ -128,6 +129,13 @@ def freeze_evaluation(evaluation: SelfEvaluation, user) -> Publication:
     last = previous.order_by("-number").first()
     table = evaluation.table
     data = evaluation_snapshot(evaluation)
+    searched = {
+        "title": evaluation.title,
+        "project_code": table.code,
+        "project_name": table.name,
+        "unit_name": evaluation.unit.name,
+        "region_names": " ".join(region.name for region in evaluation.unit.region.ancestors()),
+    }
     return Publication.objects.create(
         content_type=content_type,
         object_id=evaluation.pk,
@@ -135,14 +143,11 @@ def freeze_evaluation(evaluation: SelfEvaluation, user) -> Publication:
         unit=evaluation.unit,
         year=evaluation.year,
         number=previous.count() + 1,
-        title=evaluation.title,
         label=f"{table.sequence}.{table.name}自评" if table.sequence else f"{table.name}自评",
         sequence=table.sequence,
-        project_code=table.code,
-        project_name=table.name,
         unit_code=evaluation.unit.code,
-        unit_name=evaluation.unit.name,
-        region_names=" ".join(region.name for region in evaluation.unit.region.ancestors()),
+        search_text=search_text(searched),
+        **searched,
         document=document_to_json(evaluation_document(evaluation)),
         data=data,
         published_at=timezone.now(),
