@@ -49,7 +49,7 @@ def unindex(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("exports", "0003_job_expiry_and_scope")]
+    dependencies = [("exports", "0004_export_job_kind")]
 
     operations = [
         migrations.AddField(
