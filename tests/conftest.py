@@ -38,6 +38,14 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def audit_anchor_file(settings, tmp_path):
+    """Each test anchors its audit records in its own file (budgetapp/audit/anchor.py), as each
+    test has its own database rows; never the checkout's `var/`."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchor" / "anchors.jsonl"
+    return settings.AUDIT_ANCHOR_FILE
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with the default cache empty (cached portal pages are keyed by the
     newest publication's id, which a later test's rolled-back database can repeat)."""
