@@ -49,7 +49,7 @@ def unindex(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("exports", "0004_export_job_kind")]
+    dependencies = [("exports", "0005_job_worker_heartbeat")]
 
     operations = [
         migrations.AddField(
