@@ -47,15 +47,16 @@ def regions_with_publications() -> set[int]:
     return ids
 
 
-def _cached(key: str):
+def _cached(key: str) -> set[int] | None:
     try:
-        return cache.get(key)
+        ids: set[int] | None = cache.get(key)
     except Exception:
         logger.exception("reading the portal cache failed")
         return None
+    return ids
 
 
-def _keep(key: str, value) -> None:
+def _keep(key: str, value: set[int]) -> None:
     try:
         cache.set(key, value, 60 * 60 * 24)
     except Exception:
