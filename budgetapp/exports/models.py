@@ -89,7 +89,7 @@ class Publication(models.Model):
     )
     correction_note = models.TextField("更正说明", blank=True)
     # What the portal's search matches (frozen.search_text): the fields above, lower-cased,
-    # one per line; PostgreSQL indexes it for substring search (pg_trgm, migration 0006).
+    # one per line; PostgreSQL indexes it for substring search (pg_trgm, migration 0007).
     search_text = models.TextField("检索文本", blank=True, default="", editable=False)
     # Made by `store_published_files` for a table published before versions were frozen.
     backfilled = models.BooleanField("补记", default=False)

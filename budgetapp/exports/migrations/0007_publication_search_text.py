@@ -49,7 +49,7 @@ def unindex(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("exports", "0005_job_worker_heartbeat")]
+    dependencies = [("exports", "0006_export_job_contents")]
 
     operations = [
         migrations.AddField(
