@@ -11,6 +11,8 @@ from urllib.parse import quote
 import pikepdf
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -32,7 +34,7 @@ from budgetapp.exports.stages import publish_evaluation
 from budgetapp.monitoring.books import monitoring_book
 from budgetapp.monitoring.models import MonitoringRound, MonitoringSheet
 from budgetapp.monitoring.services import RowInput as MonitoringRowInput
-from budgetapp.monitoring.services import SheetInput, open_round, save_sheet
+from budgetapp.monitoring.services import SheetInput, add_missing_sheets, open_round, save_sheet
 from budgetapp.monitoring.summary import round_summary_book
 from budgetapp.review import services as review
 from budgetapp.targets.models import ProjectIndicator, ProjectTable, Status
@@ -404,3 +406,34 @@ def test_the_export_command_prints_the_stage_books(round_, evaluations, tmp_path
             "export_tables", stdout=StringIO(), contents="monitoring",
             **{**options, "unit": "北戴河区残联本级"},
         )  # fmt: skip
+
+
+def test_books_and_summaries_read_the_database_in_a_fixed_number_of_queries(
+    round_, evaluations, tree, year, users
+):
+    """Building them costs the same queries for two projects as for three (no query per
+    sheet or per row): a city's summary must not grow a query per unit's project."""
+
+    def counts() -> list[int]:
+        found = []
+        for build in (
+            lambda: year_book(tree["own"], 2021),
+            lambda: round_summary_book(MonitoringRound.objects.get()),
+            lambda: evaluation_summary_book(units=[tree["own"]], year=year, scope="秦皇岛市"),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                build()
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    third = ProjectTable.objects.create(
+        unit=tree["own"], year=year, framework=year.framework, sequence=3, name="第三个项目",
+        budget_total=Decimal("1.00"),
+    )  # fmt: skip
+    review.submit_table(table=third, user=users["owner"])
+    review.approve_table(table=third, user=users["reviewer"])
+    add_missing_sheets(user=users["reviewer"], round_=MonitoringRound.objects.get())
+    start_evaluation(user=users["owner"], table=third)
+    assert MonitoringSheet.objects.count() == 3 and SelfEvaluation.objects.count() == 3
+    assert counts() == before
