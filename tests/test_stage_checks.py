@@ -402,6 +402,14 @@ def test_a_warning_is_shown_with_a_link_to_its_input_and_does_not_block(client, 
     assert response.status_code == 302
     sheet.refresh_from_db()
     assert sheet.status == Status.SUBMITTED
+    # The reviewer reads the warning the filer submitted with; no links into a form they lack.
+    login(client, users["reviewer"])
+    page = client.get(reverse("monitoring:sheet", args=[sheet.pk])).content.decode()
+    assert 'data-rule="monitoring_projected_over_budget"' in page and "（供审核参考）" in page
+    assert 'href="#id_projected_spend"' not in page
+    monitoring.approve_sheet(sheet=sheet, user=users["reviewer"])
+    page = client.get(reverse("monitoring:sheet", args=[sheet.pk])).content.decode()
+    assert 'data-role="stage-findings"' not in page
 
 
 def test_a_row_finding_links_to_the_rows_input(client, sheet, users):
@@ -466,3 +474,15 @@ def test_the_admin_lists_stage_rules_and_changes_their_severity(client, users):
     assert response.status_code == 302, response.content.decode()[:2000]
     rule.refresh_from_db()
     assert (rule.severity, rule.enabled, rule.stage) == (Severity.WARNING, False, Stage.EVALUATION)
+
+
+def test_a_stage_registers_its_rules_once_and_never_over_another_stages_codes():
+    from budgetapp.checks.registry import register_stage
+
+    with pytest.raises(ValueError, match="not a later stage"):
+        register_stage(Stage.TARGET, {})
+    with pytest.raises(ValueError, match="used twice"):
+        register_stage(Stage.EVALUATION, {"monitoring_value_unit": monitoring_checks.value_unit})
+    with pytest.raises(ValueError, match="used twice"):
+        register_stage(Stage.MONITORING, {"budget_sum": monitoring_checks.value_unit})
+    assert set(stage_rules(Stage.EVALUATION)) == set(evaluation_checks.RULES)  # unchanged

@@ -15,7 +15,7 @@ from budgetapp.core.http import client_ip
 from budgetapp.layouts.html import render_html
 from budgetapp.review.stage_pages import run_stage_action, stage_context
 from budgetapp.targets.access import get_project_table_for_user
-from budgetapp.targets.models import ProjectTable
+from budgetapp.targets.models import ProjectTable, Status
 from budgetapp.units.access import can_file_for, role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role
 
@@ -105,7 +105,10 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": rows,
             "may_edit": may_edit,
-            "report": check_evaluation(evaluation) if evaluation.is_editable else None,
+            # The filer fixes what it finds; the reviewer reads the warnings left at submission.
+            "report": check_evaluation(evaluation)
+            if evaluation.is_editable or evaluation.status == Status.SUBMITTED
+            else None,
             **stage_context(
                 request.user,
                 evaluation,

@@ -15,6 +15,7 @@ from budgetapp.core.errors import TableError
 from budgetapp.core.http import client_ip
 from budgetapp.layouts.html import render_html
 from budgetapp.review.stage_pages import run_stage_action, stage_context
+from budgetapp.targets.models import Status
 from budgetapp.units.access import account_of, can_file_for, role_of
 from budgetapp.units.models import BudgetYear, Region, RegionLevel, Role
 
@@ -173,7 +174,10 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": rows,
             "may_edit": may_edit,
-            "report": check_sheet(sheet_) if sheet_.is_editable else None,
+            # The filer fixes what it finds; the reviewer reads the warnings left at submission.
+            "report": check_sheet(sheet_)
+            if sheet_.is_editable or sheet_.status == Status.SUBMITTED
+            else None,
             "light_label": Light.LABELS.get(sheet_.light, ""),
             **stage_context(
                 request.user,
