@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import models
 from django.urls import reverse
 
-from budgetapp.review.stage_models import StageSheet
+from budgetapp.review.stage_models import StageRow, StageSheet
 from budgetapp.targets.models import MoneyUnit
 from budgetapp.targets.models.base import money_field
 
@@ -98,23 +98,10 @@ class SelfEvaluation(StageSheet):
         return self.fiscal_executed + self.carried_executed + self.other_executed
 
 
-class EvaluationRow(models.Model):
+class EvaluationRow(StageRow):
     """One indicator of a self-evaluation: target as approved, result, weight and score."""
 
     evaluation = models.ForeignKey(SelfEvaluation, on_delete=models.CASCADE, related_name="rows")
-    indicator = models.ForeignKey(
-        "targets.ProjectIndicator",
-        verbose_name="绩效指标",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    order = models.PositiveIntegerField("序号", default=0, editable=False)
-    level1 = models.CharField("一级指标", max_length=50, editable=False)
-    level2 = models.CharField("二级指标", max_length=50, blank=True, editable=False)
-    name = models.CharField("三级指标", max_length=200, editable=False)
-    target = models.CharField("年度指标值", max_length=200, blank=True, editable=False)
     actual = models.CharField("实际完成值", max_length=200, blank=True)
     qualitative = models.CharField(
         "定性指标完成情况", max_length=6, choices=QualitativeResult.CHOICES, blank=True

@@ -17,7 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from budgetapp.review.stage_models import StageSheet
+from budgetapp.review.stage_models import StageRow, StageSheet
 from budgetapp.targets.models import MoneyUnit
 from budgetapp.targets.models.base import money_field
 
@@ -135,23 +135,10 @@ class MonitoringSheet(StageSheet):
         return f"{self.table.name}绩效目标执行监控表（{self.round.period_label}）"
 
 
-class MonitoringRow(models.Model):
+class MonitoringRow(StageRow):
     """One indicator of a monitoring sheet: the target as approved, the progress as reported."""
 
     sheet = models.ForeignKey(MonitoringSheet, on_delete=models.CASCADE, related_name="rows")
-    indicator = models.ForeignKey(
-        "targets.ProjectIndicator",
-        verbose_name="绩效指标",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    order = models.PositiveIntegerField("序号", default=0, editable=False)
-    level1 = models.CharField("一级指标", max_length=50, editable=False)
-    level2 = models.CharField("二级指标", max_length=50, blank=True, editable=False)
-    name = models.CharField("三级指标", max_length=200, editable=False)
-    target = models.CharField("年度指标值", max_length=200, blank=True, editable=False)
     to_date = models.CharField("实际完成值", max_length=200, blank=True)
     projected = models.CharField("全年预计完成值", max_length=200, blank=True)
     likelihood = models.CharField(

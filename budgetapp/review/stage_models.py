@@ -44,3 +44,26 @@ class StageSheet(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in Status.editable()
+
+
+class StageRow(models.Model):
+    """One indicator of a later-stage sheet as the approved target table had it: copied when the
+    sheet was made and never typed again. The stage's row adds its parent and what is reported."""
+
+    indicator = models.ForeignKey(
+        "targets.ProjectIndicator",
+        verbose_name="绩效指标",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    order = models.PositiveIntegerField("序号", default=0, editable=False)
+    level1 = models.CharField("一级指标", max_length=50, editable=False)
+    level2 = models.CharField("二级指标", max_length=50, blank=True, editable=False)
+    name = models.CharField("三级指标", max_length=200, editable=False)
+    target = models.CharField("年度指标值", max_length=200, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
