@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from budgetapp.layouts.cells import label, money, run_lengths, text
+from budgetapp.layouts.cells import label, money, stage_indicator_rows, text
 from budgetapp.layouts.document import Caption, Cell, CellFormat, Document, Grid, Heading
 
 from .models import EvaluationRow, SelfEvaluation
@@ -74,35 +74,20 @@ def funds_rows(grid: Grid, evaluation: SelfEvaluation) -> None:
 
 
 def indicator_rows(grid: Grid, rows: list[EvaluationRow]) -> None:
-    grid.add(
-        label("绩效指标", rowspan=len(rows) + 1),
-        label("一级指标", header=True),
-        label("二级指标", header=True),
-        label("三级指标", header=True),
-        label("年度指标值", header=True),
-        label("实际完成值", header=True),
-        label("分值", header=True),
-        label("得分", header=True),
-        label("偏差原因分析及改进措施", header=True),
-    )
-    level1 = run_lengths(rows, lambda r: r.level1)
-    level2 = run_lengths(rows, lambda r: (r.level1, r.level2))
-    for i, row in enumerate(rows):
-        anchor = f"row:{row.pk}"
-        cells: list[Cell] = []
-        if level1[i]:
-            cells.append(text(row.level1, rowspan=level1[i], align="center"))
-        if level2[i]:
-            cells.append(text(row.level2, rowspan=level2[i], align="center"))
-        cells += [
-            text(row.name, anchor=anchor),
-            text(row.target, anchor=anchor, align="center"),
+    def values(row: EvaluationRow, anchor: str) -> list[Cell]:
+        return [
             text(row.actual, anchor=anchor, align="center"),
             _score(row.weight, anchor=anchor),
             _score(row.score, anchor=anchor),
             text(row.analysis, anchor=anchor),
         ]
-        grid.add(*cells)
+
+    stage_indicator_rows(
+        grid,
+        rows,
+        headers=["实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        values=values,
+    )
 
 
 def evaluation_document(evaluation: SelfEvaluation) -> Document:

@@ -8,7 +8,7 @@ from typing import Any
 
 from budgetapp.core.formatting import format_integer, format_money, format_percent
 
-from .document import Cell, CellFormat, CellRole
+from .document import Cell, CellFormat, CellRole, Grid
 
 
 def label(text: str, *, colspan: int = 1, rowspan: int = 1, header: bool = False) -> Cell:
@@ -133,3 +133,38 @@ def indicator_category_cells(rows: Sequence[Any], *, merge_level2: bool) -> list
             )
         result.append(cells)
     return result
+
+
+def stage_indicator_rows(
+    grid: Grid,
+    rows: Sequence[Any],
+    *,
+    headers: Sequence[str],
+    values: Callable[[Any, str], list[Cell]],
+) -> None:
+    """The 绩效指标 block of a later-stage sheet (执行监控表, 自评表): a 绩效指标 caption down the
+    left, the header row (一级, 二级, 三级指标, 年度指标值, then the stage's `headers`), and each
+    row with its 一级/二级 merged over equal neighbours, its 三级指标 and 年度指标值 as copied
+    from the target table, then the stage's `values(row, anchor)`."""
+    grid.add(
+        label("绩效指标", rowspan=len(rows) + 1),
+        *(
+            label(name, header=True)
+            for name in ("一级指标", "二级指标", "三级指标", "年度指标值", *headers)
+        ),
+    )
+    level1 = run_lengths(rows, lambda r: r.level1)
+    level2 = run_lengths(rows, lambda r: (r.level1, r.level2))
+    for i, row in enumerate(rows):
+        anchor = f"row:{row.pk}"
+        cells: list[Cell] = []
+        if level1[i]:
+            cells.append(text(row.level1, rowspan=level1[i], align="center"))
+        if level2[i]:
+            cells.append(text(row.level2, rowspan=level2[i], align="center"))
+        cells += [
+            text(row.name, anchor=anchor),
+            text(row.target, anchor=anchor, align="center"),
+            *values(row, anchor),
+        ]
+        grid.add(*cells)

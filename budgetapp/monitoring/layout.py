@@ -8,7 +8,7 @@ as 监控结论 so a printed sheet says what the screen says.
 
 from __future__ import annotations
 
-from budgetapp.layouts.cells import label, money, percent, run_lengths, text
+from budgetapp.layouts.cells import label, money, percent, stage_indicator_rows, text
 from budgetapp.layouts.document import Caption, Cell, Document, Grid, Heading
 
 from .lights import Light, Likelihood, execution_rate, planned_share
@@ -26,37 +26,21 @@ def _causes(row: MonitoringRow) -> str:
 
 
 def indicator_rows(grid: Grid, rows: list[MonitoringRow], period: str) -> None:
-    grid.add(
-        label("绩效指标", rowspan=len(rows) + 1),
-        label("一级指标", header=True),
-        label("二级指标", header=True),
-        label("三级指标", header=True),
-        label("年度指标值", header=True),
-        label(f"{period}实际完成值", header=True),
-        label("全年预计完成值", header=True),
-        label("完成目标可能性", header=True),
-        label("偏差原因", header=True),
-        label("完善措施", header=True),
-    )
-    level1 = run_lengths(rows, lambda r: r.level1)
-    level2 = run_lengths(rows, lambda r: (r.level1, r.level2))
-    for i, row in enumerate(rows):
-        anchor = f"row:{row.pk}"
-        cells: list[Cell] = []
-        if level1[i]:
-            cells.append(text(row.level1, rowspan=level1[i], align="center"))
-        if level2[i]:
-            cells.append(text(row.level2, rowspan=level2[i], align="center"))
-        cells += [
-            text(row.name, anchor=anchor),
-            text(row.target, anchor=anchor, align="center"),
+    def values(row: MonitoringRow, anchor: str) -> list[Cell]:
+        return [
             text(row.to_date, anchor=anchor, align="center"),
             text(row.projected, anchor=anchor, align="center"),
             text(_LIKELIHOOD.get(row.likelihood, ""), anchor=anchor, align="center"),
             text(_causes(row), anchor=anchor),
             text(row.measures, anchor=anchor),
         ]
-        grid.add(*cells)
+
+    stage_indicator_rows(
+        grid,
+        rows,
+        headers=[f"{period}实际完成值", "全年预计完成值", "完成目标可能性", "偏差原因", "完善措施"],
+        values=values,
+    )
 
 
 def monitoring_document(sheet: MonitoringSheet) -> Document:
