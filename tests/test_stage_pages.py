@@ -143,6 +143,22 @@ def test_bad_money_keeps_what_was_typed(client, users, round_):
     assert sheet.spent is None and sheet.version == 1
 
 
+def test_a_row_error_alone_is_summarised_and_linked(client, users, round_):
+    """The sheet's own fields are fine, one row's value is too long: the summary names the row
+    and links to its input (it used to show only when the sheet's fields had errors)."""
+    sheet = round_.sheets.get()
+    row = sheet.rows.get(name="保障正常办公人数")
+    login(client, users["owner"])
+    data = _sheet_post(sheet, 保障正常办公人数={"to_date": "人" * 201, "measures": "加强人员保障"})
+    response = client.post(reverse("monitoring:sheet", args=[sheet.pk]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "保存失败：" in html and f'href="#id_row-{row.pk}-to_date"' in html
+    assert "第1行" in html and "加强人员保障" in html
+    sheet.refresh_from_db()
+    assert sheet.version == 1
+
+
 def test_reviewer_cannot_post_the_sheet_form_and_nothing_changes(client, users, round_):
     sheet = round_.sheets.get()
     login(client, users["reviewer"])
