@@ -437,3 +437,16 @@ def test_books_and_summaries_read_the_database_in_a_fixed_number_of_queries(
     start_evaluation(user=users["owner"], table=third)
     assert MonitoringSheet.objects.count() == 3 and SelfEvaluation.objects.count() == 3
     assert counts() == before
+
+
+def test_the_admin_lists_book_jobs_by_kind_of_book(client, users, round_, evaluations, settings):
+    settings.EXPORT_BOOK_INLINE_TABLES = 1
+    unit = round_.sheets.first().unit
+    login(client, users["owner"])
+    client.post(reverse("exports:unit_stage_book_start", args=[unit.pk, 2021, "evaluation", "pdf"]))
+    client.logout()
+    login(client, users["admin"])
+    url = reverse("admin:exports_exportjob_changelist")
+    listed = client.get(url, {"contents__exact": "evaluation"}).content.decode()
+    assert "山海关区残联本级" in listed and "绩效自评表" in listed
+    assert "山海关区残联本级" not in client.get(url, {"contents__exact": "year"}).content.decode()

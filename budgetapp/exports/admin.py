@@ -25,6 +25,17 @@ class PublishedFileAdmin(ReadOnlyAdmin):
 
 @admin.register(ExportJob)
 class ExportJobAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "requested_by", "year", "status", "done", "total", "finished_at"]
-    list_filter = ["status", "year"]
+    list_display = [
+        "created_at",
+        "requested_by",
+        "year",
+        "kind",
+        "unit",
+        "contents",
+        "status",
+        "done",
+        "total",
+        "finished_at",
+    ]
+    list_filter = ["status", "kind", "contents", "year"]
     search_fields = ["requested_by__username"]
