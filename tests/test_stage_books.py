@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO, StringIO
 from urllib.parse import quote
+from zipfile import ZipFile
 
 import pikepdf
 import pytest
@@ -450,3 +451,26 @@ def test_the_admin_lists_book_jobs_by_kind_of_book(client, users, round_, evalua
     listed = client.get(url, {"contents__exact": "evaluation"}).content.decode()
     assert "山海关区残联本级" in listed and "绩效自评表" in listed
     assert "山海关区残联本级" not in client.get(url, {"contents__exact": "year"}).content.decode()
+
+
+def test_the_public_gets_published_self_evaluations_and_never_monitoring(
+    client, users, tables, round_, evaluations
+):
+    """Signed out: the unit's ZIP of the year holds the published self-evaluation's files beside
+    the targets', and nothing of monitoring (never published) or of the draft evaluation."""
+    for table in tables:
+        review.publish_table(table=table, user=users["reviewer"])
+    first = evaluations[0]
+    submit_evaluation(evaluation=first, user=users["owner"])
+    approve_evaluation(evaluation=first, user=users["reviewer"])
+    publish_evaluation(evaluation=first, user=users["reviewer"])
+    client.logout()
+    unit = first.unit
+    response = client.get(reverse("portal:book_zip", args=[unit.pk, 2021]))
+    assert response.status_code == 200
+    with ZipFile(BytesIO(response.content)) as archive:
+        names = archive.namelist()
+    assert any("残疾人就业服务中心运转经费绩效自评表" in name for name in names)
+    assert not any("残疾人康复救助经费绩效自评表" in name for name in names)  # still a draft
+    assert not any("监控" in name for name in names)
+    assert len([name for name in names if "绩效目标表" in name]) == 4  # two tables × PDF, Excel
