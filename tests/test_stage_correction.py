@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -220,3 +222,18 @@ def test_an_approved_monitoring_sheet_is_reopened_the_same_way(client, users, pr
     sheet.refresh_from_db()
     assert sheet.status == Status.RETURNED
     assert sheet.is_editable
+
+
+def test_reopening_drops_the_cached_public_pages(
+    client, users, published_evaluation, django_capture_on_commit_callbacks
+):
+    url = reverse("portal:table", args=["evaluation", published_evaluation.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get(url).status_code == 200
+    assert len(cached) == 1  # served from the cache (the public token only)
+    with django_capture_on_commit_callbacks(execute=True):
+        stage_workflow.reopen(sheet=published_evaluation, user=users["admin"], reason=REASON)
+    with CaptureQueriesContext(connection) as rendered:
+        html = client.get(url).content.decode()
+    assert len(rendered) > 1 and "办公条件待改善" in html  # rendered again, still as frozen

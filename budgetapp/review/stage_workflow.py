@@ -27,6 +27,7 @@ from django.utils import timezone
 from budgetapp.audit.log import record as audit_record
 from budgetapp.audit.models import EventKind as AuditKind
 from budgetapp.core.errors import NotAllowed, TableError
+from budgetapp.exports import public_state
 from budgetapp.targets.models import Revision, Status
 from budgetapp.units.access import can_file_for
 
@@ -204,6 +205,9 @@ def reopen(*, sheet: Any, user: User, reason: str, ip: str | None = None) -> Tra
     entry = _move(sheet, action=Action.REOPEN, to=Status.RETURNED, user=user, comment=reason, ip=ip)
     sheet.approved_at = None
     sheet.save(update_fields=["status", "approved_at"])
+    # As for target tables: the public keeps the frozen version, but the cached public pages
+    # are dropped all the same (exports.public_state).
+    public_state.public_changed()
     audit_record(kind=AuditKind.REOPEN, user=user, ip=ip, obj=sheet, details={"reason": reason})
     notices.notify(
         notices.filers_of_unit(sheet.unit),
