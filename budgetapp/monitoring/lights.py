@@ -1,8 +1,9 @@
 """Traffic lights of mid-year monitoring (绩效运行监控): 绿 on track, 黄 at risk, 红 will miss.
 
 Pure functions over values, so the rules can be read, tested and shown to a reviewer without a
-database. The thresholds are data (`LightRules`), stored per monitoring round, not constants in
-the code: a province that calls 85 % of a target "at risk" instead of 90 % changes a number.
+database. The thresholds are data (`LightRules`), not constants in the code: an administrator
+keeps a default set (`rule_settings`), copied onto a round when it is opened and stored with it,
+so a province that calls 85 % of a target "at risk" instead of 90 % changes a number.
 
 An indicator's light comes from its 指标值 as parsed when the target was saved (comparator,
 number, unit: `indicators.values.parse_target`), the filer's 全年预计完成值 (or, when none is
@@ -45,30 +46,85 @@ class Likelihood:
     FLOOR = {CERTAIN: Light.GREEN, POSSIBLE: Light.AMBER, IMPOSSIBLE: Light.RED}
 
 
+def _plain(value: Decimal) -> Decimal:
+    """10.00 as 10, 2.50 as 2.5 (never 1E+1)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
+# The thresholds as a form shows them: field, label, unit, (lowest, highest) allowed.
+RULE_FIELDS: list[tuple[str, str, str, tuple[Decimal, Decimal]]] = [
+    ("green_share", "绿灯容差", "%", (Decimal(0), Decimal(100))),
+    ("amber_share", "黄灯容差", "%", (Decimal(0), Decimal(100))),
+    ("budget_green_points", "执行进度绿灯容差", "个百分点", (Decimal(0), Decimal(100))),
+    ("budget_amber_points", "执行进度黄灯容差", "个百分点", (Decimal(0), Decimal(100))),
+]
+# Shares are stored as fractions (0.10) and typed as percentages (10).
+PERCENT_FIELDS = ("green_share", "amber_share")
+
+
 @dataclass(frozen=True)
 class LightRules:
-    """Thresholds of the lights. `amber_share`: a projection short of the target by at most
-    this share of the target is 黄 (at risk) rather than 红. `budget_amber_points`: execution
-    behind the spending plan by at most these percentage points is 黄."""
+    """Thresholds of the lights.
 
+    An indicator's projection that misses its target by at most `green_share` of the target is
+    still 绿 (on track), by at most `amber_share` 黄 (at risk), by more 红. Spending behind the
+    plan by at most `budget_green_points` percentage points is 绿, by at most
+    `budget_amber_points` 黄, by more 红. So a 黄 tolerance below the 绿 one would make 黄
+    unreachable: `problems` refuses it."""
+
+    green_share: Decimal = Decimal("0")
     amber_share: Decimal = Decimal("0.10")
+    budget_green_points: Decimal = Decimal("0")
     budget_amber_points: Decimal = Decimal("10")
 
     @classmethod
     def from_data(cls, data: dict | None) -> LightRules:
+        """From stored data; a key missing (a round stored before it existed) takes the default."""
         data = data or {}
+        defaults = cls()
         return cls(
-            amber_share=Decimal(str(data.get("amber_share", cls.amber_share))),
-            budget_amber_points=Decimal(
-                str(data.get("budget_amber_points", cls.budget_amber_points))
-            ),
+            **{
+                name: Decimal(str(data.get(name, getattr(defaults, name))))
+                for name, *_ in RULE_FIELDS
+            }
         )
 
     def to_data(self) -> dict[str, str]:
+        return {name: str(getattr(self, name)) for name, *_ in RULE_FIELDS}
+
+    def as_typed(self) -> dict[str, Decimal]:
+        """The thresholds as a form shows them: shares as percentages."""
         return {
-            "amber_share": str(self.amber_share),
-            "budget_amber_points": str(self.budget_amber_points),
+            name: _plain(value * 100 if name in PERCENT_FIELDS else value)
+            for name, value in ((n, getattr(self, n)) for n, *_ in RULE_FIELDS)
         }
+
+    @classmethod
+    def from_typed(cls, typed: dict[str, Decimal]) -> LightRules:
+        return cls(
+            **{
+                name: typed[name] / 100 if name in PERCENT_FIELDS else typed[name]
+                for name, *_ in RULE_FIELDS
+            }
+        )
+
+    def problems(self) -> dict[str, str]:
+        """What is wrong with these thresholds, field by field, in the words a form shows."""
+        typed = self.as_typed()
+        found: dict[str, str] = {}
+        for name, label, unit, (low, high) in RULE_FIELDS:
+            if not low <= typed[name] <= high:
+                found[name] = f"{label}应在 {low}–{high}{unit} 之间。"
+        if "amber_share" not in found and self.amber_share < self.green_share:
+            found["amber_share"] = "黄灯容差不能小于绿灯容差，否则不会亮黄灯。"
+        if (
+            "budget_amber_points" not in found
+            and self.budget_amber_points < self.budget_green_points
+        ):
+            found["budget_amber_points"] = (
+                "执行进度黄灯容差不能小于执行进度绿灯容差，否则不会亮黄灯。"
+            )
+        return found
 
 
 def worst(*lights: str) -> str:
@@ -94,22 +150,27 @@ def number_light(target: ParsedTarget, value: Decimal, rules: LightRules) -> str
     number = target.number
     if number is None:
         raise ValueError("number_light needs a quantitative target")
-    slack = abs(number) * rules.amber_share
     comparator = target.comparator or Comparator.GE  # a bare `1200人次` is a floor
     if comparator in (Comparator.GE, Comparator.GT):
         met = value >= number if comparator == Comparator.GE else value > number
-        if met:
-            return Light.GREEN
-        return Light.AMBER if value >= number - slack and slack else Light.RED
-    if comparator in (Comparator.LE, Comparator.LT):
+        miss = number - value
+    elif comparator in (Comparator.LE, Comparator.LT):
         met = value <= number if comparator == Comparator.LE else value < number
-        if met:
-            return Light.GREEN
-        return Light.AMBER if value <= number + slack and slack else Light.RED
-    # `=`: hitting the figure is on track, near it at risk.
-    if value == number:
+        miss = value - number
+    else:  # `=`: hitting the figure is on track, near it at risk.
+        met = value == number
+        miss = abs(value - number)
+    if met:
         return Light.GREEN
-    return Light.AMBER if abs(value - number) <= slack else Light.RED
+    return _by_tolerance(miss, abs(number) * rules.green_share, abs(number) * rules.amber_share)
+
+
+def _by_tolerance(miss: Decimal, green: Decimal, amber: Decimal) -> str:
+    """绿 within the green tolerance, 黄 within the amber one, else 红 (a zero tolerance admits
+    nothing: a target of 0 missed is 红)."""
+    if green and miss <= green:
+        return Light.GREEN
+    return Light.AMBER if amber and miss <= amber else Light.RED
 
 
 def indicator_light(
@@ -166,7 +227,10 @@ def budget_light(
         return Light.NONE
     if planned is None or rate >= planned:
         return Light.GREEN
-    return Light.AMBER if planned - rate <= rules.budget_amber_points else Light.RED
+    behind = planned - rate
+    if behind <= rules.budget_green_points:
+        return Light.GREEN
+    return Light.AMBER if behind <= rules.budget_amber_points else Light.RED
 
 
 def project_light(budget: str, indicators: list[str]) -> str:

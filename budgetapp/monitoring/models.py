@@ -12,6 +12,8 @@ leave the same generic records (`review.Transition`, `targets.Revision`).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -21,13 +23,56 @@ from budgetapp.review.stage_models import StageRow, StageSheet
 from budgetapp.targets.models import MoneyUnit
 from budgetapp.targets.models.base import money_field
 
-from .lights import Light, LightRules, Likelihood
+from .lights import RULE_FIELDS, Light, LightRules, Likelihood
 
 LIGHT_CHOICES = [(key, label) for key, label in Light.LABELS.items()]
 
 
 def default_rules() -> dict[str, str]:
+    """The shipped thresholds; a round is given the administrator's (`rule_settings`)."""
     return LightRules().to_data()
+
+
+def _threshold(label: str, help_text: str, default: str) -> models.DecimalField:
+    return models.DecimalField(
+        label, max_digits=5, decimal_places=2, default=Decimal(default), help_text=help_text
+    )
+
+
+class LightRuleDefaults(models.Model):
+    """默认亮灯规则: the thresholds a new monitoring round is given (one row, pk 1).
+
+    Shares are kept as the administrator types them (percentages); a round keeps its own copy
+    (`MonitoringRound.rules`), so changing these never changes a round already opened."""
+
+    green_share = _threshold(
+        "绿灯容差（%）", "全年预计完成值未达目标、但差距不超过目标值的该比例时，仍亮绿灯。", "0"
+    )
+    amber_share = _threshold(
+        "黄灯容差（%）", "差距超过绿灯容差、但不超过目标值的该比例时亮黄灯，再大亮红灯。", "10"
+    )
+    budget_green_points = _threshold(
+        "执行进度绿灯容差（个百分点）", "执行率落后资金支出计划进度不超过该值时，仍亮绿灯。", "0"
+    )
+    budget_amber_points = _threshold(
+        "执行进度黄灯容差（个百分点）", "执行率落后计划超过绿灯容差、但不超过该值时亮黄灯。", "10"
+    )
+
+    class Meta:
+        verbose_name = "默认亮灯规则"
+        verbose_name_plural = "默认亮灯规则"
+
+    def __str__(self) -> str:
+        return "运行监控默认亮灯规则"
+
+    def typed(self) -> dict[str, Decimal]:
+        return {name: Decimal(getattr(self, name)) for name, *_ in RULE_FIELDS}
+
+    @classmethod
+    def current(cls) -> LightRules:
+        """The thresholds a new round is given: the administrator's, else the shipped ones."""
+        row = cls.objects.filter(pk=1).first()
+        return LightRules.from_typed(row.typed()) if row else LightRules()
 
 
 class DeviationCause(models.TextChoices):

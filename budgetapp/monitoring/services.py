@@ -34,7 +34,13 @@ from .lights import (
     planned_share,
     project_light,
 )
-from .models import DeviationCause, MonitoringRound, MonitoringRow, MonitoringSheet
+from .models import (
+    DeviationCause,
+    LightRuleDefaults,
+    MonitoringRound,
+    MonitoringRow,
+    MonitoringSheet,
+)
 
 # Target tables that are monitored: the approved ones (published or not).
 MONITORED_STATES = (Status.APPROVED, Status.PUBLISHED)
@@ -109,7 +115,13 @@ def open_round(
     if MonitoringRound.objects.filter(region=region, year=year).exists():
         raise TableError(f"{region.name}{year.year}年的运行监控已经发起。")
     round_ = MonitoringRound.objects.create(
-        region=region, year=year, cutoff_month=cutoff_month, due_date=due_date, opened_by=user
+        region=region,
+        year=year,
+        cutoff_month=cutoff_month,
+        due_date=due_date,
+        opened_by=user,
+        # A copy: later changes of the defaults never change this round's lights.
+        rules=LightRuleDefaults.current().to_data(),
     )
     for table in monitored_tables(region, year):
         _new_sheet(round_, table)

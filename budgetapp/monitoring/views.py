@@ -19,13 +19,14 @@ from budgetapp.targets.models import Status
 from budgetapp.units.access import account_of, can_file_for, role_of
 from budgetapp.units.models import BudgetYear, Region, RegionLevel, Role
 
-from . import services
+from . import rule_settings, services
 from .access import get_round_for_user, get_sheet_for_user, rounds_visible_to, sheets_visible_to
 from .checks import check_sheet
 from .forms import OpenRoundForm, sheet_forms, sheet_input
 from .layout import monitoring_document
 from .lights import Light
 from .models import MonitoringSheet
+from .rule_forms import LightRulesForm
 from .selectors import round_view, rounds_of_year
 
 
@@ -138,7 +139,51 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"已补充 {added} 张监控表。" if added else "没有需要补充的表。"
             )
         return redirect("monitoring:round", round_.pk)
-    return render(request, "monitoring/round.html", {"round": round_, "view": round_view(round_)})
+    return render(
+        request,
+        "monitoring/round.html",
+        {
+            "round": round_,
+            "view": round_view(round_),
+            "rules": round_.light_rules.as_typed(),
+            "may_change_rules": rule_settings.may_change_round_rules(request.user, round_),
+        },
+    )
+
+
+@login_required
+def round_rules(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's thresholds of the lights, changed by its opener (or an administrator) while
+    none of its sheets has been submitted."""
+    round_ = get_round_for_user(request.user, pk)
+    if not rule_settings.may_change_round_rules(request.user, round_):
+        raise PermissionDenied("只有发起本批次的审核人或管理员可以修改本批次的亮灯规则。")
+    fixed = rule_settings.round_rules_fixed(round_)
+    initial = round_.light_rules.as_typed()
+    form = LightRulesForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and not fixed and form.is_valid():
+        try:
+            changed = rule_settings.change_round_rules(
+                user=request.user, round_=round_, typed=form.typed(), ip=client_ip(request)
+            )
+        except rule_settings.RulesInvalid as error:
+            for field, message in error.problems.items():
+                form.add_error(field, message)
+        except TableError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已修改亮灯规则，{changed} 张监控表的亮灯随之改变。")
+            return redirect("monitoring:round", round_.pk)
+    return render(
+        request,
+        "monitoring/round_rules.html",
+        {
+            "round": round_,
+            "form": form,
+            "fixed": fixed,
+            "defaults": rule_settings.default_light_rules().as_typed(),
+        },
+    )
 
 
 @login_required

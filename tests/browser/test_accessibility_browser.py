@@ -355,11 +355,12 @@ def test_the_monitoring_and_self_evaluation_pages_pass_axe(sweep):
         sweep.page(f"绩效自评（{role}）", "/evaluation/")
         sweep.page(f"绩效自评表（{role}）", f"/evaluation/{evaluation.pk}/")
     sweep.page("新建监控轮次", "/monitoring/rounds/new/")
+    sweep.page("监控批次亮灯规则", f"/monitoring/rounds/{monitoring_round.pk}/rules/")
     # 审核工作台's tabs of the same year (the reviewer is still signed in).
     sweep.page("审核工作台：目标表", "/review/?year=2021")
     sweep.page("审核工作台：执行监控", "/monitoring/dashboard/?year=2021")
     sweep.page("审核工作台：绩效自评", "/evaluation/dashboard/?year=2021")
-    assert len(sweep.visited) == 14
+    assert len(sweep.visited) == 15
     assert not sweep.problems, sweep.report()
 
 
