@@ -6,6 +6,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from budgetapp.checks.catalog import RULES as SPECS
 from budgetapp.checks.data import RowData, TableData, from_table
@@ -405,6 +407,26 @@ def test_below_last_year_reads_last_years_table_of_the_same_project(tree, year, 
     same = _saved_project(tree, new_year, category, "新项目", lower)
     data = from_table(same)
     assert hits("below_last_year", data, CheckContext.for_table(data)) == []
+
+
+def test_below_last_year_by_name_reads_only_that_tables_rows(tree, year, category):
+    row = [("满意度指标", "服务对象满意度指标", "服务对象满意度", "接受服务的残疾人", "≥95%")]
+    for other in ("甲项目", "乙项目", "丙项目"):
+        _saved_project(tree, year, category, other, SATISFACTION_BLOCK)
+    _saved_project(tree, year, category, "残疾人康复经费", row)
+    new_year = BudgetYear.objects.create(year=2022, framework=year.framework)
+    current = _saved_project(tree, new_year, category, "残疾人康复经费", [(*row[0][:4], "≥90%")])
+    data = from_table(current)
+    context = CheckContext.for_table(data)
+    with CaptureQueriesContext(connection) as queries:
+        assert hits("below_last_year", data, context) == [
+            "第 1 行“服务对象满意度”的目标“≥90%”低于上年的“≥95%”，请说明原因或调整目标。"
+        ]
+    # Last year's tables (one query), then the rows of the one found (one query).
+    assert len(queries) == 2
+    assert [r.name for r in context.last_year_project("", "残疾人康复经费").rows] == [
+        "服务对象满意度"
+    ]
 
 
 def test_projects_sum_against_the_department_converts_money_units(tree, year, category):

@@ -127,7 +127,9 @@ def _names(level1: Category | None, level2: Category | None) -> dict[str, str]:
     }
 
 
-def _base(table: TargetTable, trees: dict | None = None, **values) -> TableData:
+def _base(
+    table: TargetTable, trees: dict | None = None, *, with_tree: bool = True, **values
+) -> TableData:
     return TableData(
         kind=table.kind,
         pk=table.pk,
@@ -136,52 +138,54 @@ def _base(table: TargetTable, trees: dict | None = None, **values) -> TableData:
         money_unit=values.pop("money_unit", table.money_unit),
         framework_id=table.framework_id,
         layout=table.unit.layout if table.kind == "department" and table.unit_id else "",
-        tree=framework_tree(table.framework_id, trees),
+        tree=framework_tree(table.framework_id, trees) if with_tree else {},
         carried_from=table.carried_from_id,
         **values,
     )
 
 
-def rows_of_tables(model, table_ids: list[int]) -> dict[int, list[RowData]]:
-    """The indicator rows of many tables as the rules see them, read as plain values with
-    their categories' names (one query for the rows, one for the categories): the 智能审核
-    reads all of a unit's projects on every editor and table page."""
+# What the cross-table rules read of another table's rows (rules/rows.py: a block copied from
+# another project compares names and descriptions; last year's target is found by name).
+OTHER_ROW_TEXT = ("name", "description", "target")
+
+
+def row_texts_of_tables(model, table_ids: list[int]) -> dict[int, list[RowData]]:
+    """The rows of the unit's other tables as the cross-table rules read them: `OTHER_ROW_TEXT`
+    only, no categories (one query). The 智能审核 reads all of a unit's projects on every editor
+    and table page: 16 tables of some 250 rows."""
     rows_model = model._meta.get_field("indicators").related_model
-    fields = ("table_id", "pk", *_ROW_TEXT, "level1_id", "level2_id")
-    values = list(
+    values = (
         rows_model.objects.filter(table_id__in=table_ids)
         .order_by("table_id", *rows_model._meta.ordering)
-        .values_list(*fields)
+        .values_list("table_id", "pk", *OTHER_ROW_TEXT)
     )
-    used = {v for row in values for v in row[-2:] if v is not None}
-    names = {
-        c.pk: (c.name, c.parent.name if c.parent_id else "")
-        for c in Category.objects.filter(pk__in=used).select_related("parent")
-    }
     found: dict[int, list[RowData]] = {pk: [] for pk in table_ids}
-    for table_id, pk, *rest in values:
-        texts, (level1, level2) = rest[: len(_ROW_TEXT)], rest[len(_ROW_TEXT) :]
+    for table_id, pk, name, description, target in values:
         rows = found[table_id]
         rows.append(
             RowData(
                 number=len(rows) + 1,
                 pk=pk,
+                name=name,
+                description=description,
+                target=target,
                 prefix=f"indicators-{len(rows)}",
-                **dict(zip(_ROW_TEXT, texts, strict=True)),
-                level1=names[level1][0] if level1 else "",
-                level2=names[level2][0] if level2 else "",
-                level2_parent=names[level2][1] if level2 else "",
             )
         )
     return found
 
 
 def from_table(
-    table: TargetTable, trees: dict | None = None, rows: list[RowData] | None = None
+    table: TargetTable,
+    trees: dict | None = None,
+    rows: list[RowData] | None = None,
+    *,
+    with_tree: bool = True,
 ) -> TableData:
     """The saved table as the rules see it (its rows prefetched with it are used as they are;
     `trees` shares the frameworks' category trees between tables; `rows`: read already by
-    `rows_of_tables`)."""
+    `row_texts_of_tables`; `with_tree=False`: without its framework's tree, as another table of
+    the unit, which the rules compare with, needs none)."""
     values: dict = {}
     if table.kind == "project":
         values = {
@@ -197,7 +201,7 @@ def from_table(
             "expense_project": table.expense_project,
             "mix": {name: getattr(table, name) for name, _ in MIX_FIELDS},
         }
-    data = _base(table, trees, **values)
+    data = _base(table, trees, with_tree=with_tree, **values)
     data.import_problems = list(table.import_problems or [])
     if rows is not None:
         data.rows = rows

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from budgetapp.targets.models import DepartmentTable, ProjectTable
 
-from .data import TableData, from_table, rows_of_tables
+from .data import TableData, from_table, row_texts_of_tables
 from .models import CheckRule, Severity, Stage
 
 
@@ -88,15 +88,27 @@ class CheckContext:
     def for_table(cls, data: TableData) -> CheckContext:
         return cls(unit_id=data.unit_id, year=data.year, exclude_pk=data.pk, exclude_kind=data.kind)
 
-    def _projects(self, year: int | None) -> list[TableData]:
+    def _tables(self, year: int | None) -> list[ProjectTable]:
+        """The unit's project tables of `year`, without their rows."""
         if self.unit_id is None or year is None:
             return []
-        if year not in self._cache:
+        key = ("tables", year)
+        if key not in self._cache:
             tables = ProjectTable.objects.filter(unit_id=self.unit_id, year__year=year)
-            tables = list(tables.select_related("unit", "year").order_by("sequence", "pk"))
-            rows = rows_of_tables(ProjectTable, [t.pk for t in tables])
-            trees = self._cache.setdefault("trees", {})
-            self._cache[year] = [from_table(t, trees, rows[t.pk]) for t in tables]
+            self._cache[key] = list(
+                tables.select_related("unit", "year").order_by("sequence", "pk")
+            )
+        return self._cache[key]
+
+    def _as_other(self, tables: list[ProjectTable]) -> list[TableData]:
+        """Other tables as the cross-table rules see them: their fields and their rows' texts
+        (data.OTHER_ROW_TEXT), no categories and no framework tree."""
+        rows = row_texts_of_tables(ProjectTable, [t.pk for t in tables])
+        return [from_table(t, rows=rows[t.pk], with_tree=False) for t in tables]
+
+    def _projects(self, year: int | None) -> list[TableData]:
+        if year not in self._cache:
+            self._cache[year] = self._as_other(self._tables(year))
         return self._cache[year]
 
     def other_projects(self) -> list[TableData]:
@@ -111,16 +123,19 @@ class CheckContext:
         return self._projects(self.year)
 
     def last_year_project(self, code: str, name: str) -> TableData | None:
+        """Last year's project of this code, else of this name; only its rows are read."""
         if self.year is None:
             return None
-        previous = self._projects(self.year - 1)
-        for table in previous:
-            if code and table.code == code:
-                return table
-        for table in previous:
-            if name and table.name == name:
-                return table
-        return None
+        previous = self._tables(self.year - 1)
+        found = next((t for t in previous if code and t.code == code), None) or next(
+            (t for t in previous if name and t.name == name), None
+        )
+        if found is None:
+            return None
+        key = ("last_year", found.pk)
+        if key not in self._cache:
+            self._cache[key] = self._as_other([found])[0]
+        return self._cache[key]
 
     def carried_source(self, table: TableData) -> TableData | None:
         """Last year's table `table` was carried forward from, as saved (None if not carried)."""
