@@ -11,8 +11,9 @@ indicator rows; "national": the full 63,000 tables, about 4 minutes), and droppe
 With --database-url the database is used as it is; it is migrated and, when it has no regions
 yet, filled at --size (so a national one is generated once and reused: docs/performance.md).
 
-The server is the production settings plus a hello-world view and a header counting each
-request's queries (bench/settings.py); `REDIS_URL` is passed on when --redis is given. The
+The server is the production settings plus a hello-world view, an empty page of the site for a
+signed-in filer (what every page pays: middleware, context processors, base.html) and a header
+counting each request's queries (bench/settings.py); `REDIS_URL` is passed on when --redis is given. The
 benchmark signs its accounts in (sessions written to the database, second factor done) and
 then, one request at a time, sends --warmup requests and --requests measured ones to each page
 (a save first reloads its editor, not measured, and posts it back with one value changed). It
@@ -258,6 +259,8 @@ def _pages(plan: Plan, sessions: dict[str, str]) -> list[tuple]:
     editor = reverse("targets:project_edit", args=[plan.project])
     return [
         ("floor", "hello-world floor", "GET", "/bench/floor/", None),
+        ("signed_in_floor", "signed-in empty page (filer)", "GET", "/bench/signed-in-floor/",
+         sessions["filer"]),
         ("editor", f"editor GET ({plan.rows} rows)", "GET", editor, sessions["filer"]),
         ("save", "editor save (POST)", "POST", editor, sessions["filer"]),
         ("table", "table page", "GET", reverse("review:table", args=["project", plan.project]),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth.decorators import login_required
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.urls import include, path
 
 QUERIES_HEADER = "X-Bench-Queries"
@@ -14,6 +16,14 @@ QUERIES_HEADER = "X-Bench-Queries"
 def floor(request: HttpRequest) -> HttpResponse:
     """Hello world through the same server and middleware: what any page costs at least."""
     return HttpResponse("hello", content_type="text/plain")
+
+
+@login_required
+def signed_in_floor(request: HttpRequest) -> HttpResponse:
+    """An empty page of the site for a signed-in user: the middleware, the context processors
+    and base.html (navigation bar, session timer) that every page pays for."""
+    template = engines["django"].from_string('{% extends "base.html" %}')
+    return HttpResponse(template.render({}, request))
 
 
 class QueryCount:
@@ -44,5 +54,6 @@ class QueryCount:
 
 urlpatterns = [
     path("bench/floor/", floor, name="bench_floor"),
+    path("bench/signed-in-floor/", signed_in_floor, name="bench_signed_in_floor"),
     path("", include("budgetapp.urls")),
 ]
