@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from budgetapp.demo.national import Size, project_row_counts
@@ -49,6 +50,18 @@ def test_sizes_are_the_ones_asked_for(national):
     assert Unit.objects.filter(region__path__startswith=city.path).count() == 5
     reviewer = get_user_model().objects.get(username=bench["reviewer"])
     assert units_visible_to(reviewer).count() == 5
+
+
+def test_the_planner_has_statistics_of_what_was_loaded(national):
+    """On PostgreSQL the tables written are analysed (autovacuum may be off or late)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = %s AND attname = 'table_id'",
+            [ProjectIndicator._meta.db_table],
+        )
+        assert cursor.fetchone()[0] == 1
 
 
 def test_every_published_table_has_its_frozen_version(national):
