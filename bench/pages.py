@@ -17,7 +17,8 @@ counting each request's queries (bench/settings.py); `REDIS_URL` is passed on wh
 benchmark signs its accounts in (sessions written to the database, second factor done) and
 then, one request at a time, sends --warmup requests and --requests measured ones to each page
 (a save first reloads its editor, not measured, and posts it back with one value changed). It
-prints queries per request, p50, p95 and the first (cold) request's time, the targets of issue
+prints queries per request, p50, p95 and the first (cold) request's time, the CPU time the
+server's processes spent on each request (p50; the database's is not counted), the targets of issue
 17, and the load average of the machine, which is shared: compare with the floor of the same
 run.
 """
@@ -84,14 +85,18 @@ class Result:
     name: str
     label: str
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # the server's CPU seconds per request
     first: float = 0.0
     queries: str = ""
     size: int = 0
     status: int = 0
 
-    def p(self, q: float) -> float:
-        ordered = sorted(self.times)
+    def p(self, q: float, values: list[float] | None = None) -> float:
+        ordered = sorted(self.times if values is None else values)
         return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+
+    def cpu_p50(self) -> str:
+        return f"{self.p(0.5, self.cpu):.1f}" if self.cpu else "?"
 
 
 def main() -> None:
@@ -180,6 +185,7 @@ def run(options, url: str, workdir: Path) -> None:
             chosen = {"floor", *options.only.split(",")}
             pages = [p for p in pages if p[0] in chosen]
         load_before = os.getloadavg()
+        options.server_group = server.pid
         results = [_measure(port, options, *page) for page in pages]
         load_after = os.getloadavg()
     finally:
@@ -399,7 +405,9 @@ def _measure(port: int, options, name: str, label: str, method: str, path: str, 
     )
     for turn in range(options.warmup + options.requests):
         body = prepare(turn)
+        cpu_before = _server_cpu(options.server_group)
         status, headers, content, elapsed = _request(port, method, path, cookies=cookies, body=body)
+        cpu = _server_cpu(options.server_group) - cpu_before
         expected = 302 if method == "POST" else 200
         if status != expected or (method == "POST" and "/edit/" in headers.get("location", "")):
             raise SystemExit(
@@ -409,11 +417,38 @@ def _measure(port: int, options, name: str, label: str, method: str, path: str, 
             result.first = elapsed * 1000
         if turn >= options.warmup:
             result.times.append(elapsed)
+            if cpu_before >= 0:
+                result.cpu.append(cpu)
         result.queries = headers.get("x-bench-queries", "?")
         result.size = len(content)
         result.status = status
-    print(f"  {label}: p50 {result.p(0.5):.1f} ms", flush=True)
+    print(f"  {label}: p50 {result.p(0.5):.1f} ms, CPU {result.cpu_p50()} ms", flush=True)
     return result
+
+
+def _server_cpu(group: int) -> float:
+    """CPU seconds used so far by gunicorn's processes (its process group), from the
+    scheduler's nanosecond counts (/proc/PID/task/TID/schedstat; Linux): unlike the wall
+    time, what a request costs the server's CPU does not depend on the machine's other load.
+    Negative when they cannot be read."""
+    total = 0
+    try:
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat") as stat:
+                    # The process group is the fifth field, after the parenthesised name.
+                    if int(stat.read().rsplit(")", 1)[1].split()[2]) != group:
+                        continue
+                for task in os.scandir(f"/proc/{entry.name}/task"):
+                    with open(f"{task.path}/schedstat") as schedstat:
+                        total += int(schedstat.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+    except OSError:
+        return -1.0
+    return total / 1e9
 
 
 def _print(results: list[Result], plan: Plan, options, before, after) -> None:
@@ -425,7 +460,7 @@ def _print(results: list[Result], plan: Plan, options, before, after) -> None:
     print(f"Load average: {before[0]:.2f} before, {after[0]:.2f} after (2 cores)")
     print()
     header = ["page", "queries", "p50 ms", "p95 ms", "first ms", "p50−floor", "target",
-              "KB", "issue 17 (queries, p50 ms)"]  # fmt: skip
+              "server CPU p50 ms", "KB", "issue 17 (queries, p50 ms)"]  # fmt: skip
     rows = []
     for r in results:
         target = TARGETS.get(r.name)
@@ -435,7 +470,7 @@ def _print(results: list[Result], plan: Plan, options, before, after) -> None:
         issue = ISSUE.get(r.name)
         rows.append([r.label, r.queries, f"{r.p(0.5):.1f}", f"{r.p(0.95):.1f}", f"{r.first:.1f}",
                      "" if r is floor else f"{r.p(0.5) - floor.p(0.5):.1f}", verdict,
-                     f"{r.size / 1024:.0f}", f"{issue[0]}, {issue[1]}" if issue else ""])  # fmt: skip
+                     r.cpu_p50(), f"{r.size / 1024:.0f}", f"{issue[0]}, {issue[1]}" if issue else ""])  # fmt: skip
     for line in [header, ["---"] * len(header), *rows]:
         print("| " + " | ".join(str(x) for x in line) + " |")
     print(f"\nmedian of all p50: {statistics.median(r.p(0.5) for r in results):.1f} ms")
