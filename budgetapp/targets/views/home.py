@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from budgetapp.core.formatting import format_money
 from budgetapp.core.paging import page_of, query_without_page
@@ -114,36 +116,29 @@ def home(request: HttpRequest) -> HttpResponse:
 _PK = 987654321  # stands for a table's id in a reversed URL
 
 
-def _project_rows(projects: list[ProjectTable], *, can_file: bool) -> str:
+def _project_rows(projects: list[ProjectTable], *, can_file: bool) -> SafeString:
     """The projects' rows of the table, built here: a city's reviewer sees hundreds, too many
-    to resolve attribute by attribute in the template."""
-    view = reverse("review:table", args=["project", _PK])
-    edit = reverse("targets:project_edit", args=[_PK])
-
-    def row(project: ProjectTable):
+    to resolve attribute by attribute in the template. Plain string operations with every
+    value escaped (html.escape, as Django's escape), the same HTML `format_html_join` gave."""
+    view = escape(reverse("review:table", args=["project", _PK]))
+    edit = escape(reverse("targets:project_edit", args=[_PK]))
+    labels = {status.value: escape(str(status.label)) for status in Status}
+    pk_text = str(_PK)
+    rows = []
+    for project in projects:
+        pk = str(project.pk)
         editing = (
-            format_html(' · <a href="{}">编辑</a>', edit.replace(str(_PK), str(project.pk)))
+            f' · <a href="{edit.replace(pk_text, pk)}">编辑</a>'
             if can_file and project.is_editable
             else ""
         )
-        return (
-            project.pk,
-            project.title,
-            project.code,
-            format_money(project.budget_total),
-            project.money_unit,
-            project.indicator_count,
-            project.status,
-            Status(project.status).label,
-            view.replace(str(_PK), str(project.pk)),
-            editing,
+        status = escape(project.status)
+        rows.append(
+            f'<tr data-project="{pk}"><td>{escape(project.title)}</td>'
+            f'<td class="font-monospace small">{escape(project.code)}</td>'
+            f'<td class="text-end">{escape(format_money(project.budget_total))} '
+            f"{escape(project.money_unit)}</td><td>{project.indicator_count}</td>"
+            f'<td><span class="badge status-{status}">{labels[project.status]}</span></td>'
+            f'<td><a href="{view.replace(pk_text, pk)}">查看</a>{editing}</td></tr>'
         )
-
-    return format_html_join(
-        "\n",
-        '<tr data-project="{}"><td>{}</td><td class="font-monospace small">{}</td>'
-        '<td class="text-end">{} {}</td><td>{}</td>'
-        '<td><span class="badge status-{}">{}</span></td>'
-        '<td><a href="{}">查看</a>{}</td></tr>',
-        (row(project) for project in projects),
-    )
+    return mark_safe("\n".join(rows))
