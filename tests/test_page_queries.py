@@ -6,6 +6,7 @@ made 6 per indicator row (issue 17)."""
 from __future__ import annotations
 
 import urllib.parse
+from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,8 +20,10 @@ from budgetapp.demo.loader import load_demo
 from budgetapp.demo.national import Size
 from budgetapp.demo.national_build import load_national
 from budgetapp.exports.models import Publication
-from budgetapp.targets.models import ProjectTable
-from budgetapp.units.models import Account, Role
+from budgetapp.monitoring.models import MonitoringRound
+from budgetapp.monitoring.services import open_round
+from budgetapp.targets.models import ProjectTable, Status
+from budgetapp.units.models import Account, BudgetYear, Region, Role
 
 from .conftest import _user, login
 from .html_forms import read_form
@@ -117,6 +120,37 @@ def _portal(client, url: str) -> tuple[int, int]:
     return cold, _count(client, "GET", url)
 
 
+def _open_round(reviewer, region_pk: int) -> MonitoringRound:
+    """The bench city's monitoring of this year, past its due date (overdue sheets), its project
+    tables approved first (the generated ones are spread over the states)."""
+    region = Region.objects.get(pk=region_pk)
+    year = BudgetYear.objects.order_by("-year").first()
+    ProjectTable.objects.filter(unit__region__path__startswith=region.path, year=year).update(
+        status=Status.APPROVED
+    )
+    round_ = open_round(
+        user=reviewer,
+        region=region,
+        year=year,
+        cutoff_month=6,
+        due_date=date(2000, 1, 1),
+    )
+    assert round_.sheets.exists()  # the pages below list something
+    return round_
+
+
+def _stage_pages(client, who: str, round_: MonitoringRound) -> dict[str, int]:
+    """执行监控 and 绩效自评 (issue 18): the tabs of 审核工作台, the round and the lists."""
+    year = f"?year={round_.year.year}"
+    return {
+        f"{who} monitoring tab": _get_counted(client, reverse("monitoring:dashboard") + year),
+        f"{who} evaluation tab": _get_counted(client, reverse("evaluation:dashboard") + year),
+        f"{who} round": _get_counted(client, reverse("monitoring:round", args=[round_.pk])),
+        f"{who} monitoring list": _get_counted(client, reverse("monitoring:index")),
+        f"{who} evaluation list": _get_counted(client, reverse("evaluation:index")),
+    }
+
+
 def _measure(client, size: Size) -> dict[str, object]:
     with transaction.atomic():
         report = load_national(size, password="queries-Pass-1")
@@ -135,12 +169,16 @@ def _measure(client, size: Size) -> dict[str, object]:
         login(client, users.get(username=bench["reviewer"]))
         counts["dashboard"] = _get_counted(client, reverse("review:dashboard"))
         counts["reviewer home"] = _get_counted(client, reverse("targets:home"))
+        round_ = _open_round(users.get(username=bench["reviewer"]), bench["city_region"])
+        counts |= _stage_pages(client, "reviewer", round_)
         login(client, users.get(username=bench["province_reviewer"]))
         counts["province dashboard"] = _get_counted(client, reverse("review:dashboard"))
         counts["province home"] = _get_counted(client, reverse("targets:home"))
+        counts |= _stage_pages(client, "province", round_)
         login(client, users.get(username=bench["admin"]))
         counts["admin dashboard"] = _get_counted(client, reverse("review:dashboard"))
         counts["admin home"] = _get_counted(client, reverse("targets:home"))
+        counts |= _stage_pages(client, "admin", round_)
         client.logout()
         version = Publication.objects.filter(unit_id__gt=bench["city_unit"]).first()
         for name, url in {

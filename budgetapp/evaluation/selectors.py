@@ -3,11 +3,11 @@ self-evaluated in the user's units, with its self-evaluation's score, grade and 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 
 from budgetapp.targets.models import ProjectTable, Status
 from budgetapp.units.access import units_visible_to
@@ -38,38 +38,65 @@ class UnitLines:
 
 @dataclass
 class EvaluationOverview:
-    units: list[UnitLines]
-    states: list[tuple[str, int]]  # (状态, number of projects), 未开始 first
-    grades: list[tuple[str, int]]  # (等级, number of self-evaluations)
+    units: list[UnitLines]  # the units of one page (all of them without a page)
+    states: list[tuple[str, int]]  # (状态, number of projects), 未开始 first; the whole set
+    grades: list[tuple[str, int]]  # (等级, number of self-evaluations); the whole set
     project_count: int
+    unit_count: int
 
 
-def evaluation_overview(user: User | AnonymousUser, year: BudgetYear) -> EvaluationOverview:
-    tables = (
-        ProjectTable.objects.filter(unit__in=units_visible_to(user), year=year)
-        .filter(Q(status__in=EVALUATED_STATES) | Q(self_evaluation__isnull=False))
-        .select_related("unit", "self_evaluation")
-        .order_by("unit__region__path", "unit__name", "sequence", "pk")
+GRADES = (GradeLevel.EXCELLENT, GradeLevel.GOOD, GradeLevel.FAIR, GradeLevel.POOR)
+
+
+def evaluated_tables(user: User | AnonymousUser, year: BudgetYear) -> QuerySet[ProjectTable]:
+    """The project tables of the user's units that can be (or were) self-evaluated."""
+    return ProjectTable.objects.filter(unit__in=units_visible_to(user), year=year).filter(
+        Q(status__in=EVALUATED_STATES) | Q(self_evaluation__isnull=False)
     )
-    units: dict[int, UnitLines] = {}
-    states: Counter[str] = Counter()
-    grades: Counter[str] = Counter()
-    count = 0
-    for table in tables:
-        evaluation = getattr(table, "self_evaluation", None)
-        line = ProjectLine(table, evaluation)
-        units.setdefault(table.unit_id, UnitLines(table.unit)).lines.append(line)
-        states[line.state_label] += 1
-        if evaluation is not None and evaluation.grade:
-            grades[evaluation.grade] += 1
-        count += 1
-    order = [NOT_STARTED] + [label for _, label in Status.choices]
+
+
+def evaluated_units(user: User | AnonymousUser, year: BudgetYear) -> QuerySet[Unit]:
+    """The units with such a table, in the order of the region tree (a page at a time: an
+    administrator's year has the whole country's)."""
+    tables = evaluated_tables(user, year)
+    return Unit.objects.filter(pk__in=tables.values("unit_id")).order_by(
+        "region__path", "name", "pk"
+    )
+
+
+def evaluation_overview(
+    user: User | AnonymousUser, year: BudgetYear, units: Sequence[Unit] | None = None
+) -> EvaluationOverview:
+    """The figures of every such table (one query) and the lines of `units` (all when None)."""
+    tables = evaluated_tables(user, year)
+    figures = tables.aggregate(
+        projects=Count("pk"),
+        units=Count("unit", distinct=True),
+        not_started=Count("pk", filter=Q(self_evaluation__isnull=True)),
+        **{
+            f"state_{key}": Count("pk", filter=Q(self_evaluation__status=key))
+            for key, _ in Status.choices
+        },
+        **{
+            f"grade_{number}": Count("pk", filter=Q(self_evaluation__grade=grade))
+            for number, grade in enumerate(GRADES)
+        },
+    )
+    lines = tables.select_related("unit", "self_evaluation").order_by(
+        "unit__region__path", "unit__name", "unit_id", "sequence", "pk"
+    )
+    if units is not None:
+        lines = lines.filter(unit__in=[unit.pk for unit in units])
+    grouped: dict[int, UnitLines] = {}
+    for table in lines:
+        line = ProjectLine(table, getattr(table, "self_evaluation", None))
+        grouped.setdefault(table.unit_id, UnitLines(table.unit)).lines.append(line)
+    states = [(NOT_STARTED, figures["not_started"])]
+    states += [(label, figures[f"state_{key}"]) for key, label in Status.choices]
     return EvaluationOverview(
-        units=list(units.values()),
-        states=[(label, states[label]) for label in order if states[label]],
-        grades=[
-            (grade, grades[grade])
-            for grade in (GradeLevel.EXCELLENT, GradeLevel.GOOD, GradeLevel.FAIR, GradeLevel.POOR)
-        ],
-        project_count=count,
+        units=list(grouped.values()),
+        states=[(label, count) for label, count in states if count],
+        grades=[(grade, figures[f"grade_{number}"]) for number, grade in enumerate(GRADES)],
+        project_count=figures["projects"],
+        unit_count=figures["units"],
     )

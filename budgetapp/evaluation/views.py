@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
+from budgetapp.core.paging import page_of, query_without_page
 from budgetapp.layouts.html import render_html
 from budgetapp.review.stage_pages import run_stage_action, stage_context
 from budgetapp.targets.access import get_project_table_for_user
@@ -25,7 +28,10 @@ from .checks import check_evaluation
 from .forms import evaluation_forms, evaluation_input
 from .layout import evaluation_document
 from .models import SelfEvaluation
-from .selectors import evaluation_overview
+from .selectors import evaluated_units, evaluation_overview
+
+# Units per page of the 绩效自评 tab (an administrator's year has the whole country's).
+PAGE_SIZE = 50
 
 
 @login_required
@@ -36,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
     evaluations = (
         evaluations_visible_to(request.user)
         .select_related("table", "unit", "year")
-        .order_by("-year__year", "unit__region__path", "unit__name", "table__sequence")
+        .order_by("-year__year", "unit__region__path", "unit__name", "table__sequence", "pk")
     )
     startable = (
         ProjectTable.objects.filter(
@@ -49,10 +55,17 @@ def index(request: HttpRequest) -> HttpResponse:
         if role == Role.FILER
         else ProjectTable.objects.none()
     )
+    page = page_of(request, evaluations, PAGE_SIZE)
     return render(
         request,
         "evaluation/index.html",
-        {"evaluations": evaluations[:500], "startable": startable, "is_filer": role == Role.FILER},
+        {
+            "evaluations": page.object_list,
+            "page": page,
+            "query_string": query_without_page(request),
+            "startable": startable,
+            "is_filer": role == Role.FILER,
+        },
     )
 
 
@@ -142,12 +155,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     latest = evaluations_visible_to(request.user).order_by("-year__year").first()
     year = next((y for y in years if str(y.year) == request.GET.get("year")), None)
     year = year or (latest.year if latest else (years[0] if years else None))
-    return render(
-        request,
-        "evaluation/dashboard.html",
-        {
-            "years": years,
-            "year": year,
-            "overview": evaluation_overview(request.user, year) if year else None,
-        },
-    )
+    context: dict[str, Any] = {"years": years, "year": year, "overview": None}
+    if year:
+        # The units of one page with their projects; the figures of all of them.
+        page = page_of(request, evaluated_units(request.user, year), PAGE_SIZE)
+        context.update(
+            overview=evaluation_overview(request.user, year, list(page.object_list)),
+            page=page,
+            query_string=query_without_page(request),
+        )
+    return render(request, "evaluation/dashboard.html", context)

@@ -27,7 +27,6 @@ from budgetapp.targets.models import ProjectTable, Revision, RevisionAction, Sta
 from budgetapp.units.models import BudgetYear, Region, Unit
 
 from .lights import (
-    Light,
     budget_light,
     execution_rate,
     indicator_light,
@@ -315,14 +314,6 @@ def save_sheet(
         ip=ip,
     )
     return locked
-
-
-def lights_summary(sheets: Sequence[MonitoringSheet]) -> dict[str, int]:
-    """How many sheets show each light, for the dashboard's counts."""
-    counts = {key: 0 for key in Light.LABELS}
-    for sheet in sheets:
-        counts[sheet.light] = counts.get(sheet.light, 0) + 1
-    return counts
 
 
 # The workflow of a sheet: the target tables' steps and records (review.stage_workflow).

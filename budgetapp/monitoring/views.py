@@ -3,9 +3,12 @@ decide), and the city's view of lights. Views stay thin: services write, access 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from budgetapp.core.errors import TableError
 from budgetapp.core.http import client_ip
+from budgetapp.core.paging import page_of, query_without_page
 from budgetapp.layouts.html import render_html
 from budgetapp.review.stage_pages import run_stage_action, stage_context
 from budgetapp.targets.models import Status
@@ -25,9 +29,13 @@ from .checks import check_sheet
 from .forms import OpenRoundForm, sheet_forms, sheet_input
 from .layout import monitoring_document
 from .lights import Light
-from .models import MonitoringSheet
+from .models import MonitoringRound, MonitoringSheet
 from .rule_forms import LightRulesForm
-from .selectors import round_view, rounds_of_year
+from .selectors import round_units, round_view, rounds_of_year
+
+# Units per page of a round's view (a province's round has hundreds, the country's thousands) and
+# rounds per page of the list (an administrator sees every city's, year after year).
+PAGE_SIZE = 50
 
 
 @login_required
@@ -38,17 +46,26 @@ def index(request: HttpRequest) -> HttpResponse:
     sheets = (
         sheets_visible_to(request.user)
         .select_related("round__year", "table", "unit")
-        .order_by("-round__year__year", "table__sequence")
+        .order_by("-round__year__year", "table__sequence", "pk")
         if role == Role.FILER
         else MonitoringSheet.objects.none()
     )
-    rounds = rounds_visible_to(request.user).select_related("year", "region")
+    rounds = (
+        rounds_visible_to(request.user)
+        .select_related("year", "region")
+        .annotate(sheet_count=Count("sheets"))
+        .order_by("-year__year", "region__path", "pk")
+    )
+    # A filer sees their unit's sheets, a reviewer or administrator the rounds: one list a page.
+    page = page_of(request, sheets if role == Role.FILER else rounds, PAGE_SIZE)
     return render(
         request,
         "monitoring/index.html",
         {
-            "sheets": sheets,
-            "rounds": rounds,
+            "sheets": page.object_list if role == Role.FILER else [],
+            "rounds": page.object_list if role != Role.FILER else [],
+            "page": page,
+            "query_string": query_without_page(request),
             "may_open": role in (Role.REVIEWER, Role.ADMIN),
             "today": timezone.localdate(),
         },
@@ -113,13 +130,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/dashboard.html",
-        {
-            "years": years,
-            "year": year,
-            "rounds": rounds,
-            "view": round_view(chosen) if chosen else None,
-        },
+        {"years": years, "year": year, "rounds": rounds, **_paged_view(request, chosen)},
     )
+
+
+def _paged_view(request: HttpRequest, round_: MonitoringRound | None) -> dict[str, Any]:
+    """The round's view with the units of one page (`?page=`), the figures of all of them."""
+    if round_ is None:
+        return {"view": None}
+    page = page_of(request, round_units(round_), PAGE_SIZE)
+    return {
+        "view": round_view(round_, list(page.object_list)),
+        "page": page,
+        "query_string": query_without_page(request),
+    }
 
 
 @login_required
@@ -144,7 +168,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "monitoring/round.html",
         {
             "round": round_,
-            "view": round_view(round_),
+            **_paged_view(request, round_),
             "rules": round_.light_rules.as_typed(),
             "may_change_rules": rule_settings.may_change_round_rules(request.user, round_),
         },
