@@ -6,6 +6,8 @@ a hidden input the script renumbers, and deletion is the formset's DELETE flag.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
@@ -209,6 +211,12 @@ class BaseRowFormSet(BaseInlineFormSet):
                 form.instance.order = position
                 form.regrouped = True
         return True
+
+    @cached_property
+    def empty_form(self) -> forms.ModelForm:
+        """The blank row, built once per formset: the editor's check of its columns, its
+        二级 map and the page's row template each read it (Django builds it at every read)."""
+        return super().empty_form
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
