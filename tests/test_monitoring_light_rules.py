@@ -287,3 +287,21 @@ def test_the_admin_refuses_disordered_defaults_and_keeps_them(client, db, users)
     assert LightRuleDefaults.current() == LightRules()
     assert not AuditEvent.objects.filter(kind=EventKind.RULE_CHANGE).exists()
     assert client.get(reverse("admin:monitoring_lightruledefaults_add")).status_code == 403
+
+
+def test_a_system_administrator_reaches_the_defaults_in_the_admin_site(client, db, tree):
+    """A 系统管理员 account (not the deployment's superuser) has the rights (三权分立)."""
+    from budgetapp.units.admin_rights import sync_admin_site_rights
+    from budgetapp.units.models import Role
+
+    from .conftest import _user
+
+    admin = _user("system_admin", Role.ADMIN, None)
+    sync_admin_site_rights(admin)
+    login(client, admin)
+    url = reverse("admin:monitoring_lightruledefaults_change", args=[1])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {**typed(budget_amber_points=8), "_save": "保存"}).status_code == 302
+    assert LightRuleDefaults.current().budget_amber_points == D(8)
+    event = AuditEvent.objects.get(kind=EventKind.RULE_CHANGE)
+    assert event.username == "system_admin" and event.role == Role.ADMIN

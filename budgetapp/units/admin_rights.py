@@ -1,9 +1,11 @@
 """What the Django admin shows a login, derived from its role (三权分立).
 
 The 系统管理员 (role `admin`) keeps the unit tree, budget years, indicator frameworks, the
-智能审核 rules and the indicator library there; no other role gets into the admin site. Accounts
-are managed on the app's pages (budgetapp/security), never by a 系统管理员. The Django
-superuser is for deployment and is left as it is (its use is logged).
+智能审核 rules, the default thresholds of the monitoring lights and the indicator library there;
+no other role gets into the admin site. Accounts are managed on the app's pages
+(budgetapp/security), never by a 系统管理员. The Django superuser is for deployment and is left as
+it is (its use is logged). A model added here later is granted to the existing 系统管理员 by a
+migration (`monitoring/migrations/0003_grant_light_rules.py`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ SYSTEM_ADMIN_MODELS = (
     "indicators.framework",
     "indicators.category",
     "checks.checkrule",
+    "monitoring.lightruledefaults",
     "library.libraryentry",
     "library.librarydecision",
 )
