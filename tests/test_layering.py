@@ -37,12 +37,7 @@ LAYERS: list[set[str]] = [
 
 # Modules whose imports are known to go against the layers, each with the way out. Keep this
 # empty: an entry is a debt, not a permission.
-KNOWN_EXCEPTIONS = {
-    # The later stages' downloads and the self-evaluation's publishing (issue 18) were written
-    # in exports; they import monitoring, evaluation and review, which build on exports. They
-    # belong in the monitoring and evaluation apps, over a generic stage download in exports.
-    "budgetapp.exports.stages": "move into monitoring/ and evaluation/",
-}
+KNOWN_EXCEPTIONS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from budgetapp.audit.models import AuditEvent, EventKind
 from budgetapp.evaluation.books import evaluation_book, year_book
 from budgetapp.evaluation.models import SelfEvaluation
+from budgetapp.evaluation.publishing import publish_evaluation
 from budgetapp.evaluation.services import (
     EvaluationInput,
     RowInput,
@@ -31,7 +32,6 @@ from budgetapp.evaluation.services import (
 from budgetapp.evaluation.summary import evaluation_summary_book
 from budgetapp.exports.models import BookContents, ExportJob, JobStatus
 from budgetapp.exports.registry import EXPORTERS
-from budgetapp.exports.stages import publish_evaluation
 from budgetapp.monitoring.books import monitoring_book
 from budgetapp.monitoring.models import MonitoringRound, MonitoringSheet
 from budgetapp.monitoring.services import RowInput as MonitoringRowInput

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from budgetapp.audit.models import AuditEvent
 from budgetapp.core.errors import NotAllowed, TableError
+from budgetapp.evaluation.publishing import publish_evaluation
 from budgetapp.evaluation.services import (
     EvaluationInput,
     RowInput,
@@ -24,7 +25,6 @@ from budgetapp.evaluation.services import (
     submit_evaluation,
 )
 from budgetapp.exports.models import Publication
-from budgetapp.exports.stages import publish_evaluation
 from budgetapp.monitoring.services import open_round
 from budgetapp.review import stage_workflow
 from budgetapp.review.models import Action, Transition

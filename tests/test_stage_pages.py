@@ -278,6 +278,21 @@ def test_downloads_of_both_stages(client, users, round_, evaluation):
     assert client.get(reverse("exports:evaluation", args=[evaluation.pk, "pdf"])).status_code == 404
 
 
+def test_the_stages_reach_exports_through_its_registry(users, round_, evaluation):
+    """Exports knows no stage by name (tests/test_layering.py): each app registers its sheets'
+    downloads, and publishing only where the stage publishes (绩效自评, not 运行监控)."""
+    from budgetapp.exports.registry import STAGES, stage_of
+    from budgetapp.exports.stages import stage_book
+
+    sheet = round_.sheets.get()
+    assert stage_of(sheet) is STAGES["monitoring"] and STAGES["monitoring"].publish is None
+    assert stage_of(evaluation) is STAGES["evaluation"] and STAGES["evaluation"].publish
+    assert stage_book(sheet).filename.startswith(f"{sheet.unit.name}_2021_")
+    assert reverse("exports:monitoring_sheet", args=[sheet.pk, "pdf"]).startswith("/monitoring/")
+    with pytest.raises(LookupError):
+        stage_of(sheet.table)
+
+
 def test_a_resubmitted_sheet_shows_the_reviewer_what_changed(client, users, round_):
     from budgetapp.monitoring import services as monitoring
 

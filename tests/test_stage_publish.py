@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from budgetapp.evaluation.models import EvaluationRow
+from budgetapp.evaluation.publishing import publish_evaluation
 from budgetapp.evaluation.services import (
     EvaluationInput,
     RowInput,
@@ -18,7 +19,6 @@ from budgetapp.evaluation.services import (
     submit_evaluation,
 )
 from budgetapp.exports.models import Publication
-from budgetapp.exports.stages import publish_evaluation
 from budgetapp.targets.models import Status
 from tests.conftest import login, pdf_text, publish
 

@@ -13,18 +13,23 @@ Two kinds of unit book, beside the target tables' (exports/book.py) and the moni
 Separate kinds rather than one book with tick boxes: each stage is handed in at its own time of
 the year (targets with the budget, monitoring in summer, self-evaluations with the accounts), so
 the file a clerk needs is one stage's, or everything at the end of the year.
+
+`EVALUATION_STAGE` is what exports' downloads of a single self-evaluation and its publishing
+need of this stage (`publishing.py`).
 """
 
 from __future__ import annotations
 
 from budgetapp.exports.book import Book, BookEntry, Part, safe_filename, table_count, unit_book
 from budgetapp.exports.models import BookContents
-from budgetapp.exports.registry import BookKind
+from budgetapp.exports.registry import BookKind, StageKind
 from budgetapp.monitoring.books import is_draft as sheet_is_draft
 from budgetapp.monitoring.books import monitoring_parts, sheet_count, unit_sheets
 from budgetapp.targets.models import Status
 from budgetapp.units.models import Unit
 
+from . import publishing
+from .access import get_evaluation_for_user
 from .layout import evaluation_document
 from .models import SelfEvaluation
 
@@ -107,3 +112,11 @@ EVALUATION_BOOK = BookKind(
     BookContents.EVALUATION, evaluation_book, evaluation_count, "此单位本年度没有绩效自评表。"
 )
 YEAR_BOOK = BookKind(BookContents.YEAR, year_book, year_count, "此单位本年度没有可导出的表。")
+EVALUATION_STAGE = StageKind(
+    name="evaluation",
+    model=SelfEvaluation,
+    get_for_user=get_evaluation_for_user,
+    document=evaluation_document,
+    year=lambda evaluation: evaluation.year.year,
+    publish=publishing.publish,
+)

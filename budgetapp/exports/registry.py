@@ -7,17 +7,22 @@ format is one function and one entry here.
 The target tables' book is built here; the later stages' books are registered by the apps that
 own the stages (monitoring, evaluation: their `AppConfig.ready`), which build on exports, so the
 book downloads, the background printing and the job pages stay one path for every kind.
+
+`STAGES` maps the later stages (运行监控, 绩效自评) to what the downloads of one sheet need of
+them, and how a stage publishes one (`stages.py`); the same apps register them the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from django.db.models import Model
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
+from budgetapp.layouts.document import Document
 from budgetapp.targets.models import TargetTable
 from budgetapp.units.models import Unit
 
@@ -73,6 +78,37 @@ BOOKS: dict[str, BookKind] = {
 def register_book(kind: BookKind) -> None:
     """Offer a kind of unit book (called from an app's `ready`)."""
     BOOKS[str(kind.contents)] = kind
+
+
+@dataclass(frozen=True)
+class StageKind:
+    """A later stage's sheets, as their downloads (`stages.stage_export`) and publishing
+    (`stages.stage_publish`) need them: `get_for_user(user, pk)` is the stage's access helper
+    (404 outside the user's units), `document(sheet)` its official layout, `year(sheet)` its
+    budget year, and `publish(sheet=, user=, ip=)` its publishing service, if it publishes."""
+
+    name: str
+    model: type[Model]
+    get_for_user: Callable[[Any, int], Any]
+    document: Callable[[Any], Document]
+    year: Callable[[Any], int]
+    publish: Callable[..., object] | None = None
+
+
+STAGES: dict[str, StageKind] = {}
+
+
+def register_stage(kind: StageKind) -> None:
+    """Offer a later stage's downloads and publishing (called from an app's `ready`)."""
+    STAGES[kind.name] = kind
+
+
+def stage_of(sheet: Model) -> StageKind:
+    """The registered stage whose sheet `sheet` is."""
+    for kind in STAGES.values():
+        if isinstance(sheet, kind.model):
+            return kind
+    raise LookupError(f"not a registered stage's sheet: {type(sheet).__name__}")
 
 
 def attachment(export: Export) -> HttpResponse:

@@ -29,15 +29,24 @@ urlpatterns = [
         name="unit_stage_book_start",
     ),
     path("review/<int:year>/summary.xlsx", views.city_summary_export, name="city_summary"),
+    # One sheet of a later stage, and publishing a self-evaluation: the views are generic
+    # (`stages.py`), the stage named here is the one its app registered (`register_stage`).
     path(
         "monitoring/sheets/<int:pk>/export/<str:fmt>/",
-        stages.monitoring_export,
+        stages.stage_export,
+        {"stage": "monitoring"},
         name="monitoring_sheet",
     ),
-    path("evaluation/<int:pk>/export/<str:fmt>/", stages.evaluation_export, name="evaluation"),
+    path(
+        "evaluation/<int:pk>/export/<str:fmt>/",
+        stages.stage_export,
+        {"stage": "evaluation"},
+        name="evaluation",
+    ),
     path(
         "stages/evaluation/<int:pk>/publish/",
-        stages.evaluation_publish,
+        stages.stage_publish,
+        {"stage": "evaluation"},
         name="evaluation_publish",
     ),
     path("blank/", blank_views.blank_list, name="blank_list"),

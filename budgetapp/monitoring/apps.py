@@ -9,12 +9,14 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         # The unit books of this stage, offered beside the target tables' (exports/registry.py),
-        # and its 智能审核 rules, handed to checks (both apps sit below this one).
-        from budgetapp.checks.registry import register_stage
-        from budgetapp.exports.registry import register_book
+        # the downloads of one sheet (exports/stages.py) and its 智能审核 rules, handed to
+        # checks (both apps sit below this one).
+        from budgetapp.checks import registry as checks
+        from budgetapp.exports import registry as exports
 
-        from .books import MONITORING_BOOK
+        from .books import MONITORING_BOOK, MONITORING_STAGE
         from .checks import RULES, STAGE
 
-        register_book(MONITORING_BOOK)
-        register_stage(STAGE, RULES)
+        exports.register_book(MONITORING_BOOK)
+        exports.register_stage(MONITORING_STAGE)
+        checks.register_stage(STAGE, RULES)

@@ -4,6 +4,8 @@ One part per monitoring round the unit's sheets belong to (a year usually has on
 1–7月; a province's round beside a city's would be a second), the sheets in the order of the
 project tables. Monitoring sheets are not published (docs/monitoring.md), so the book always
 carries the draft mark, as a single sheet's file does.
+
+`MONITORING_STAGE` is what exports' downloads of a single sheet need of this stage.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from itertools import groupby
 
 from budgetapp.exports.book import Book, BookEntry, Part, safe_filename
 from budgetapp.exports.models import BookContents
-from budgetapp.exports.registry import BookKind
+from budgetapp.exports.registry import BookKind, StageKind
 from budgetapp.targets.models import Status
 from budgetapp.units.models import Unit
 
+from .access import get_sheet_for_user
 from .layout import monitoring_document
 from .models import MonitoringSheet
 
@@ -76,4 +79,12 @@ def monitoring_book(unit: Unit, year: int) -> Book:
 
 MONITORING_BOOK = BookKind(
     BookContents.MONITORING, monitoring_book, sheet_count, "此单位本年度没有执行监控表。"
+)
+
+MONITORING_STAGE = StageKind(
+    name="monitoring",
+    model=MonitoringSheet,
+    get_for_user=get_sheet_for_user,
+    document=monitoring_document,
+    year=lambda sheet: sheet.round.year.year,
 )

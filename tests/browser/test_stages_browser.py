@@ -133,6 +133,7 @@ def test_admin_reopens_a_published_self_evaluation_by_keyboard(
 ):
     """The 重新打开以更正 control of a published self-evaluation passes axe and works by
     keyboard; the public version stays until the correction is published."""
+    from budgetapp.evaluation.publishing import publish_evaluation
     from budgetapp.evaluation.services import (
         EvaluationInput,
         approve_evaluation,
@@ -140,7 +141,6 @@ def test_admin_reopens_a_published_self_evaluation_by_keyboard(
         start_evaluation,
     )
     from budgetapp.exports.models import Publication
-    from budgetapp.exports.stages import publish_evaluation
 
     evaluation = start_evaluation(user=users["owner"], table=approved)
     save_evaluation(
