@@ -175,3 +175,18 @@ def test_home_lists_my_units_tables_with_status(owner_client, project):
     assert (
         "1.残疾人就业服务中心运转经费绩效目标表" in html and "草稿" in html and "110,000.00" in html
     )
+
+
+def test_home_rows_escape_what_the_filer_typed(owner_client, project):
+    """The start page's project rows are built in the view (targets/views/home.py): a name or
+    code is escaped as a template would, and the row links and counts are the table's own."""
+    project.name, project.code = '<script>alert("x")</script>&', "<b>13'03</b>"
+    project.save()
+    html = owner_client.get(reverse("targets:home") + "?year=2021").content.decode()
+    assert "<script>alert" not in html and "<b>13" not in html
+    assert "1.&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;绩效目标表" in html
+    assert "&lt;b&gt;13&#x27;03&lt;/b&gt;" in html
+    row = html[html.index(f'<tr data-project="{project.pk}">') :].split("</tr>")[0]
+    assert f">{project.indicators.count()}</td>" in row  # its indicator rows
+    assert reverse("review:table", args=["project", project.pk]) in row
+    assert reverse("targets:project_edit", args=[project.pk]) in row  # a draft, its filer

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +18,18 @@ from budgetapp.core.paging import page_of, query_without_page
 from budgetapp.units.access import account_of, can_file_for, role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role
 
-from ..models import DepartmentTable, ProjectTable, Status
+from ..models import DepartmentTable, ProjectIndicator, ProjectTable, Status
+
+# What the list shows of a project table; its rows are counted by one subquery each, on the
+# rows' table index (a join and GROUP BY over every column sorted the page's 4,000 rows).
+_LISTED = ("pk", "unit_id", "name", "code", "budget_total", "money_unit", "status", "sequence")
+_indicator_count = (
+    ProjectIndicator.objects.filter(table=OuterRef("pk"))
+    .order_by()
+    .values("table")
+    .annotate(count=Count("pk"))
+    .values("count")
+)
 
 # Units per page of the start page: a reviewer's city fits on one or two, a province's or the
 # country's units are paged (with the count of the whole set).
@@ -70,32 +83,34 @@ def home(request: HttpRequest) -> HttpResponse:
         shown = list(page.object_list)
         projects = (
             ProjectTable.objects.filter(unit__in=shown, year=year)
-            .select_related("unit")
-            .annotate(indicator_count=Count("indicators"))
-            .order_by("unit__region__path", "unit__code", "sequence", "pk")
+            .only(*_LISTED)
+            .annotate(indicator_count=Coalesce(Subquery(_indicator_count), 0))
+            .order_by("sequence", "pk")  # within a unit; the units come in the page's order
         )
         departments = {
-            d.unit_id: d for d in DepartmentTable.objects.filter(unit__in=shown, year=year)
+            d.unit_id: d
+            for d in DepartmentTable.objects.filter(unit__in=shown, year=year).only(
+                "pk", "unit_id", "status"
+            )
         }
         by_unit: dict[int, list[ProjectTable]] = {}
         for project in projects:
             by_unit.setdefault(project.unit_id, []).append(project)
-        totals = dict(
-            ProjectTable.objects.filter(unit__in=shown, year=year)
-            .order_by()
-            .values_list("unit_id")
-            .annotate(total=Sum("budget_total"))
-        )
+        links = _links(year.year)
         for unit in shown:
             can_file = can_file_for(request.user, unit)
             projects = by_unit.get(unit.pk, [])
+            department = departments.get(unit.pk)
             units.append(
                 {
                     "unit": unit,
-                    "department": departments.get(unit.pk),
+                    "department": department,
+                    "department_url": links["department"](department.pk) if department else "",
+                    "books": {
+                        name: link(unit.pk) for name, link in links.items() if name != "department"
+                    },
                     "projects": projects,
                     "project_rows": _project_rows(projects, can_file=can_file),
-                    "budget_total": totals.get(unit.pk),
                     "can_file": can_file,
                 }
             )
@@ -114,6 +129,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 _PK = 987654321  # stands for a table's id in a reversed URL
+
+
+def _links(year: int) -> dict[str, Callable[[int], str]]:
+    """Each unit's links of the page, reversed once (a page lists 20 units) and then completed
+    with the id of a unit or of its 部门整体 table."""
+
+    def pattern(name: str, *args: object) -> Callable[[int], str]:
+        before, after = reverse(name, args=args).split(str(_PK))
+        return lambda pk: f"{before}{pk}{after}"
+
+    return {
+        "department": pattern("review:table", "department", _PK),
+        "pdf": pattern("exports:unit_book", _PK, year, "pdf"),
+        "xlsx": pattern("exports:unit_book", _PK, year, "xlsx"),
+        "year_pdf": pattern("exports:unit_stage_book", _PK, year, "year", "pdf"),
+        "year_xlsx": pattern("exports:unit_stage_book", _PK, year, "year", "xlsx"),
+    }
 
 
 def _project_rows(projects: list[ProjectTable], *, can_file: bool) -> SafeString:
