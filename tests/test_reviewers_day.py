@@ -102,6 +102,21 @@ def test_with_nothing_waiting_it_opens_on_the_latest_year_with_tables_and_every_
     assert len(root.findall(".//tr[@data-unit]")) == 3
 
 
+def test_the_dashboard_links_each_table_with_its_state_escaped(client, users, project, year):
+    """The links are built in the view (review/views/dashboard.py): a name is shortened as
+    truncatechars:12 and escaped as a template would."""
+    project.name = '<script>"x"</script>&长名称的项目'
+    project.save()
+    login(client, users["reviewer"])
+    html = client.get(reverse("review:dashboard") + "?filter=all").content.decode()
+    assert "<script>" not in html
+    link = reverse("review:table", args=["project", project.pk])
+    assert (
+        f'<a href="{link}" class="me-2">1.&lt;script&gt;&quot;x&quot;…</a>'
+        '<span class="badge status-draft me-2">草稿</span>'
+    ) in html
+
+
 # --- confirmation pages ------------------------------------------------------------------------
 
 CONFIRM = {

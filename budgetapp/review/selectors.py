@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from budgetapp.targets.models import DepartmentTable, ProjectTable, Status, TargetTable
+from budgetapp.targets.models import DepartmentTable, ProjectTable, Status
 from budgetapp.targets.money import in_wan
 from budgetapp.units.models import BudgetYear, Unit
 
@@ -30,7 +31,7 @@ class UnitRow:
 
     unit: Unit | None
     unit_id: int = 0
-    tables: list[TargetTable] = field(default_factory=list)
+    tables: list[ListedTable] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     budget_wan: Decimal = Decimal("0")
     min_days_left: int | None = None
@@ -91,6 +92,18 @@ def summarize(units: QuerySet[Unit], year: BudgetYear) -> list[UnitRow]:
     return list(rows.values())
 
 
+class ListedTable(NamedTuple):
+    """A table as the dashboard lists it: a link with its state (no model instance: a page
+    lists some 700)."""
+
+    kind: str
+    pk: int
+    unit_id: int
+    status: str
+    sequence: int = 0
+    name: str = ""
+
+
 def attach_tables(rows: list[UnitRow], year: BudgetYear) -> None:
     """The units of one page and their tables of the year (the department table first, then
     the projects in their order): four queries, only the fields the dashboard shows."""
@@ -98,11 +111,19 @@ def attach_tables(rows: list[UnitRow], year: BudgetYear) -> None:
     for unit in Unit.objects.filter(pk__in=list(by_unit)).select_related("region"):
         by_unit[unit.pk].unit = unit
     fields = ("pk", "unit_id", "status")
-    tables: list[TargetTable] = [
-        *DepartmentTable.objects.filter(unit__in=list(by_unit), year=year).only(*fields),
-        *ProjectTable.objects.filter(unit__in=list(by_unit), year=year)
-        .only(*fields, "sequence", "name")
-        .order_by("sequence", "pk"),
+    tables: list[ListedTable] = [
+        *(
+            ListedTable("department", *values)
+            for values in DepartmentTable.objects.filter(unit__in=list(by_unit), year=year)
+            .order_by()
+            .values_list(*fields)
+        ),
+        *(
+            ListedTable("project", *values)
+            for values in ProjectTable.objects.filter(unit__in=list(by_unit), year=year)
+            .order_by("sequence", "pk")
+            .values_list(*fields, "sequence", "name")
+        ),
     ]
     for table in tables:
         by_unit[table.unit_id].tables.append(table)
