@@ -305,3 +305,10 @@ def test_a_system_administrator_reaches_the_defaults_in_the_admin_site(client, d
     assert LightRuleDefaults.current().budget_amber_points == D(8)
     event = AuditEvent.objects.get(kind=EventKind.RULE_CHANGE)
     assert event.username == "system_admin" and event.role == Role.ADMIN
+
+
+def test_opening_a_round_shows_the_defaults_it_will_copy(client, db, users):
+    change_default_rules(user=users["admin"], typed=typed(green_share=2.5))
+    login(client, users["reviewer"])
+    page = client.get(reverse("monitoring:round_new")).content.decode()
+    assert "不超过目标值的 2.5% 为绿灯、不超过 10% 为黄灯" in page

@@ -97,6 +97,8 @@ def change_round_rules(
         raise NotAllowed("只有发起本批次的审核人或管理员可以修改本批次的亮灯规则。")
     new = _validated(LightRules.from_typed(typed))
     locked = MonitoringRound.objects.select_for_update().get(pk=round_.pk)
+    # The sheets too: a submission under way finishes first and is seen below (it locks its sheet).
+    list(MonitoringSheet.objects.select_for_update().filter(round=locked).values_list("pk"))
     if round_rules_fixed(locked):
         raise TableError("本批次已有监控表提交，亮灯规则不能再修改。")
     old = locked.light_rules

@@ -110,7 +110,12 @@ def round_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/round_new.html",
-        {"form": form, "regions": regions, "chosen": chosen},
+        {
+            "form": form,
+            "regions": regions,
+            "chosen": chosen,
+            "rules": rule_settings.default_light_rules().as_typed(),
+        },
     )
 
 
