@@ -312,3 +312,22 @@ def test_opening_a_round_shows_the_defaults_it_will_copy(client, db, users):
     login(client, users["reviewer"])
     page = client.get(reverse("monitoring:round_new")).content.decode()
     assert "不超过目标值的 2.5% 为绿灯、不超过 10% 为黄灯" in page
+
+
+def test_another_reviewer_of_the_city_reads_the_round_but_not_its_rules_page(
+    client, approved, users, tree, year
+):
+    from budgetapp.units.models import Role
+
+    from .conftest import _user
+
+    round_ = _open(users, tree, year)
+    colleague = _user("reviewer2", Role.REVIEWER, tree["city"])
+    login(client, colleague)
+    page = client.get(reverse("monitoring:round", args=[round_.pk])).content.decode()
+    assert "亮灯规则：" in page and "修改本批次亮灯规则" not in page
+    url = reverse("monitoring:round_rules", args=[round_.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, typed(amber_share=5)).status_code == 403
+    round_.refresh_from_db()
+    assert round_.light_rules == LightRules()

@@ -61,11 +61,13 @@ def test_monitoring_role_matrix(client, users, round_, security_admin):
     new = reverse("monitoring:round_new")
     detail = reverse("monitoring:round", args=[round_.pk])
     page = reverse("monitoring:sheet", args=[sheet.pk])
+    rules = reverse("monitoring:round_rules", args=[round_.pk])
     expected = {
         # url: owner, colleague (other county), reviewer, other city's reviewer, admin, 安全管理员
         index: (200, 200, 200, 200, 200, 403),
         new: (403, 403, 200, 200, 200, 403),
         detail: (403, 403, 200, 404, 200, 403),
+        rules: (403, 403, 200, 404, 200, 403),  # the round's opener (reviewer) or an admin
         page: (200, 404, 200, 404, 200, 404),
     }
     people = [
