@@ -10,11 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from budgetapp.audit.log import record
-from budgetapp.audit.models import EventKind
-from budgetapp.exports.jobs import scope_name
-from budgetapp.exports.registry import EXPORTERS, attachment
-from budgetapp.units.access import role_of, units_visible_to
+from budgetapp.exports.jobs import overseen_units, scope_name
+from budgetapp.exports.registry import EXPORTERS, recorded_download
+from budgetapp.units.access import role_of
 from budgetapp.units.models import BudgetYear, Role
 
 from .summary import evaluation_summary_book
@@ -29,17 +27,12 @@ def city_summary(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     if role_of(request.user) not in (Role.REVIEWER, Role.ADMIN):
         raise PermissionDenied("只有审核人可以下载全市自评汇总表。")
     budget_year = get_object_or_404(BudgetYear, year=year)
-    units = list(
-        units_visible_to(request.user)
-        .select_related("region")
-        .order_by("region__path", "code", "name")
-    )
+    units = list(overseen_units(request.user))
     book = evaluation_summary_book(units=units, year=budget_year, scope=scope_name(request.user))
-    export = EXPORTERS[fmt](book)
-    record(
-        kind=EventKind.DRAFT_DOWNLOAD if book.draft else EventKind.EXPORT_DOWNLOAD,
-        request=request,
+    return recorded_download(
+        request,
+        EXPORTERS[fmt](book),
         obj=budget_year,
-        details={"export": "evaluation_summary", "format": fmt, "filename": export.filename},
+        draft=book.draft,
+        details={"export": "evaluation_summary", "format": fmt},
     )
-    return attachment(export)

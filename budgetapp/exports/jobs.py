@@ -74,17 +74,17 @@ def scope_name(user: User) -> str:
     return "全部单位"
 
 
+def overseen_units(user: User) -> QuerySet[Unit]:
+    """The units the user oversees, in the order of the city's summaries (region, code)."""
+    return units_visible_to(user).select_related("region").order_by("region__path", "code", "name")
+
+
 def units_with_tables(user: User, year: BudgetYear) -> list[Unit]:
     """The units the user oversees that have at least one table of the year."""
     with_tables = Q(pk__in=ProjectTable.objects.filter(year=year).values("unit_id")) | Q(
         pk__in=DepartmentTable.objects.filter(year=year).values("unit_id")
     )
-    return list(
-        units_visible_to(user)
-        .filter(with_tables)
-        .select_related("region")
-        .order_by("region__path", "code", "name")
-    )
+    return list(overseen_units(user).filter(with_tables))
 
 
 def start_city_export(*, user: User, year: BudgetYear) -> ExportJob:

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db.models import Model
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 
+from budgetapp.audit.log import record
+from budgetapp.audit.models import EventKind
 from budgetapp.layouts.document import Document
 from budgetapp.targets.models import TargetTable
 from budgetapp.units.models import Unit
@@ -116,6 +118,20 @@ def attachment(export: Export) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.mimetype)
     response["Content-Disposition"] = content_disposition_header(True, export.filename)
     return response
+
+
+def recorded_download(
+    request: HttpRequest, export: Export, *, obj: Model, draft: bool, details: dict[str, Any]
+) -> HttpResponse:
+    """The file as an attachment, its download in the audit log: a draft's (a file holding
+    anything not yet published) as such. `details` go into the record with the file name."""
+    record(
+        kind=EventKind.DRAFT_DOWNLOAD if draft else EventKind.EXPORT_DOWNLOAD,
+        request=request,
+        obj=obj,
+        details={**details, "filename": export.filename},
+    )
+    return attachment(export)
 
 
 def export_table(table: TargetTable, fmt: str) -> Export:

@@ -20,14 +20,12 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from budgetapp.audit.log import record
-from budgetapp.audit.models import EventKind
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
 from budgetapp.targets.models import Status
 
 from .book import Book, BookEntry, Part, safe_filename
-from .registry import EXPORTERS, STAGES, Export, StageKind, attachment, stage_of
+from .registry import EXPORTERS, STAGES, Export, StageKind, recorded_download, stage_of
 
 
 def stage_book(sheet: Any) -> Book:
@@ -66,16 +64,13 @@ def stage_export(request: HttpRequest, stage: str, pk: int, fmt: str) -> HttpRes
     if fmt not in EXPORTERS:
         raise Http404("没有这种导出格式。")
     sheet = _stage(stage).get_for_user(request.user, pk)
-    export = export_stage(sheet, fmt)
-    record(
-        kind=EventKind.EXPORT_DOWNLOAD
-        if sheet.status == Status.PUBLISHED
-        else EventKind.DRAFT_DOWNLOAD,
-        request=request,
+    return recorded_download(
+        request,
+        export_stage(sheet, fmt),
         obj=sheet,
-        details={"format": fmt, "status": sheet.status, "filename": export.filename},
+        draft=sheet.status != Status.PUBLISHED,
+        details={"format": fmt, "status": sheet.status},
     )
-    return attachment(export)
 
 
 @login_required

@@ -14,17 +14,24 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from budgetapp.audit.log import record
-from budgetapp.audit.models import EventKind
 from budgetapp.targets.access import get_table_for_user
 from budgetapp.targets.models.base import Status
-from budgetapp.units.access import get_unit_for_user, role_of, units_visible_to
+from budgetapp.units.access import get_unit_for_user, role_of
 from budgetapp.units.models import BudgetYear, Role, Unit
 
 from .book_jobs import prints_in_background, start_book_export
-from .jobs import scope_name
+from .jobs import overseen_units, scope_name
 from .models import BookContents, FileFormat
-from .registry import BOOKS, EXPORTERS, BookKind, Export, attachment, export_table, export_unit_book
+from .registry import (
+    BOOKS,
+    EXPORTERS,
+    BookKind,
+    Export,
+    attachment,
+    export_table,
+    export_unit_book,
+    recorded_download,
+)
 from .summary import city_summary
 
 FORMAT_LABELS = dict(FileFormat.choices)
@@ -42,16 +49,13 @@ def table_export(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResp
     if fmt not in EXPORTERS:
         raise Http404("没有这种导出格式。")
     table = get_table_for_user(request.user, kind, pk)
-    export = export_table(table, fmt)
-    record(
-        kind=EventKind.EXPORT_DOWNLOAD
-        if table.status == Status.PUBLISHED
-        else EventKind.DRAFT_DOWNLOAD,
-        request=request,
+    return recorded_download(
+        request,
+        export_table(table, fmt),
         obj=table,
-        details={"format": fmt, "status": table.status, "filename": export.filename},
+        draft=table.status != Status.PUBLISHED,
+        details={"format": fmt, "status": table.status},
     )
-    return download(export)
 
 
 def _book_kind(contents: str) -> BookKind:
@@ -128,15 +132,14 @@ def unit_book_start(
 def _book_download(
     request: HttpRequest, unit: Unit, year: int, fmt: str, contents: str
 ) -> HttpResponse:
-    export = export_unit_book(unit, year, fmt, contents)
     # A unit's book holds its tables in whatever state they are: drafts included.
-    record(
-        kind=EventKind.DRAFT_DOWNLOAD,
-        request=request,
+    return recorded_download(
+        request,
+        export_unit_book(unit, year, fmt, contents),
         obj=unit,
-        details={"format": fmt, "year": year, "contents": contents, "filename": export.filename},
+        draft=True,
+        details={"format": fmt, "year": year, "contents": contents},
     )
-    return download(export)
 
 
 @login_required
@@ -146,16 +149,11 @@ def city_summary_export(request: HttpRequest, year: int) -> HttpResponse:
     if role_of(request.user) not in (Role.REVIEWER, Role.ADMIN):
         raise PermissionDenied("只有审核人可以下载全市汇总表。")
     budget_year = get_object_or_404(BudgetYear, year=year)
-    units = list(
-        units_visible_to(request.user)
-        .select_related("region")
-        .order_by("region__path", "code", "name")
-    )
-    export = city_summary(units=units, year=budget_year, scope=scope_name(request.user))
-    record(
-        kind=EventKind.EXPORT_DOWNLOAD,
-        request=request,
+    units = list(overseen_units(request.user))
+    return recorded_download(
+        request,
+        city_summary(units=units, year=budget_year, scope=scope_name(request.user)),
         obj=budget_year,
-        details={"export": "city_summary", "units": len(units), "filename": export.filename},
+        draft=False,
+        details={"export": "city_summary", "units": len(units)},
     )
-    return download(export)

@@ -8,9 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from budgetapp.audit.log import record
-from budgetapp.audit.models import EventKind
-from budgetapp.exports.registry import EXPORTERS, attachment
+from budgetapp.exports.registry import EXPORTERS, recorded_download
 
 from .access import get_round_for_user
 from .summary import round_summary_book
@@ -24,11 +22,10 @@ def round_summary(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("没有这种导出格式。")
     round_ = get_round_for_user(request.user, pk)
     book = round_summary_book(round_)
-    export = EXPORTERS[fmt](book)
-    record(
-        kind=EventKind.DRAFT_DOWNLOAD if book.draft else EventKind.EXPORT_DOWNLOAD,
-        request=request,
+    return recorded_download(
+        request,
+        EXPORTERS[fmt](book),
         obj=round_,
-        details={"export": "monitoring_summary", "format": fmt, "filename": export.filename},
+        draft=book.draft,
+        details={"export": "monitoring_summary", "format": fmt},
     )
-    return attachment(export)
