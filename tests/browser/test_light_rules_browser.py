@@ -72,3 +72,38 @@ def test_opener_changes_a_rounds_light_rules_by_keyboard(
     )
     rules = MonitoringRound.objects.get(pk=round_.pk).light_rules
     assert (rules.green_share, rules.amber_share) == (Decimal("0.15"), Decimal("0.2"))
+
+
+def test_an_administrator_picks_a_citys_round_by_keyboard(
+    browser, live_server, users, tree, year, project
+):
+    """With every city's round in the year, the 执行监控 tab offers a 地区 list and 查看: reached
+    and used by keyboard, the page passes axe, the chosen city's units show."""
+    review.submit_table(table=project, user=users["owner"])
+    review.approve_table(table=project, user=users["reviewer"])
+    for who, unit in (("reviewer", "city"), ("admin", "other_city")):
+        open_round(
+            user=users[who],
+            region=tree[unit].region,
+            year=year,
+            cutoff_month=6,
+            due_date=date(2021, 7, 15),
+        )
+    log_in(browser, live_server.url, "sysadmin")
+    browser.get(f"{live_server.url}/monitoring/dashboard/?year=2021")
+    wait(browser).until(EC.presence_of_element_located((By.ID, "round-choice")))
+    assert_no_axe_violations(browser)
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    chooser = tab_until(browser, "#round-choice")
+    first = chooser.get_attribute("value")
+    chooser.send_keys(Keys.ARROW_DOWN)
+    chosen = browser.find_element(By.ID, "round-choice").get_attribute("value")
+    assert chosen != first
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait(browser).until(lambda d: f"round={chosen}" in d.current_url)
+    lights = browser.find_element(By.CSS_SELECTOR, '[data-role="monitoring-lights"]').text
+    shown = MonitoringRound.objects.get(pk=chosen)
+    assert shown.region.name in lights
+    assert ("山海关区残联本级" in lights) == (shown.region == tree["city"].region)
+    assert_no_axe_violations(browser)
