@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -77,13 +77,7 @@ class PlannedTable:
 def load_national(size: Size, *, password: str, log: Log = lambda line: None) -> Report:
     size.check()
     with transaction.atomic():
-        report = _load(size, password=password, log=log)
-    if connection.vendor == "postgresql":
-        # The planner's statistics of what was just filled (autovacuum would take them later,
-        # or never where it is off): without them the plans are guesses a benchmark measures.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    return report
+        return _load(size, password=password, log=log)
 
 
 def _load(size: Size, *, password: str, log: Log) -> Report:
