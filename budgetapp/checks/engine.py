@@ -16,7 +16,7 @@ from typing import Protocol
 
 from budgetapp.targets.models import DepartmentTable, ProjectTable
 
-from .data import TableData, from_table, row_texts_of_tables
+from .data import PLAN_FIELDS, TableData, from_table, row_texts_of_tables
 from .models import CheckRule, Severity, Stage
 
 
@@ -74,6 +74,25 @@ class Finding:
         }
 
 
+# What `data.from_table` reads of another project table of the unit (as one of its projects,
+# or last year's): the 16 other projects of a unit are read on every editor and table page.
+_OTHER_TABLE_FIELDS = (
+    "unit_id",
+    "year_id",
+    "framework_id",
+    "money_unit",
+    "name",
+    "code",
+    "sequence",
+    "budget_total",
+    "budget_fiscal",
+    "budget_other",
+    *(name for name, _ in PLAN_FIELDS),
+    "import_problems",
+    "carried_from_id",
+)
+
+
 @dataclass
 class CheckContext:
     """What cross-table rules need from the database: the unit's other tables."""
@@ -95,9 +114,8 @@ class CheckContext:
         key = ("tables", year)
         if key not in self._cache:
             tables = ProjectTable.objects.filter(unit_id=self.unit_id, year__year=year)
-            self._cache[key] = list(
-                tables.select_related("unit", "year").order_by("sequence", "pk")
-            )
+            tables = tables.select_related("year").only(*_OTHER_TABLE_FIELDS, "year__year")
+            self._cache[key] = list(tables.order_by("sequence", "pk"))
         return self._cache[key]
 
     def _as_other(self, tables: list[ProjectTable]) -> list[TableData]:

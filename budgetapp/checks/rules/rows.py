@@ -82,8 +82,11 @@ def copied_block(table: TableData, params: dict, context: CheckContext) -> Itera
         return
     minimum = max(2, int(params.get("min_rows", 3)))
     mine = [_signature(row) for row in table.rows]
+    signatures = set(mine) - {None}
     for other in context.other_projects():
         theirs = [_signature(row) for row in other.rows]
+        if signatures.isdisjoint(theirs):
+            continue  # no row in common, no run: most of a unit's projects
         for i, j, length in _runs(mine, theirs, minimum):
             first = table.rows[i]
             yield Hit(
