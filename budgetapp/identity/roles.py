@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from budgetapp.units.access import account_of
 from budgetapp.units.models import Role
 
 # Role values allowed to unlock accounts and reset second factors.
@@ -19,7 +20,7 @@ SECURITY_ROLES = {str(Role.SECURITY_ADMIN)}
 
 
 def account_role(user: AbstractBaseUser | AnonymousUser) -> str | None:
-    account = getattr(user, "account", None) if user.is_authenticated else None
+    account = account_of(user)  # type: ignore[arg-type]
     return account.role if account is not None else None
 
 

@@ -8,14 +8,22 @@ from django.shortcuts import get_object_or_404
 
 from .models import Account, Role, Unit
 
+# `user.account` as Django caches it on the user (the reverse one-to-one relation).
+_USER_ACCOUNT = Account._meta.get_field("user").remote_field
+
 
 def account_of(user: User | AnonymousUser) -> Account | None:
+    """The user's account, read once per request with its unit and the unit's region, which
+    every page uses (the navigation bar names the unit; a reviewer's scope is its region):
+    one query instead of three. Cached on the user as `user.account` is."""
     if not user.is_authenticated:
         return None
-    try:
-        return user.account
-    except Account.DoesNotExist:
-        return None
+    if not _USER_ACCOUNT.is_cached(user):
+        account = Account.objects.select_related("unit__region").filter(user_id=user.pk).first()
+        _USER_ACCOUNT.set_cached_value(user, account)
+        if account is not None:
+            _USER_ACCOUNT.field.set_cached_value(account, user)
+    return _USER_ACCOUNT.get_cached_value(user)
 
 
 def role_of(user: User | AnonymousUser) -> str | None:
