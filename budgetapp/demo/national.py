@@ -103,10 +103,7 @@ class Report:
 class BulkWriter:
     """Inserts rows given as dicts of attribute values, ids included: `COPY` on PostgreSQL,
     `bulk_create` elsewhere. A field a row leaves out gets its default (`auto_now` fields: now).
-    `finish` moves the sequences past the ids used and, on PostgreSQL, gathers the planner's
-    statistics of the tables written (ANALYZE): with autovacuum off, or before it has run, a
-    freshly loaded database has none and every query is planned blind (issue 17: a 0.4 ms
-    index read of a unit's indicator rows planned as a 5–10 ms parallel scan)."""
+    Sequences are moved past the ids used by `reset_sequences`."""
 
     def __init__(self, now: datetime) -> None:
         self.postgresql = connection.vendor == "postgresql"
@@ -165,13 +162,8 @@ class BulkWriter:
         self.counts[label] = self.counts.get(label, 0) + count
         return count
 
-    def finish(self) -> None:
+    def reset_sequences(self) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), self.models)
-        if self.postgresql:
-            statements += [
-                f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
-                for model in self.models
-            ]
         if statements:
             with connection.cursor() as cursor:
                 for sql in statements:
