@@ -16,7 +16,7 @@ from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
 from budgetapp.core.paging import page_of, query_without_page
 from budgetapp.layouts.html import render_html
-from budgetapp.review.stage_pages import run_stage_action, stage_context
+from budgetapp.review.stage_pages import run_stage_action, save_stage_page, stage_context
 from budgetapp.targets.access import get_project_table_for_user
 from budgetapp.targets.models import ProjectTable, Status
 from budgetapp.units.access import can_file_for, role_of, units_visible_to
@@ -92,23 +92,17 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     may_edit = can_file_for(request.user, evaluation.unit) and evaluation.is_editable
     form, rows = evaluation_forms(evaluation, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied("此自评表当前不能由您修改。")
-        if form.is_valid() and all(row.is_valid() for row in rows):
-            try:
-                services.save_evaluation(
-                    user=request.user,
-                    evaluation=evaluation,
-                    data=evaluation_input(form, rows),
-                    loaded_version=form.cleaned_data["loaded_version"],
-                    ip=client_ip(request),
-                )
-            except TableError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "已保存，得分已按评分规则重新计算。")
-                return redirect("evaluation:sheet", evaluation.pk)
-        messages.error(request, "保存失败，请按提示修改后再保存。您填写的内容仍保留在页面上。")
+        saved = save_stage_page(
+            request,
+            evaluation,
+            form,
+            rows,
+            save=_save,
+            data=evaluation_input,
+            saved="已保存，得分已按评分规则重新计算。",
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "evaluation/sheet.html",
@@ -139,6 +133,10 @@ def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     evaluation = get_evaluation_for_user(request.user, pk)
     run_stage_action(request, evaluation, action, submit=_submit)
     return redirect("evaluation:sheet", evaluation.pk)
+
+
+def _save(*, sheet: SelfEvaluation, **fields: Any) -> object:
+    return services.save_evaluation(evaluation=sheet, **fields)
 
 
 def _submit(*, sheet: SelfEvaluation, user, ip: str | None) -> object:

@@ -18,7 +18,7 @@ from budgetapp.core.errors import TableError
 from budgetapp.core.http import client_ip
 from budgetapp.core.paging import page_of, query_without_page
 from budgetapp.layouts.html import render_html
-from budgetapp.review.stage_pages import run_stage_action, stage_context
+from budgetapp.review.stage_pages import run_stage_action, save_stage_page, stage_context
 from budgetapp.targets.models import Status
 from budgetapp.units.access import account_of, can_file_for, role_of
 from budgetapp.units.models import BudgetYear, Region, RegionLevel, Role
@@ -221,23 +221,17 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     may_edit = can_file_for(request.user, sheet_.unit) and sheet_.is_editable
     form, rows = sheet_forms(sheet_, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied("此监控表当前不能由您修改。")
-        if form.is_valid() and all(row.is_valid() for row in rows):
-            try:
-                services.save_sheet(
-                    user=request.user,
-                    sheet=sheet_,
-                    data=sheet_input(form, rows),
-                    loaded_version=form.cleaned_data["loaded_version"],
-                    ip=client_ip(request),
-                )
-            except TableError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "已保存。")
-                return redirect("monitoring:sheet", sheet_.pk)
-        messages.error(request, "保存失败，请按提示修改后再保存。您填写的内容仍保留在页面上。")
+        saved = save_stage_page(
+            request,
+            sheet_,
+            form,
+            rows,
+            save=services.save_sheet,
+            data=sheet_input,
+            saved="已保存。",
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "monitoring/sheet.html",

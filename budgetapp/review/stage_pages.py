@@ -1,20 +1,24 @@
 """What the pages of the later stages (运行监控 sheets, 绩效自评 tables) share: the workflow
 buttons a person may press (an administrator's 重新打开 of an approved or published sheet
-included), the record of steps taken, and the POST that runs one step.
+included), the record of steps taken, the POST that runs one step, and the POST that saves
+what the filer typed on the sheet's page.
 
 A stage's page view adds `stage_context(...)` to its context and the template includes
-`review/_stage_actions.html`; its action view calls `run_stage_action(...)` and redirects.
+`review/_stage_actions.html`; on a POST it calls `save_stage_page(...)`; its action view calls
+`run_stage_action(...)` and redirects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from budgetapp.core.errors import NotAllowed, TableError
@@ -98,3 +102,38 @@ def run_stage_action(
         messages.error(request, str(error))
     else:
         messages.success(request, _DONE[step])
+
+
+def save_stage_page(
+    request: HttpRequest,
+    sheet: StageSheet,
+    form: forms.Form,
+    rows: Sequence[forms.Form],
+    *,
+    save: Callable[..., object],
+    data: Callable[[Any, Any], object],
+    saved: str,
+) -> HttpResponse | None:
+    """Save what the filer typed on a sheet's page: 403 unless the user files for its unit and
+    the sheet is editable; the form and its rows validated together, then
+    `save(user=, sheet=, data=data(form, rows), loaded_version=, ip=)` (the stage's service).
+    Saved: the message `saved` and a redirect to the sheet. Otherwise None, the errors on the
+    forms, and the page is shown again with everything typed."""
+    if not (can_file_for(request.user, sheet.unit) and sheet.is_editable):  # type: ignore[attr-defined]
+        raise PermissionDenied(f"此{sheet.noun}当前不能由您修改。")
+    if form.is_valid() and all(row.is_valid() for row in rows):
+        try:
+            save(
+                user=request.user,
+                sheet=sheet,
+                data=data(form, rows),
+                loaded_version=form.cleaned_data["loaded_version"],
+                ip=client_ip(request),
+            )
+        except TableError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, saved)
+            return redirect(sheet)
+    messages.error(request, "保存失败，请按提示修改后再保存。您填写的内容仍保留在页面上。")
+    return None
