@@ -103,7 +103,10 @@ class Report:
 class BulkWriter:
     """Inserts rows given as dicts of attribute values, ids included: `COPY` on PostgreSQL,
     `bulk_create` elsewhere. A field a row leaves out gets its default (`auto_now` fields: now).
-    Sequences are moved past the ids used by `reset_sequences`."""
+    `finish` moves the sequences past the ids used and, on PostgreSQL, gathers the planner's
+    statistics of the tables written (ANALYZE): with autovacuum off, or before it has run, a
+    freshly loaded database has none and every query is planned blind (issue 17: a 0.4 ms
+    index read of a unit's indicator rows planned as a 5–10 ms parallel scan)."""
 
     def __init__(self, now: datetime) -> None:
         self.postgresql = connection.vendor == "postgresql"
@@ -162,8 +165,13 @@ class BulkWriter:
         self.counts[label] = self.counts.get(label, 0) + count
         return count
 
-    def reset_sequences(self) -> None:
+    def finish(self) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), self.models)
+        if self.postgresql:
+            statements += [
+                f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
+                for model in self.models
+            ]
         if statements:
             with connection.cursor() as cursor:
                 for sql in statements:

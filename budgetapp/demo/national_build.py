@@ -96,7 +96,7 @@ def _load(size: Size, *, password: str, log: Log) -> Report:
     published = publish_generated(
         [t for t in tables if t.status == Status.PUBLISHED], writer, reviewers=reviewers, log=log
     )
-    writer.reset_sequences()
+    writer.finish()
     report.counts = dict(writer.counts)
     bench_county = counties[0]
     bench_table = next(t for t in tables if t.kind == "project" and t.county is bench_county
