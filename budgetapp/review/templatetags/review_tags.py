@@ -33,17 +33,21 @@ def review_comments(table) -> dict:
 
 
 @register.simple_tag
-def review_checks(table, report=None) -> dict:
+def review_checks(table, report=None, submissions=None) -> dict:
     """智能审核 on the table page: current findings and the explanations of the latest
-    submission. `report`: the findings the view has already (they are worked out once)."""
+    submission. `report`: the findings the view has already (they are worked out once);
+    `submissions`: the latest submissions, newest first, the view has read already."""
     report = report if report is not None else check_table(table)
-    latest = (
-        Submission.objects.filter(
-            content_type=ContentType.objects.get_for_model(table), object_id=table.pk
+    if submissions is not None:
+        latest = submissions[0] if submissions else None
+    else:
+        latest = (
+            Submission.objects.filter(
+                content_type=ContentType.objects.get_for_model(table), object_id=table.pk
+            )
+            .order_by("-number")
+            .first()
         )
-        .order_by("-number")
-        .first()
-    )
     return {
         "findings": report.findings,
         "errors": report.errors,

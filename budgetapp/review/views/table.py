@@ -44,10 +44,19 @@ def _records(model, table: TargetTable):
     )
 
 
-def changes_to_show(table: TargetTable) -> tuple[str, TableDiff | None]:
+def latest_submissions(table: TargetTable) -> list[Submission]:
+    """The table's last two submissions, newest first."""
+    return list(_records(Submission, table).order_by("-number")[:2])
+
+
+def changes_to_show(
+    table: TargetTable, submissions: list[Submission] | None = None
+) -> tuple[str, TableDiff | None]:
     """What a reader should see as "changed": since the previous submission while under review,
-    since the last submission while the filer is editing again."""
-    submissions = list(_records(Submission, table).order_by("-number")[:2])
+    since the last submission while the filer is editing again (`submissions`: the last two,
+    read already by `latest_submissions`)."""
+    if submissions is None:
+        submissions = latest_submissions(table)
     if table.status == Status.SUBMITTED and len(submissions) == 2:
         latest, previous = submissions
         return f"第{latest.number}次提交与第{previous.number}次提交相比", diff_snapshots(
@@ -84,7 +93,9 @@ def _page_context(
         .select_related("author", "submission")
         .prefetch_related(Prefetch("replies", queryset=Reply.objects.select_related("author")))
     )
-    diff_title, diff = changes_to_show(table)
+    # Read once for the changes shown and the 智能审核 panel's explanations of the latest.
+    submissions = latest_submissions(table)
+    diff_title, diff = changes_to_show(table, submissions)
     highlights: dict[str, str] = {}
     for comment in comments:
         if comment.anchor:
@@ -121,6 +132,7 @@ def _page_context(
         "return_grades": [(Grade.FAIR, "中（修改后重新提交）"), (Grade.POOR, "差（不予通过）")],
     }
     context["checks_report"] = report
+    context["submissions"] = submissions
     if context["can_submit"]:
         context |= _submit_checks(report, typed or {})
     return context
