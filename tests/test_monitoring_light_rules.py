@@ -331,3 +331,16 @@ def test_another_reviewer_of_the_city_reads_the_round_but_not_its_rules_page(
     assert client.post(url, typed(amber_share=5)).status_code == 403
     round_.refresh_from_db()
     assert round_.light_rules == LightRules()
+
+
+def test_the_rounds_summary_file_states_the_rounds_thresholds(approved, users, tree, year):
+    from budgetapp.layouts.document import Paragraph
+    from budgetapp.monitoring.summary import round_summary_book
+
+    round_ = _open(users, tree, year)
+    change_round_rules(user=users["reviewer"], round_=round_, typed=typed(amber_share=7.5))
+    detail = round_summary_book(round_).parts[0].entries[0].document
+    notes = [block.text for block in detail.blocks if isinstance(block, Paragraph)]
+    assert any(
+        "不超过 7.5% 为黄灯" in note and "不超过 10 个百分点为黄灯" in note for note in notes
+    )

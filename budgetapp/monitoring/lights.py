@@ -108,6 +108,16 @@ class LightRules:
             }
         )
 
+    def describe(self) -> str:
+        """The thresholds in a sentence, as a printed summary states them."""
+        t = self.as_typed()
+        return (
+            f"亮灯规则：预计完成值与目标的差距不超过目标值的 {t['green_share']}% 为绿灯、"
+            f"不超过 {t['amber_share']}% 为黄灯，更大为红灯；执行率落后计划进度不超过 "
+            f"{t['budget_green_points']} 个百分点为绿灯、不超过 {t['budget_amber_points']} "
+            "个百分点为黄灯，更大为红灯。"
+        )
+
     def problems(self) -> dict[str, str]:
         """What is wrong with these thresholds, field by field, in the words a form shows."""
         typed = self.as_typed()

@@ -109,7 +109,9 @@ def _state(line: SheetLine) -> str:
     return f"{state}（逾期）" if line.overdue else state
 
 
-def detail_document(title: str, caption: Caption, units: list[UnitLines], period: str) -> Document:
+def detail_document(
+    title: str, caption: Caption, units: list[UnitLines], period: str, note: str = NOTE
+) -> Document:
     grid = Grid(widths=DETAIL_WIDTHS, header_rows=1)
     grid.add(
         *(
@@ -153,7 +155,7 @@ def detail_document(title: str, caption: Caption, units: list[UnitLines], period
         grid.add(*_totals([text(""), label("小计")], [unit]))
     grid.add(*_totals([label("合计", colspan=3)], units))
     return Document(
-        title=f"{title}（明细）", blocks=[Heading(title, level=2), caption, Paragraph(NOTE), grid]
+        title=f"{title}（明细）", blocks=[Heading(title, level=2), caption, Paragraph(note), grid]
     )
 
 
@@ -218,7 +220,13 @@ def round_summary_book(round_: MonitoringRound) -> Book:
             Part(
                 heading="",
                 entries=[
-                    BookEntry("明细", detail_document(title, caption, units, period)),
+                    BookEntry(
+                        "明细",
+                        # The round's own thresholds: the file says by which rules it was lit.
+                        detail_document(
+                            title, caption, units, period, NOTE + round_.light_rules.describe()
+                        ),
+                    ),
                     BookEntry("单位汇总", units_document(title, caption, units)),
                 ],
             )

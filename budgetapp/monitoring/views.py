@@ -174,7 +174,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": round_,
             **_paged_view(request, round_),
-            "rules": round_.light_rules.as_typed(),
+            "rules_text": round_.light_rules.describe(),
             "may_change_rules": rule_settings.may_change_round_rules(request.user, round_),
         },
     )
