@@ -422,7 +422,7 @@ def test_below_last_year_by_name_reads_only_that_tables_rows(tree, year, categor
         assert hits("below_last_year", data, context) == [
             "第 1 行“服务对象满意度”的目标“≥90%”低于上年的“≥95%”，请说明原因或调整目标。"
         ]
-    # Last year's tables (one query), then the rows of the one found (one query).
+    # The unit's tables of this year and last (one query), then the rows of the one found.
     assert len(queries) == 2
     assert [r.name for r in context.last_year_project("", "残疾人康复经费").rows] == [
         "服务对象满意度"

@@ -108,14 +108,19 @@ class CheckContext:
         return cls(unit_id=data.unit_id, year=data.year, exclude_pk=data.pk, exclude_kind=data.kind)
 
     def _tables(self, year: int | None) -> list[ProjectTable]:
-        """The unit's project tables of `year`, without their rows."""
+        """The unit's project tables of `year`, without their rows. The rules compare with
+        this year's and last year's: both are read by the first query asking for either."""
         if self.unit_id is None or year is None:
             return []
         key = ("tables", year)
         if key not in self._cache:
-            tables = ProjectTable.objects.filter(unit_id=self.unit_id, year__year=year)
+            years = {year, *([self.year, self.year - 1] if self.year is not None else [])}
+            tables = ProjectTable.objects.filter(unit_id=self.unit_id, year__year__in=years)
             tables = tables.select_related("year").only(*_OTHER_TABLE_FIELDS, "year__year")
-            self._cache[key] = list(tables.order_by("sequence", "pk"))
+            for each in years:
+                self._cache[("tables", each)] = []
+            for table in tables.order_by("sequence", "pk"):
+                self._cache[("tables", table.year.year)].append(table)
         return self._cache[key]
 
     def _as_other(self, tables: list[ProjectTable]) -> list[TableData]:
