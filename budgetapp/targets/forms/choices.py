@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.choices import normalize_choices
 
 from budgetapp.indicators.models import Category, Framework
 
@@ -33,10 +34,13 @@ class ListedObjectField(forms.ChoiceField):
         objects: dict[str, models.Model],
         choices: list[tuple[object, str]] | None = None,
     ) -> None:
-        """Use these objects (keyed by str(pk)) and, for a visible select, these choices."""
+        """Use these objects (keyed by str(pk)) and, for a visible select, these choices
+        (normalised already, as `CategoryChoices` gives them: Django's setter would normalise
+        them again for the field and for its select, for every row)."""
         self.by_key = objects
         if choices is not None:
-            self.choices = choices
+            self._choices = list(choices)
+            self.widget._choices = list(choices)
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -81,8 +85,12 @@ class CategoryChoices:
     def __post_init__(self) -> None:
         self.level1_by_key = {str(c.pk): c for c in self.level1}
         self.level2_by_key = {str(c.pk): c for c in self.level2}
-        self.level1_choices = [("", "请选择"), *((c.pk, c.name) for c in self.level1)]
-        self.level2_choices = [("", "（无）"), *((c.pk, c.name) for c in self.level2)]
+        self.level1_choices = normalize_choices(
+            [("", "请选择"), *((c.pk, c.name) for c in self.level1)]
+        )
+        self.level2_choices = normalize_choices(
+            [("", "（无）"), *((c.pk, c.name) for c in self.level2)]
+        )
 
     @classmethod
     def read(cls, framework: Framework | None) -> CategoryChoices:

@@ -24,6 +24,7 @@ from ..models import (
     ProjectTable,
 )
 from .choices import CategoryChoices, ListedObjectField, existing_rows_field
+from .copying import copy_fields_fast
 from .fields import MoneyField, WholeNumberField, guard_text_fields
 from .widgets import HiddenInput, speed_up
 
@@ -245,7 +246,7 @@ class BaseRowFormSet(BaseInlineFormSet):
 
 
 def _formset(parent, model, form, fields, widgets=None, field_classes=None):
-    return inlineformset_factory(
+    formset = inlineformset_factory(
         parent,
         model,
         form=form,
@@ -256,6 +257,8 @@ def _formset(parent, model, form, fields, widgets=None, field_classes=None):
         extra=0,
         can_delete=True,
     )
+    copy_fields_fast(formset.form)  # one form per row: copy its fields the quick way
+    return formset
 
 
 ProjectGoalFormSet = _formset(
