@@ -9,14 +9,17 @@ layouts app) simply has no frozen layout, which the history page already handles
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, prefetch_related_objects
 
 from .models import Revision, RevisionAction, TargetTable
-from .snapshots import changes_as_json, serialize_table
+from .models.base import INDICATOR_RELATED
+from .snapshots import ROW_SECTIONS, changes_as_json, serialize_table
 
 LayoutBuilder = Callable[[TargetTable], dict[str, Any]]
 
@@ -52,6 +55,31 @@ def ensure_revision(table: TargetTable) -> Revision:
     )
 
 
+def _rows_read_once(table: TargetTable) -> TargetTable:
+    """A copy of `table` with its row lists read (those not prefetched already), so that its
+    snapshot and its layout, which both read every list, read each once (issue 17: 2 queries
+    less per save of a project table, 4 of a department table). The caller's instance is left
+    as it was: it must not keep rows read at this moment."""
+    reading = copy.copy(table)
+    cache = dict(getattr(table, "_prefetched_objects_cache", {}))
+    reading._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+    lookups = [
+        Prefetch(section, queryset=_indicators(table).select_related(*INDICATOR_RELATED))
+        if section == "indicators"
+        else section
+        for section in ROW_SECTIONS[type(table)]
+        if section not in cache
+    ]
+    if lookups:
+        prefetch_related_objects([reading], *lookups)
+    return reading
+
+
+def _indicators(table: Any) -> Any:
+    """Every indicator row of the table's kind (the project's or the department's model)."""
+    return table.indicators.model._default_manager.all()
+
+
 def record_revision(
     table: TargetTable,
     *,
@@ -63,6 +91,7 @@ def record_revision(
     data: dict[str, Any] | None = None,
 ) -> Revision:
     """Write the revision of a write: content now, old/new against `before`, who, IP, path."""
+    table = _rows_read_once(table)
     data = data if data is not None else serialize_table(table)
     return Revision.objects.create(
         content_type=ContentType.objects.get_for_model(table),

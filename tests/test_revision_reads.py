@@ -1,0 +1,47 @@
+"""A revision reads each of the table's row lists once for both its snapshot and its frozen
+layout (issue 17), writes what it wrote before, and leaves the caller's table as it was."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from budgetapp.targets.models import ProjectGoal, ProjectIndicator, ProjectTable, RevisionAction
+from budgetapp.targets.revisions import frozen_layout, record_revision
+from budgetapp.targets.snapshots import serialize_table
+
+
+def _reads_of(queries: CaptureQueriesContext, model) -> int:
+    table = connection.ops.quote_name(model._meta.db_table)
+    return sum(
+        1
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and f"FROM {table}" in query["sql"]
+    )
+
+
+def test_revision_reads_each_row_list_once(project, users) -> None:
+    fresh = ProjectTable.objects.get(pk=project.pk)
+    expected_data, expected_layout = serialize_table(fresh), frozen_layout(fresh)
+    assert expected_layout is not None  # the layouts app hands its builder over
+
+    table = ProjectTable.objects.get(pk=project.pk)
+    with CaptureQueriesContext(connection) as queries:
+        revision = record_revision(table, user=users["owner"], action=RevisionAction.EDIT, ip=None)
+    assert _reads_of(queries, ProjectGoal) == 1
+    assert _reads_of(queries, ProjectIndicator) == 1
+    assert revision.data == expected_data
+    assert revision.layout == expected_layout
+
+    # The rows it read are not left on the caller's table.
+    assert not getattr(table, "_prefetched_objects_cache", {})
+    ProjectGoal.objects.create(table=table, order=2, text="新增目标")
+    assert [goal.text for goal in table.goals.all()][-1] == "新增目标"
+
+
+def test_rows_prefetched_with_the_table_are_not_read_again(project, users) -> None:
+    table = ProjectTable.objects.with_indicator_rows().get(pk=project.pk)
+    with CaptureQueriesContext(connection) as queries:
+        record_revision(table, user=users["owner"], action=RevisionAction.EDIT, ip=None)
+    assert _reads_of(queries, ProjectIndicator) == 0
+    assert _reads_of(queries, ProjectGoal) == 1
