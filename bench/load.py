@@ -248,6 +248,42 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time so far of gunicorn: its master and workers."""
+    return cpu_seconds([server.pid, *children(server.pid)])
+
+
+class DatabaseCpu:
+    """CPU time of the PostgreSQL server processes serving one database (on this machine), from
+    the window's start: sampled often, as a connection's process ends when Django closes it
+    (CONN_MAX_AGE) and a new one starts, so a few tenths of a second may escape the count."""
+
+    def __init__(self, database_url: str) -> None:
+        from psycopg.conninfo import conninfo_to_dict
+
+        self.marker = f" {conninfo_to_dict(database_url)['dbname']} "
+        self.start: dict[int, float] = self._backends()
+        self.last: dict[int, float] = {}
+
+    def _backends(self) -> dict[int, float]:
+        found = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                command = Path(f"/proc/{entry.name}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if command.startswith(b"postgres: ") and self.marker.encode() in command:
+                found[int(entry.name)] = cpu_seconds([int(entry.name)])
+        return found
+
+    def sample(self) -> float:
+        """Seconds used since the start by the backends seen so far."""
+        self.last.update(self._backends())
+        return sum(seconds - self.start.get(pid, 0.0) for pid, seconds in self.last.items())
+
+
 def busy_cores() -> tuple[float, float]:
     """(busy, total) jiffies of all cores since boot, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -270,6 +306,8 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
     shutil.rmtree(workdir / "export-cache", ignore_errors=True)  # the export prints cold
     config = workdir / "load.json"
     records = workdir / "records.jsonl"
+    window_started = workdir / "window-started"
+    window_started.unlink(missing_ok=True)
     config.write_text(
         json.dumps(
             {
@@ -278,6 +316,7 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
                 "duration": options.duration,
                 "pause": options.pause,
                 "records": str(records),
+                "window_started": str(window_started),
             }
         )
     )
@@ -288,30 +327,44 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
             worker = start_task_worker(env, workdir)
             job = start_city_export(data)
         print(f"locust: {len(data.filers)} filers against {url} …", flush=True)
-        before_server = cpu_seconds([server.pid, *children(server.pid)])
+        before_logins = server_cpu_seconds(server)
         before_worker = cpu_seconds([worker.pid, *children(worker.pid)]) if worker else 0.0
         before_cores = busy_cores()
         before_client = resource.getrusage(resource.RUSAGE_CHILDREN)
-        locust = subprocess.run(
-            [LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-             "--users", str(len(data.filers)), "--spawn-rate", str(len(data.filers)),
-             "--host", url, "--run-time", f"{int(options.duration) + 600}s",
-             "--stop-timeout", "120", "--only-summary", "--loglevel", "WARNING",
-             "--exit-code-on-error", "0"],
-            cwd=ROOT,
-            env={**env, "LOAD_CONFIG": str(config)},
-            capture_output=True,
-            text=True,
-        )  # fmt: skip
+        output = workdir / "locust.log"
+        with output.open("w") as log:
+            locust = subprocess.Popen(
+                [LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                 "--users", str(len(data.filers)), "--spawn-rate", str(len(data.filers)),
+                 "--host", url, "--run-time", f"{int(options.duration) + 600}s",
+                 "--stop-timeout", "120", "--only-summary", "--loglevel", "WARNING",
+                 "--exit-code-on-error", "0"],
+                cwd=ROOT,
+                env={**env, "LOAD_CONFIG": str(config)},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+            # The window starts when the last filer is signed in: the server's CPU from then
+            # on is the window's requests' alone (the 100 logins hash passwords, by design
+            # slowly: about 0.25 s of CPU each, counted apart).
+            while not window_started.exists() and locust.poll() is None:
+                time.sleep(0.05)
+            before_server = server_cpu_seconds(server)
+            database = DatabaseCpu(env["DATABASE_URL"])
+            while locust.poll() is None:
+                database.sample()
+                time.sleep(0.25)
         load_average = os.getloadavg()
         after_client = resource.getrusage(resource.RUSAGE_CHILDREN)
         client_cpu = (after_client.ru_utime + after_client.ru_stime) - (
             before_client.ru_utime + before_client.ru_stime
         )
         after_cores = busy_cores()
-        server_cpu = cpu_seconds([server.pid, *children(server.pid)]) - before_server
+        server_cpu = server_cpu_seconds(server) - before_server
+        database_cpu = database.sample()
+        login_cpu = before_server - before_logins
         if locust.returncode != 0 or not records.exists():
-            print(locust.stdout[-3000:], locust.stderr[-3000:])
+            print(output.read_text()[-6000:])
             raise SystemExit(f"locust failed ({locust.returncode})")
         export_state = describe_job(job) if job is not None else ""
         if worker is not None:
@@ -319,7 +372,6 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
             export_state += (
                 f"; the task worker and its PDF processes used {used:.1f} s of CPU while locust ran"
             )
-        (workdir / "locust.log").write_text(locust.stdout + locust.stderr)
     finally:
         stop(worker)
         stop(server)
@@ -330,7 +382,14 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
     verdict = verify(data, saves)
     busy = (after_cores[0] - before_cores[0]) / max(1, after_cores[1] - before_cores[1])
     report(
-        options, label, result, verdict, load_average, busy, (server_cpu, client_cpu), export_state
+        options,
+        label,
+        result,
+        verdict,
+        load_average,
+        busy,
+        (server_cpu, login_cpu, database_cpu, client_cpu),
+        export_state,
     )
     return result, verdict.ok and result.errors == 0 and result.requests > 0
 
@@ -384,7 +443,7 @@ def verify(data, saves: list[dict]) -> Verdict:
 
 
 def report(options, label, result: Figures, verdict: Verdict, load, busy, cpu, export):
-    server_cpu, client_cpu = cpu
+    server_cpu, login_cpu, database_cpu, client_cpu = cpu
     print(f"\n--- {label}: {options.filers} filers ({options.pairs} pairs sharing a table), "
           f"{options.rows} rows, pause {options.pause:g} s, gunicorn {options.workers} sync "
           f"worker(s) × {options.threads} thread(s), {os.cpu_count()} cores")  # fmt: skip
@@ -396,8 +455,12 @@ def report(options, label, result: Figures, verdict: Verdict, load, busy, cpu, e
         print(f"  error: {sample}")
     per_request = server_cpu / result.requests * 1000 if result.requests else 0
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; cores busy {busy:.0%}; "
-          f"gunicorn CPU {per_request:.0f} ms per request; locust (the load generator, on the "
-          f"same cores) {client_cpu:.0f} s of CPU")  # fmt: skip
+          f"gunicorn CPU {per_request:.0f} ms per request of the window (the {options.filers} "
+          f"logins before it: {login_cpu:.1f} s); locust (the load generator, on the same cores) "
+          f"{client_cpu:.0f} s of CPU")  # fmt: skip
+    if result.requests:
+        print(f"PostgreSQL's backends of the database: {database_cpu / result.requests * 1000:.0f} "
+              f"ms of CPU per request of the window")  # fmt: skip
     if export:
         print(f"city export: {export}")
     print(f"saves: {verdict.accepted} accepted, {verdict.refused} refused as stale "

@@ -141,3 +141,16 @@ def test_the_figures_count_requests_started_in_the_window_and_their_percentiles(
     assert result.per_second == pytest.approx(21 / 20)
     assert result.by_name["editor"] == (20, 90.0, 180.0)
     assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.0
+
+
+def test_the_database_cpu_counts_each_backend_from_the_window_start_even_after_it_ended(
+    monkeypatch,
+):
+    from bench.load import DatabaseCpu
+
+    samples = iter([{1: 5.0}, {1: 7.0, 2: 1.5}, {2: 2.0}])  # backend 1 ends, 2 starts
+    monkeypatch.setattr(DatabaseCpu, "_backends", lambda self: next(samples))
+    database = DatabaseCpu("postgres://postgres@127.0.0.1:5432/budgetapp_load")
+    assert database.marker == " budgetapp_load "
+    assert database.sample() == pytest.approx(2.0 + 1.5)
+    assert database.sample() == pytest.approx(2.0 + 2.0)
