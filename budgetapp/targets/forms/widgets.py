@@ -4,7 +4,8 @@ An editor of 20 indicator rows shows some 230 inputs and 40 selects; through the
 engine each costs about half a millisecond (a select also includes one template per option),
 most of the page's time (issue 17). These widgets build the same HTML with string operations
 from the same context (`Widget.get_context`: attributes, errors, `aria-*` included);
-tests/test_fast_widgets.py compares them with Django's templates.
+tests/test_fast_widgets.py compares them with Django's templates. A single select's options
+are built straight from its choices, each option's HTML remembered (the rows repeat them).
 """
 
 from __future__ import annotations
@@ -56,7 +57,58 @@ class Textarea(_Fast, forms.Textarea):
         )
 
 
+# The HTML of an option, by (type of value, value, label, selected): a 20-row editor shows the
+# same 一级/二级 options in 40 selects. Only plain strings and numbers are kept (a lazy label could
+# be translated differently later); the set of options is small, the cap a safeguard.
+_OPTIONS: dict[tuple, str] = {}
+_OPTIONS_CAP = 20_000
+
+
+def _option(value, label, selected: bool) -> str:
+    return (
+        f'\n  <option value="{conditional_escape(str(value))}"{" selected" if selected else ""}>'
+        f"{conditional_escape(label)}</option>\n"
+    )
+
+
+def _flat_options(choices, values: list[str]) -> str | None:
+    """The options of a single select without groups as Django renders them (the first option
+    whose value is among `values` is selected); None when the choices have groups."""
+    parts = []
+    has_selected = False
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            return None
+        if value is None:
+            value = ""
+        selected = not has_selected and str(value) in values
+        has_selected |= selected
+        if type(label) is str and type(value) in (str, int):
+            key = (type(value), value, label, selected)
+            html = _OPTIONS.get(key)
+            if html is None:
+                if len(_OPTIONS) >= _OPTIONS_CAP:
+                    _OPTIONS.clear()
+                html = _OPTIONS[key] = _option(value, label, selected)
+        else:
+            html = _option(value, label, selected)
+        parts.append(html)
+    return "".join(parts)
+
+
 class Select(_Fast, forms.Select):
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        # A single select's options need none of `optgroups`' per-option dictionaries.
+        if not (self.allow_multiple_selected or self.option_inherits_attrs):
+            widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+            options = _flat_options(self.choices, widget["value"])
+            if options is not None:
+                return mark_safe(
+                    f'<select name="{conditional_escape(widget["name"])}"'
+                    f"{_attrs(widget['attrs'])}>{options}\n</select>"
+                )
+        return super().render(name, value, attrs, renderer)
+
     def html(self, widget: dict) -> str:
         parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, options, _ in widget["optgroups"]:
