@@ -7,6 +7,7 @@ forged POST cannot move a table to another unit or change its state.
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from ..models import DEPARTMENT_ROW_LISTS, DepartmentTable, ProjectTable
 from .fields import MoneyField, PercentField, WholeNumberField, guard_text_fields
@@ -110,14 +111,18 @@ class ProjectTableForm(VersionedForm):
     def clean(self):
         cleaned = super().clean()
         table = self.instance
-        if table.unit_id and table.year_id:
-            siblings = ProjectTable.objects.filter(
-                unit_id=table.unit_id, year_id=table.year_id
-            ).exclude(pk=table.pk)
-            name, code = cleaned.get("name"), cleaned.get("code")
-            if name and siblings.filter(name=name).exists():
+        name, code = cleaned.get("name"), cleaned.get("code")
+        if table.unit_id and table.year_id and (name or code):
+            # The unit's other tables of the year with this name or this code: one query.
+            same = (Q(name=name) if name else Q()) | (Q(code=code) if code else Q())
+            taken = list(
+                ProjectTable.objects.filter(same, unit_id=table.unit_id, year_id=table.year_id)
+                .exclude(pk=table.pk)
+                .values_list("name", "code")
+            )
+            if name and any(other == name for other, _ in taken):
                 self.add_error("name", "本单位本年度已有同名项目，请修改项目名称。")
-            if code and siblings.filter(code=code).exists():
+            if code and any(other == code for _, other in taken):
                 self.add_error("code", "本单位本年度已有相同项目编码的表。")
         return cleaned
 
