@@ -10,6 +10,7 @@ two per CPU plus one, at least 2 and at most 8 (each worker holds 100–150 MB).
 
 from __future__ import annotations
 
+import gc
 import os
 
 
@@ -24,3 +25,15 @@ worker_class = "sync"
 # A request still running after this many seconds is killed by gunicorn (the longest
 # legitimate one, a unit's whole book, takes well under a minute).
 timeout = 120
+
+
+def post_worker_init(worker: object) -> None:
+    """Once a worker has loaded Django and the project, its ~100,000 objects of modules, classes
+    and settings live as long as the worker: `gc.freeze()` sets them aside so that the cyclic
+    garbage collector stops rescanning them, and collections of young objects come every 7,000
+    allocations instead of 700 (a request allocates tens of thousands). Measured in the
+    deadline-day load test (docs/deployment.md): the collector's CPU 3.5 → 1.9 ms a request,
+    of about 45 ms. Reference counting still frees almost everything at once; memory grows by
+    at most the young objects awaiting a collection."""
+    gc.freeze()
+    gc.set_threshold(7000, 10, 10)

@@ -3,6 +3,7 @@ slow request (tests/test_import_live_server.py shows the difference with a live 
 
 from __future__ import annotations
 
+import gc
 import runpy
 from pathlib import Path
 
@@ -29,3 +30,14 @@ def test_the_docker_image_starts_gunicorn_from_the_folder_holding_the_config():
     assert "WORKDIR /app" in dockerfile and "COPY . ." in dockerfile
     assert "gunicorn.conf.py" not in (CONFIG.parent / ".dockerignore").read_text()
     assert '"--workers"' not in dockerfile  # the config decides
+
+
+def test_a_worker_sets_its_loaded_objects_aside_from_the_garbage_collector():
+    threshold = gc.get_threshold()
+    try:
+        runpy.run_path(str(CONFIG))["post_worker_init"](object())
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == 7000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
