@@ -213,6 +213,27 @@ class BaseRowFormSet(BaseInlineFormSet):
                 form.regrouped = True
         return True
 
+    def saved_rows_with_categories(self) -> list | None:
+        """The saved indicator rows this formset read, with their 一级/二级 (and the 二级's 一级)
+        taken from the categories it read: what `TargetTable.indicator_rows` would read again
+        (the editor's 智能审核 reads them so). None for other rows, or when a row's category is
+        not among its framework's."""
+        if not issubclass(self.form, IndicatorRowForm):
+            return None
+        if not hasattr(self, "_categories"):
+            self._categories = CategoryChoices.read(self.framework)
+        rows = list(self.get_queryset())
+        found = []
+        for row in rows:
+            level1 = self._categories.level1_by_key.get(str(row.level1_id))
+            level2 = self._categories.level2_by_key.get(str(row.level2_id))
+            if level1 is None or (row.level2_id is not None and level2 is None):
+                return None
+            found.append((row, level1, level2))
+        for row, level1, level2 in found:
+            row.level1, row.level2 = level1, level2
+        return rows
+
     @cached_property
     def empty_form(self) -> forms.ModelForm:
         """The blank row, built once per formset: the editor's check of its columns, its

@@ -151,6 +151,24 @@ def mark_changed_inputs(
                     mark(field)
 
 
+def share_saved_rows(table: TargetTable, formsets: list[tuple[RowSection, BaseFormSet]]) -> None:
+    """Hand the indicator rows the editor read (with their categories) to the table, as rows
+    prefetched with it, so that the 智能审核 of the saved table does not read them again."""
+    for section, formset in formsets:
+        find = getattr(formset, "saved_rows_with_categories", None)
+        rows = find() if section.key == "indicators" and find is not None else None
+        if rows is None:
+            continue
+        # As `prefetch_related` keeps them: a queryset of the table's rows, already evaluated.
+        prefetched = table.indicators.all()  # type: ignore[attr-defined]
+        prefetched._result_cache = rows
+        prefetched._prefetch_done = True
+        cache = getattr(table, "_prefetched_objects_cache", None)
+        if cache is None:
+            cache = table._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+        cache["indicators"] = prefetched
+
+
 def handle(
     request: HttpRequest,
     *,
@@ -190,6 +208,8 @@ def handle(
         else:
             summary = error_summary(form, formsets)
     number_rows(formsets)
+    if not form.is_bound and table.pk:
+        share_saved_rows(table, formsets)
     level2_parents = {}
     for _, formset in formsets:
         empty = formset.empty_form
