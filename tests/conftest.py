@@ -27,6 +27,9 @@ from budgetapp.units.models import (
     Unit,
 )
 
+# The later stages' fixtures (`approved`, `round_`, `sheet`).
+pytest_plugins = ["tests.stage_fixtures"]
+
 PASSWORD = "pw-for-tests-1"
 
 

@@ -14,30 +14,10 @@ from django.urls import reverse
 from budgetapp.evaluation import services as evaluation_services
 from budgetapp.monitoring import services as monitoring
 from budgetapp.monitoring.lights import Likelihood
-from budgetapp.review import services as review
 from budgetapp.units.models import BudgetYear, Role
 from tests.conftest import _user, login
 
 TABS = ["review:dashboard", "monitoring:dashboard", "evaluation:dashboard"]
-
-
-@pytest.fixture
-def approved(project, users):
-    review.submit_table(table=project, user=users["owner"])
-    review.approve_table(table=project, user=users["reviewer"])
-    project.refresh_from_db()
-    return project
-
-
-@pytest.fixture
-def round_(approved, users, tree, year):
-    return monitoring.open_round(
-        user=users["reviewer"],
-        region=tree["city"].region,
-        year=year,
-        cutoff_month=6,
-        due_date=date(2021, 7, 15),
-    )
 
 
 @pytest.fixture

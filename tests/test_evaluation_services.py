@@ -15,17 +15,8 @@ from budgetapp.evaluation.services import (
     start_evaluation,
 )
 from budgetapp.monitoring import services as monitoring
-from budgetapp.review import services as review
 from budgetapp.review.stage_editing import StaleStage
 from budgetapp.targets.models import Revision, RevisionAction
-
-
-@pytest.fixture
-def approved(project, users):
-    review.submit_table(table=project, user=users["owner"])
-    review.approve_table(table=project, user=users["reviewer"])
-    project.refresh_from_db()
-    return project
 
 
 def test_start_prefills_from_the_table(approved, users):

@@ -19,7 +19,6 @@ from budgetapp.monitoring.rule_settings import (
     change_round_rules,
 )
 from budgetapp.monitoring.services import RowInput, SheetInput, open_round, save_sheet
-from budgetapp.review import services as review
 
 from .conftest import login
 from .test_monitoring_lights import light
@@ -91,13 +90,6 @@ def test_the_shipped_thresholds_are_valid_and_round_trip():
 
 
 # --- Services: defaults, a round's copy, the record ----------------------------------------------
-
-
-@pytest.fixture
-def approved(project, users):
-    review.submit_table(table=project, user=users["owner"])
-    review.approve_table(table=project, user=users["reviewer"])
-    return project
 
 
 def _open(users, tree, year, who="reviewer"):

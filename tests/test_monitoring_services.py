@@ -22,14 +22,6 @@ from budgetapp.review.stage_editing import StageLocked, StaleStage
 from budgetapp.targets.models import Revision, RevisionAction
 
 
-@pytest.fixture
-def approved(project, users):
-    review.submit_table(table=project, user=users["owner"])
-    review.approve_table(table=project, user=users["reviewer"])
-    project.refresh_from_db()
-    return project
-
-
 def _open(users, tree, year, who="reviewer", month=6):
     return open_round(
         user=users[who],

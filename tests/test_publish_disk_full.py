@@ -18,17 +18,9 @@ from budgetapp.core.errors import TableError
 from budgetapp.exports.models import PublishedFile
 from budgetapp.review import services
 from budgetapp.review.models import Transition
-from budgetapp.targets.models import ProjectTable, Status
+from budgetapp.targets.models import Status
 
 from .conftest import login
-
-
-@pytest.fixture
-def approved(users, project) -> ProjectTable:
-    services.submit_table(table=project, user=users["owner"])
-    services.approve_table(table=project, user=users["reviewer"])
-    project.refresh_from_db()
-    return project
 
 
 @pytest.fixture

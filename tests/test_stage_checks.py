@@ -4,7 +4,6 @@ stays quiet on a correct sheet; the rules are `CheckRule` rows an administrator 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -22,7 +21,6 @@ from budgetapp.monitoring import checks as monitoring_checks
 from budgetapp.monitoring import services as monitoring
 from budgetapp.monitoring.lights import Light, Likelihood
 from budgetapp.monitoring.models import MonitoringRound, MonitoringRow, MonitoringSheet
-from budgetapp.review import services as review
 from budgetapp.review.stage_workflow import StageProblems
 from budgetapp.targets.models import MoneyUnit, ProjectTable, Status
 from tests.conftest import login
@@ -317,26 +315,6 @@ def test_every_stage_rule_has_a_row_of_its_stage_and_a_spec(db):
 
 
 # --- configuration and the submit gate, through the services and pages --------------------------
-
-
-@pytest.fixture
-def approved(project, users):
-    review.submit_table(table=project, user=users["owner"])
-    review.approve_table(table=project, user=users["reviewer"])
-    project.refresh_from_db()
-    return project
-
-
-@pytest.fixture
-def sheet(approved, users, tree, year):
-    round_ = monitoring.open_round(
-        user=users["reviewer"],
-        region=tree["city"].region,
-        year=year,
-        cutoff_month=6,
-        due_date=date(2021, 7, 15),
-    )
-    return round_.sheets.get()
 
 
 def _fill(sheet, users, *, projected_spend=Decimal("110000"), satisfaction=None):

@@ -4,39 +4,16 @@ trip), wrong files refused in Chinese, the same safety as target imports, the ro
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import openpyxl
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from budgetapp.evaluation.services import start_evaluation
 from budgetapp.exports.stages import export_stage
 from budgetapp.monitoring.lights import Light
-from budgetapp.monitoring.services import open_round
-from budgetapp.review import services as review
 from budgetapp.targets.models import Revision, RevisionAction
 from tests.conftest import login
-
-
-@pytest.fixture
-def approved(project, users):
-    review.submit_table(table=project, user=users["owner"])
-    review.approve_table(table=project, user=users["reviewer"])
-    project.refresh_from_db()
-    return project
-
-
-@pytest.fixture
-def sheet(approved, users, tree, year):
-    return open_round(
-        user=users["reviewer"],
-        region=tree["city"].region,
-        year=year,
-        cutoff_month=6,
-        due_date=date(2021, 7, 15),
-    ).sheets.get()
 
 
 def _fill(xlsx: bytes, rows: dict[str, dict[str, str]], below: dict[str, str]) -> bytes:

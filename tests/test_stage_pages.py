@@ -3,38 +3,15 @@ typed text kept on a refusal, and the workflow buttons."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
 from budgetapp.evaluation.models import SelfEvaluation
 from budgetapp.evaluation.services import start_evaluation
 from budgetapp.monitoring.models import MonitoringRound, MonitoringSheet
-from budgetapp.monitoring.services import open_round
-from budgetapp.review import services as review
 from budgetapp.targets.models import Status
 from budgetapp.units.models import Role
 from tests.conftest import _user, login
-
-
-@pytest.fixture
-def approved(project, users):
-    review.submit_table(table=project, user=users["owner"])
-    review.approve_table(table=project, user=users["reviewer"])
-    project.refresh_from_db()
-    return project
-
-
-@pytest.fixture
-def round_(approved, users, tree, year):
-    return open_round(
-        user=users["reviewer"],
-        region=tree["city"].region,
-        year=year,
-        cutoff_month=6,
-        due_date=date(2021, 7, 15),
-    )
 
 
 @pytest.fixture

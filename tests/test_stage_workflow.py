@@ -3,7 +3,6 @@ with a reason, resubmit, four-eyes, approve; records and notices as for the targ
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -17,26 +16,6 @@ from budgetapp.review import services as review
 from budgetapp.review.models import Action, Notice, Transition
 from budgetapp.review.stage_workflow import StageProblems
 from budgetapp.targets.models import Status
-
-
-@pytest.fixture
-def approved(project, users):
-    review.submit_table(table=project, user=users["owner"])
-    review.approve_table(table=project, user=users["reviewer"])
-    project.refresh_from_db()
-    return project
-
-
-@pytest.fixture
-def sheet(approved, users, tree, year):
-    round_ = monitoring.open_round(
-        user=users["reviewer"],
-        region=tree["city"].region,
-        year=year,
-        cutoff_month=6,
-        due_date=date(2021, 7, 15),
-    )
-    return round_.sheets.get()
 
 
 def _fill_sheet(sheet, users, *, version=1, **overrides):

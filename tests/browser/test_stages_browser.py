@@ -13,7 +13,6 @@ from selenium.webdriver.support import expected_conditions as EC
 from budgetapp.evaluation.models import SelfEvaluation
 from budgetapp.monitoring.lights import Light
 from budgetapp.monitoring.services import open_round
-from budgetapp.review import services as review
 from budgetapp.targets.models import Status
 from tests.browser.axe_check import assert_no_axe_violations
 from tests.browser.test_filing_browser import log_in, wait
@@ -23,14 +22,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def approved(project, users):
-    review.submit_table(table=project, user=users["owner"])
-    review.approve_table(table=project, user=users["reviewer"])
-    project.refresh_from_db()
-    return project
 
 
 def _type(driver, selector: str, text: str) -> None:
