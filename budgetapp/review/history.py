@@ -4,9 +4,13 @@ changed from the revision before (the same diff as between submissions)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
 from budgetapp.layouts.document import Document, document_from_json
 from budgetapp.targets.models import Revision, TargetTable
@@ -99,3 +103,30 @@ def revision_entry(table: TargetTable, version: int) -> HistoryEntry:
 
 def revision_document(entry: HistoryEntry) -> Document | None:
     return document_from_json(entry.revision.layout) if entry.has_layout else None
+
+
+def revision_items_html(entries: list[HistoryEntry], kind: str, pk: int) -> SafeString:
+    """The 历史版本 list's items as templates/review/_revision_items.html renders them (the
+    reference, tests/test_history_html.py), with plain string operations: the template's 50
+    items were a fifth of the table page's time (issue 17)."""
+    if not entries:
+        return mark_safe('<li class="list-group-item small text-muted">暂无保存记录。</li>')
+    # Every item's link differs only in its version: reversed once, completed per item.
+    sample = reverse("review:revision", args=[kind, pk, 0])
+    base = escape(sample[: -len("0/")])
+    parts = []
+    for entry in entries:
+        revision = entry.revision
+        user = revision.saved_by
+        who = escape(user.get_full_name() or user.username) if user else "系统"
+        when = localtime(revision.saved_at).strftime("%Y-%m-%d %H:%M")
+        note = "" if entry.has_layout else " · 仅有字段记录"
+        parts.append(
+            f'\n        <li class="list-group-item small">\n'
+            f'          <a href="{base}{revision.version}/">第{revision.version}版</a>\n'
+            f'          <span class="fw-semibold">{escape(revision.get_action_display())}</span>'
+            f" · {escape(entry.summary)}\n"
+            f'          <div class="text-muted">{who} · {when}{note}</div>\n'
+            f"        </li>\n        "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (every value escaped above)

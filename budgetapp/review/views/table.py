@@ -29,7 +29,7 @@ from budgetapp.units.models import Role
 from .. import services
 from ..access import can_review, is_admin
 from ..anchors import anchor_choices
-from ..history import table_history
+from ..history import revision_items_html, table_history
 from ..models import Comment, Reply, Submission, Transition
 
 
@@ -110,7 +110,7 @@ def _page_context(
         "document_html": render_html(document_for(table), highlights, first_heading=2),
         "comments": comments,
         "history": _records(Transition, table).select_related("actor"),
-        "revisions": table_history(table),
+        "revisions_html": revision_items_html(table_history(table), kind, table.pk),
         "diff": diff,
         "diff_title": diff_title,
         "anchors": anchor_choices(table) if reviewer or is_admin(user) else [],
