@@ -116,7 +116,11 @@ def stage_of(sheet: Model) -> StageKind:
 def attachment(export: Export) -> HttpResponse:
     """An attachment named as RFC 6266 asks (`filename*=utf-8''…` for Chinese names)."""
     response = HttpResponse(export.content, content_type=export.mimetype)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    # Django types the header as `str | None` (None only for an inline file without a name);
+    # an attachment always gets one, a nameless one Django's own bare "attachment".
+    response["Content-Disposition"] = (
+        content_disposition_header(True, export.filename) or "attachment"
+    )
     return response
 
 
