@@ -5,7 +5,8 @@ The 系统管理员 (role `admin`) keeps the unit tree, budget years, indicator 
 no other role gets into the admin site. Accounts are managed on the app's pages
 (budgetapp/security), never by a 系统管理员. The Django superuser is for deployment and is left as
 it is (its use is logged). A model added here later is granted to the existing 系统管理员 by a
-migration (`monitoring/migrations/0003_grant_light_rules.py`).
+migration (`monitoring/migrations/0003_grant_light_rules.py`, run on a database with
+administrators by tests/test_monitoring_migrations.py).
 """
 
 from __future__ import annotations
