@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from ..cached import cached_findings
 from ..data import from_forms, from_table
 from ..engine import CheckContext, Report, run_checks
 
@@ -27,11 +28,13 @@ def editor_checks(context) -> dict:
     formsets = context.get("formsets") or []
     if form is not None and form.is_bound:
         data = from_forms(form, [formset for _, formset in formsets], table)
+        report = Report(run_checks(data, context=CheckContext.for_table(data)))
     elif table.pk:
         data = from_table(table)
+        report = Report(cached_findings(data))  # the saved table's, kept (checks/cached.py)
     else:
         data = None
-    report = Report(run_checks(data, context=CheckContext.for_table(data)) if data else [])
+        report = Report([])
     return {
         "findings": report.findings,
         "errors": report.errors,

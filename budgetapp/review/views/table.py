@@ -13,7 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from budgetapp.checks.engine import Report, check_table
+from budgetapp.checks.cached import cached_check_table
+from budgetapp.checks.engine import Report
 from budgetapp.checks.gate import ChecksFailed, ExplanationsMissing
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
@@ -87,7 +88,7 @@ def _page_context(
     user = request.user
     # The rows are read once for the layout and the 智能审核, which runs once for the page.
     prefetch_related_objects([table], Prefetch("indicators", queryset=_indicator_rows(table)))
-    report = check_table(table)
+    report = cached_check_table(table)
     comments = list(
         _records(Comment, table)
         .select_related("author", "submission")
