@@ -38,3 +38,9 @@ def counted_page_of(request: HttpRequest, items: QuerySet, per_page: int) -> Pag
             paginator.count = rows[0]._set_size  # type: ignore[misc]
             return Page(rows, number, paginator)
     return paginator.get_page(asked)
+
+
+def years_of(items: QuerySet, field: str) -> list[int]:
+    """The years of a whole paged list, newest first: what a list offers for each year (a
+    city's summary, a unit's book) must not depend on the page shown."""
+    return sorted(set(items.order_by().values_list(field, flat=True).distinct()), reverse=True)

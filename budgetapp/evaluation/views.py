@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
-from budgetapp.core.paging import page_of, query_without_page
+from budgetapp.core.paging import page_of, query_without_page, years_of
 from budgetapp.layouts.html import render_html
 from budgetapp.review.stage_pages import run_stage_action, save_stage_page, stage_context
 from budgetapp.targets.access import get_project_table_for_user
 from budgetapp.targets.models import ProjectTable, Status
-from budgetapp.units.access import can_file_for, role_of, units_visible_to
+from budgetapp.units.access import account_unit, can_file_for, role_of, units_visible_to
 from budgetapp.units.models import BudgetYear, Role
 
 from . import services
@@ -65,6 +65,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "query_string": query_without_page(request),
             "startable": startable,
             "is_filer": role == Role.FILER,
+            # The downloads of each year of the whole list (not only the page's years).
+            "download_years": years_of(evaluations, "year__year"),
+            "own_unit": account_unit(request.user) if role == Role.FILER else None,
         },
     )
 

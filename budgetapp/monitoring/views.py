@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from budgetapp.core.errors import TableError
 from budgetapp.core.http import client_ip
-from budgetapp.core.paging import page_of, query_without_page
+from budgetapp.core.paging import page_of, query_without_page, years_of
 from budgetapp.layouts.html import render_html
 from budgetapp.review.stage_pages import run_stage_action, save_stage_page, stage_context
 from budgetapp.targets.models import Status
-from budgetapp.units.access import account_of, can_file_for, role_of
+from budgetapp.units.access import account_of, account_unit, can_file_for, role_of
 from budgetapp.units.models import BudgetYear, Region, RegionLevel, Role
 
 from . import rule_settings, services
@@ -68,6 +68,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "query_string": query_without_page(request),
             "may_open": role in (Role.REVIEWER, Role.ADMIN),
             "today": timezone.localdate(),
+            # A filer's books, one for each year of the whole list (not only the page's years).
+            "download_years": years_of(sheets, "round__year__year"),
+            "own_unit": account_unit(request.user) if role == Role.FILER else None,
         },
     )
 

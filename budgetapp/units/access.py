@@ -26,6 +26,12 @@ def account_of(user: User | AnonymousUser) -> Account | None:
     return _USER_ACCOUNT.get_cached_value(user)
 
 
+def account_unit(user: User | AnonymousUser) -> Unit | None:
+    """The unit the user's account belongs to (a filer's own unit), from `account_of`."""
+    account = account_of(user)
+    return account.unit if account else None
+
+
 def role_of(user: User | AnonymousUser) -> str | None:
     if user.is_authenticated and user.is_superuser:
         return Role.ADMIN
