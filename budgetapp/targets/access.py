@@ -11,12 +11,16 @@ from budgetapp.units.access import can_file_for
 
 from .models import DepartmentTable, ProjectTable
 
+# Read with the table: its unit's region and the region's two ancestors, which the unit's layout
+# (`Unit.layout`, the province's) walks up to: a query per level otherwise (the editors read it).
+_WITH_TABLE = ("unit__region__parent__parent", "year", "framework")
+
 
 def get_project_table_for_user(
     user: User | AnonymousUser, pk: int, *, write: bool = False
 ) -> ProjectTable:
     table = get_object_or_404(
-        ProjectTable.objects.visible_to(user).select_related("unit__region", "year", "framework"),
+        ProjectTable.objects.visible_to(user).select_related(*_WITH_TABLE),
         pk=pk,
     )
     if write and not can_file_for(user, table.unit):
@@ -28,9 +32,7 @@ def get_department_table_for_user(
     user: User | AnonymousUser, pk: int, *, write: bool = False
 ) -> DepartmentTable:
     table = get_object_or_404(
-        DepartmentTable.objects.visible_to(user).select_related(
-            "unit__region", "year", "framework"
-        ),
+        DepartmentTable.objects.visible_to(user).select_related(*_WITH_TABLE),
         pk=pk,
     )
     if write and not can_file_for(user, table.unit):
