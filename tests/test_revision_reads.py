@@ -6,8 +6,14 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from budgetapp.targets.models import ProjectGoal, ProjectIndicator, ProjectTable, RevisionAction
-from budgetapp.targets.revisions import frozen_layout, record_revision
+from budgetapp.targets.models import (
+    ProjectGoal,
+    ProjectIndicator,
+    ProjectTable,
+    Revision,
+    RevisionAction,
+)
+from budgetapp.targets.revisions import ensure_revision, frozen_layout, record_revision
 from budgetapp.targets.snapshots import serialize_table
 
 
@@ -45,3 +51,20 @@ def test_rows_prefetched_with_the_table_are_not_read_again(project, users) -> No
         record_revision(table, user=users["owner"], action=RevisionAction.EDIT, ip=None)
     assert _reads_of(queries, ProjectIndicator) == 0
     assert _reads_of(queries, ProjectGoal) == 1
+
+
+def test_the_current_revision_is_read_without_its_layout(project, users) -> None:
+    """A write reads the current revision for its content (the "old" side of the changes):
+    not its frozen layout nor its changes, which it does not use; they are still there when
+    asked for."""
+    first = ensure_revision(ProjectTable.objects.get(pk=project.pk))
+    assert first.layout is not None
+    table = ProjectTable.objects.get(pk=project.pk)
+    with CaptureQueriesContext(connection) as queries:
+        current = ensure_revision(table)
+    revision_table = connection.ops.quote_name(Revision._meta.db_table)
+    (read,) = [q["sql"] for q in queries.captured_queries if f"FROM {revision_table}" in q["sql"]]
+    assert f"{revision_table}.{connection.ops.quote_name('layout')}" not in read
+    assert f"{revision_table}.{connection.ops.quote_name('changes')}" not in read
+    assert current.pk == first.pk and current.data == first.data
+    assert current.layout == first.layout  # read when asked for

@@ -40,8 +40,10 @@ def frozen_layout(table: TargetTable) -> dict[str, Any] | None:
 def ensure_revision(table: TargetTable) -> Revision:
     """The revision of the table's current version. Tables loaded or changed outside the
     services (demo loader, older releases) have none; record it before it is overwritten, so the
-    next write has an "old" side and a stale save can still list what changed."""
-    existing = Revision.of(table).filter(version=table.version).first()
+    next write has an "old" side and a stale save can still list what changed. Its frozen
+    layout (some 27 KB of JSON for a 20-row table) and changes are read only if asked for: the
+    writes want its content."""
+    existing = Revision.of(table).filter(version=table.version).defer("layout", "changes").first()
     if existing is not None:
         return existing
     return Revision.objects.create(
