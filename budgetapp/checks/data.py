@@ -103,17 +103,18 @@ def framework_tree(framework_id: int | None, trees: dict | None = None) -> dict[
         return trees[framework_id]
     tree: dict[str, list[str]] = {}
     if framework_id is not None:
+        # Plain values (every editor and table page reads a framework's ~30 categories).
         categories = list(
             Category.objects.filter(framework_id=framework_id)
-            .select_related("parent")
             .order_by("parent_id", "order", "pk")
+            .values_list("pk", "order", "name", "parent_id", "parent__name")
         )
-        for category in categories:
-            if category.parent_id is None:
-                tree.setdefault(category.name, [])
-        for category in sorted(categories, key=lambda c: (c.order, c.pk)):
-            if category.parent_id is not None:
-                tree.setdefault(category.parent.name, []).append(category.name)
+        for _, _, name, parent_id, _ in categories:
+            if parent_id is None:
+                tree.setdefault(name, [])
+        for _, _, name, parent_id, parent_name in sorted(categories, key=lambda c: (c[1], c[0])):
+            if parent_id is not None:
+                tree.setdefault(parent_name, []).append(name)
     if trees is not None:
         trees[framework_id] = tree
     return tree

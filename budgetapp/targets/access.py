@@ -17,10 +17,10 @@ _WITH_TABLE = ("unit__region__parent__parent", "year", "framework")
 
 
 def get_project_table_for_user(
-    user: User | AnonymousUser, pk: int, *, write: bool = False
+    user: User | AnonymousUser, pk: int, *, write: bool = False, related: tuple[str, ...] = ()
 ) -> ProjectTable:
     table = get_object_or_404(
-        ProjectTable.objects.visible_to(user).select_related(*_WITH_TABLE),
+        ProjectTable.objects.visible_to(user).select_related(*_WITH_TABLE, *related),
         pk=pk,
     )
     if write and not can_file_for(user, table.unit):
@@ -29,10 +29,10 @@ def get_project_table_for_user(
 
 
 def get_department_table_for_user(
-    user: User | AnonymousUser, pk: int, *, write: bool = False
+    user: User | AnonymousUser, pk: int, *, write: bool = False, related: tuple[str, ...] = ()
 ) -> DepartmentTable:
     table = get_object_or_404(
-        DepartmentTable.objects.visible_to(user).select_related(*_WITH_TABLE),
+        DepartmentTable.objects.visible_to(user).select_related(*_WITH_TABLE, *related),
         pk=pk,
     )
     if write and not can_file_for(user, table.unit):
@@ -41,11 +41,17 @@ def get_department_table_for_user(
 
 
 def get_table_for_user(
-    user: User | AnonymousUser, kind: str, pk: int, *, write: bool = False
+    user: User | AnonymousUser,
+    kind: str,
+    pk: int,
+    *,
+    write: bool = False,
+    related: tuple[str, ...] = (),
 ) -> ProjectTable | DepartmentTable:
-    """Either kind of table, named as in URLs ("project" or "department")."""
+    """Either kind of table, named as in URLs ("project" or "department"); `related`: more
+    relations to read with it (`select_related`)."""
     if kind == "project":
-        return get_project_table_for_user(user, pk, write=write)
+        return get_project_table_for_user(user, pk, write=write, related=related)
     if kind == "department":
-        return get_department_table_for_user(user, pk, write=write)
+        return get_department_table_for_user(user, pk, write=write, related=related)
     raise Http404("没有这种表格。")

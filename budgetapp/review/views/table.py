@@ -78,7 +78,8 @@ def _submit_checks(report: Report, typed: dict[str, str]) -> dict:
 
 @login_required
 def table_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    table = get_table_for_user(request.user, kind, pk)
+    # The page names who changed the table last: read with it, not by a query of its own.
+    table = get_table_for_user(request.user, kind, pk, related=("updated_by",))
     return render(request, "review/table.html", _page_context(request, table, kind))
 
 
