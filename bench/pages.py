@@ -271,6 +271,7 @@ def _pages(plan: Plan, sessions: dict[str, str]) -> list[tuple]:
         ("save", "editor save (POST)", "POST", editor, sessions["filer"]),
         ("table", "table page", "GET", reverse("review:table", args=["project", plan.project]),
          sessions["filer"]),
+        ("filer_home", "filer home /", "GET", reverse("targets:home"), sessions["filer"]),
         ("dashboard", "city dashboard (all units)", "GET", reverse("review:dashboard") + "?filter=all",
          sessions["reviewer"]),
         ("reviewer_home", "reviewer home /", "GET", reverse("targets:home"), sessions["reviewer"]),

@@ -526,3 +526,55 @@ def test_the_home_page_offers_carry_forward_only_while_something_is_left(
     login(client, users["reviewer"])
     page = client.get(reverse("targets:home") + "?year=2021").content.decode()
     assert 'data-action="carry-forward"' not in page
+
+
+def _offer_by_plans(unit: Unit, year: int) -> tuple[int, int] | None:
+    """What the home page offered before `carry_offer` read its answer in two queries: the
+    plans themselves (up to eight queries)."""
+    for from_year, to_year in ((year - 1, year), (year, year + 1)):
+        plan = carry.plan_carry_forward(
+            unit=unit, from_year=from_year, to_year=to_year, describe=False
+        )
+        if plan.has_work:
+            return from_year, to_year
+    return None
+
+
+def test_the_home_pages_offer_is_what_the_plans_say(project, year2022, tree, framework):
+    unit = tree["own"]
+    seen = []
+
+    def same_answer() -> None:
+        for shown in (2020, 2021, 2022, 2023):
+            expected = _offer_by_plans(unit, shown)
+            assert carry.carry_offer(unit=unit, year=shown) == expected, shown
+            years = list(BudgetYear.objects.all())
+            assert carry.carry_offer(unit=unit, year=shown, budget_years=years) == expected
+            seen.append(expected)
+
+    def new_project(year: BudgetYear, code: str, name: str) -> ProjectTable:
+        return ProjectTable.objects.create(
+            unit=unit, year=year, framework=framework, code=code, name=name,
+            budget_total=Decimal("1"),
+        )  # fmt: skip
+
+    same_answer()  # 2021's project, nothing in 2022 yet
+    new_project(year2022, project.code, "改名后的运转经费")  # its counterpart by code
+    same_answer()
+    second = new_project(project.year, "", "残疾人托养经费")  # no code: matched by name only
+    same_answer()
+    new_project(year2022, "OTHER-CODE", second.name)
+    same_answer()
+    DepartmentTable.objects.create(unit=unit, year=project.year, framework=framework)
+    same_answer()  # 2021's department has no counterpart
+    DepartmentTable.objects.create(unit=unit, year=year2022, framework=framework)
+    same_answer()
+    year2023 = BudgetYear.objects.create(year=2023, framework=framework)
+    same_answer()  # 2022 into 2023
+    year2023.is_open = False
+    year2023.save()
+    same_answer()
+    BudgetYear.objects.filter(pk=year2022.pk).update(is_open=False)
+    same_answer()
+    # the cases met: each pair offered, and nothing
+    assert {(2021, 2022), (2022, 2023), None} <= set(seen)

@@ -20,6 +20,7 @@ Decisions (docs/carry-forward.md):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -365,12 +366,38 @@ def _copy_tables(
     return created
 
 
-def carry_offer(*, unit: Unit, year: int) -> tuple[int, int] | None:
+def carry_offer(
+    *, unit: Unit, year: int, budget_years: Iterable[BudgetYear] | None = None
+) -> tuple[int, int] | None:
     """The carry-forward worth offering on the home page while `year` is shown: last year into
-    `year`, else `year` into the next one; only while something is left to copy."""
-    for from_year, to_year in ((year - 1, year), (year, year + 1)):
-        if plan_carry_forward(
-            unit=unit, from_year=from_year, to_year=to_year, describe=False
-        ).has_work:
+    `year`, else `year` into the next one; only while something is left to copy. The same
+    answer as `plan_carry_forward(...).has_work` (an open new year, and a table of the old one
+    without its counterpart: a department table, a project of the same code or name), read in
+    two queries instead of the plans' eight; `budget_years`, the years the page has read
+    already, saves the query for which are open."""
+    pairs = [(year - 1, year), (year, year + 1)]
+    if budget_years is None:
+        budget_years = BudgetYear.objects.filter(year__in=[to_year for _, to_year in pairs])
+    open_years = {budget_year.year for budget_year in budget_years if budget_year.is_open}
+    pairs = [(from_year, to_year) for from_year, to_year in pairs if to_year in open_years]
+    if not pairs:
+        return None
+    years = {y for pair in pairs for y in pair}
+    departments = set(
+        DepartmentTable.objects.filter(unit=unit, year__year__in=years).values_list(
+            "year__year", flat=True
+        )
+    )
+    projects: dict[int, list[tuple[str, str]]] = {y: [] for y in years}
+    for table_year, code, name in ProjectTable.objects.filter(
+        unit=unit, year__year__in=years
+    ).values_list("year__year", "code", "name"):
+        projects[table_year].append((code, name))
+    for from_year, to_year in pairs:
+        codes = {code for code, _ in projects[to_year] if code}
+        names = {name for _, name in projects[to_year]}
+        if (from_year in departments and to_year not in departments) or any(
+            code not in codes and name not in names for code, name in projects[from_year]
+        ):
             return from_year, to_year
     return None
