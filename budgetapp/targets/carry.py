@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
 
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.indicators.lookup import CategoryIndex
@@ -373,7 +374,7 @@ def carry_offer(
     `year`, else `year` into the next one; only while something is left to copy. The same
     answer as `plan_carry_forward(...).has_work` (an open new year, and a table of the old one
     without its counterpart: a department table, a project of the same code or name), read in
-    two queries instead of the plans' eight; `budget_years`, the years the page has read
+    one query instead of the plans' eight; `budget_years`, the years the page has read
     already, saves the query for which are open."""
     pairs = [(year - 1, year), (year, year + 1)]
     if budget_years is None:
@@ -383,16 +384,27 @@ def carry_offer(
     if not pairs:
         return None
     years = {y for pair in pairs for y in pair}
-    departments = set(
-        DepartmentTable.objects.filter(unit=unit, year__year__in=years).values_list(
-            "year__year", flat=True
+    # The unit's tables of those years in one query: a department table as a row without code
+    # and name (a project always has a name).
+    none = Value(None, output_field=CharField())
+    rows = (
+        ProjectTable.objects.filter(unit=unit, year__year__in=years)
+        .order_by()
+        .values_list("year__year", "code", "name")
+        .union(
+            DepartmentTable.objects.filter(unit=unit, year__year__in=years)
+            .order_by()
+            .values_list("year__year", none, none),
+            all=True,
         )
     )
+    departments: set[int] = set()
     projects: dict[int, list[tuple[str, str]]] = {y: [] for y in years}
-    for table_year, code, name in ProjectTable.objects.filter(
-        unit=unit, year__year__in=years
-    ).values_list("year__year", "code", "name"):
-        projects[table_year].append((code, name))
+    for table_year, code, name in rows:
+        if name is None:
+            departments.add(table_year)
+        else:
+            projects[table_year].append((code, name))
     for from_year, to_year in pairs:
         codes = {code for code, _ in projects[to_year] if code}
         names = {name for _, name in projects[to_year]}
