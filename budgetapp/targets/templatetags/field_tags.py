@@ -14,8 +14,9 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.conf import settings
 from django.forms import BoundField
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from ..forms.widgets import escape_text
 
 register = template.Library()
 
@@ -46,20 +47,20 @@ def _help_text_and_errors(field: BoundField, errors) -> str:
     """bootstrap5/layout/help_text_and_errors.html with its help text and error block."""
     block = "\n"
     if errors:
-        auto_id = conditional_escape(field.auto_id)
+        auto_id = escape_text(field.auto_id)
         items = "".join(
-            f'\n        <p id="error_{number}_{auto_id}"><strong>{conditional_escape(error)}'
+            f'\n        <p id="error_{number}_{auto_id}"><strong>{escape_text(error)}'
             "</strong></p>\n    "
             for number, error in enumerate(errors, 1)
         )
         block = (
-            f'\n    <div id="{conditional_escape(getattr(errors, "field_id", ""))}_error"'
+            f'\n    <div id="{escape_text(getattr(errors, "field_id", ""))}_error"'
             ' class="invalid-feedback">'
             f"\n    {items}\n    </div>\n\n"
         )
     help_text = "\n"
     if field.help_text:
-        where = f'id="{conditional_escape(field.auto_id)}_helptext" ' if field.auto_id else ""
+        where = f'id="{escape_text(field.auto_id)}_helptext" ' if field.auto_id else ""
         help_text = (
             f'\n    \n        <div {where}class="form-text">{field.help_text}</div>\n    \n\n'
         )
@@ -96,14 +97,14 @@ def field_html(field: BoundField) -> SafeString:
         rendered = f"\n                            {rendered}\n                        "
     required = field.field.required
     css_classes = field.css_classes()
-    wrapper_class = f"mb-3 {conditional_escape(css_classes)}" if css_classes else "mb-3"
-    label_for = f'for="{conditional_escape(field.id_for_label)}"' if field.id_for_label else ""
+    wrapper_class = f"mb-3 {escape_text(css_classes)}" if css_classes else "mb-3"
+    label_for = f'for="{escape_text(field.id_for_label)}"' if field.id_for_label else ""
     asterisk = '<span class="asteriskField">*</span>' if required else ""
     return mark_safe(
-        f'\n\n\n    \n    <div id="div_{conditional_escape(field.auto_id)}" class="{wrapper_class}">'
+        f'\n\n\n    \n    <div id="div_{escape_text(field.auto_id)}" class="{wrapper_class}">'
         f"\n        \n            \n            <label\n                {label_for}"
         f' class="form-label{" requiredField" if required else ""}">\n                '
-        f"{conditional_escape(field.label)}{asterisk}\n            </label>\n        "
+        f"{escape_text(field.label)}{asterisk}\n            </label>\n        "
         "\n\n        \n\n        \n            \n                \n                    "
         f"\n                        {rendered}\n                    "
         f"\n                    \n                        {_help_text_and_errors(field, errors)}"

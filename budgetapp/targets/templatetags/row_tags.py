@@ -11,25 +11,26 @@ from __future__ import annotations
 
 from django import template
 from django.forms import BaseForm
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from ..forms.widgets import escape_text
 
 register = template.Library()
 _FEEDBACK = '<div class="invalid-feedback d-block">'
 
 
 def _errors(errors, before: str) -> str:
-    return "".join(f"{before}{conditional_escape(error)}</div>" for error in errors)
+    return "".join(f"{before}{escape_text(error)}</div>" for error in errors)
 
 
 def _cell(form: BaseForm, name: str, heading: str, number: str) -> str:
     field = form[name]
-    auto_id = conditional_escape(field.auto_id)
+    auto_id = escape_text(field.auto_id)
     html = (
-        f'\n  <td class="col-{conditional_escape(name)}">\n'
+        f'\n  <td class="col-{escape_text(name)}">\n'
         f'    <label class="cell-label" for="{auto_id}"><span class="cell-label-row">第'
         f'<span data-role="label-row-number">{number}</span>行 </span>'
-        f"{conditional_escape(heading)}</label>\n"
+        f"{escape_text(heading)}</label>\n"
         f"    {field}\n    "
     )
     errors = field.errors
@@ -46,9 +47,9 @@ def _cell(form: BaseForm, name: str, heading: str, number: str) -> str:
             html += (
                 '<div class="form-text small text-secondary mt-1" data-role="prev-values">'
                 '<div class="text-nowrap">上年：<span data-role="value-prev1">'
-                f"{conditional_escape(prev1) if prev1 else '—'}</span></div>"
+                f"{escape_text(prev1) if prev1 else '—'}</span></div>"
                 '<div class="text-nowrap">前年：<span data-role="value-prev2">'
-                f"{conditional_escape(prev2) if prev2 else '—'}</span></div></div>"
+                f"{escape_text(prev2) if prev2 else '—'}</span></div></div>"
             )
     return html + "\n  </td>"
 
@@ -56,20 +57,18 @@ def _cell(form: BaseForm, name: str, heading: str, number: str) -> str:
 def row_html(form: BaseForm, section) -> SafeString:
     """The row `form` of `section` (a RowSection: its key and columns), as _row.html."""
     row_number = getattr(form, "row_number", None)
-    number = "" if row_number is None else conditional_escape(row_number)
+    number = "" if row_number is None else escape_text(row_number)
     pk = form.instance.pk
     anchor = (
-        f' data-anchor="indicator:{conditional_escape(pk)}"'
-        if pk and section.key == "indicators"
-        else ""
+        f' data-anchor="indicator:{escape_text(pk)}"' if pk and section.key == "indicators" else ""
     )
     hidden = "".join(str(field) for field in form.hidden_fields())
     delete = ""
     if "DELETE" in form.fields:
         box = form["DELETE"]
         delete = (
-            f'<input type="checkbox" name="{conditional_escape(box.html_name)}" '
-            f'id="{conditional_escape(box.auto_id)}" class="d-none" data-role="delete"'
+            f'<input type="checkbox" name="{escape_text(box.html_name)}" '
+            f'id="{escape_text(box.auto_id)}" class="d-none" data-role="delete"'
             f"{' checked' if box.value() else ''}>"
         )
     cells = "".join(_cell(form, name, heading, number) for name, heading in section.columns)
