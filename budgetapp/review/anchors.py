@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from budgetapp.layouts import document_for
+from budgetapp.layouts.document import Document
 from budgetapp.targets.models import TargetTable
 
 WHOLE_TABLE = ("", "整张表")
 
 
-def anchor_choices(table: TargetTable) -> list[tuple[str, str]]:
-    """(anchor, label) for every field and row the official layout shows, in layout order."""
+def anchor_choices(table: TargetTable, document: Document | None = None) -> list[tuple[str, str]]:
+    """(anchor, label) for every field and row the official layout shows, in layout order
+    (`document`: the table's layout, built already by the caller)."""
     labels: dict[str, str] = {}
     indicator_numbers: dict[str, int] = {}
     for row in table.indicators.all():
@@ -17,7 +19,8 @@ def anchor_choices(table: TargetTable) -> list[tuple[str, str]]:
     names = {f"indicator:{row.pk}": row.name for row in table.indicators.all()}
     if table.kind == "department":
         names |= {f"task:{task.pk}": task.name for task in table.tasks.all()}
-    for grid in document_for(table).grids():
+    document = document if document is not None else document_for(table)
+    for grid in document.grids():
         for _, _, cell in grid.placed():
             anchor = cell.anchor
             if not anchor or anchor in labels:

@@ -106,16 +106,17 @@ def _page_context(
         highlights[mark] = (highlights.get(mark, "") + " cell-changed").strip()
     reviewer = can_review(user, table.unit)
     filer = can_file_for(user, table.unit)
+    document = document_for(table)  # once, for the page and the comment form's places
     context = {
         "table": table,
         "kind": kind,
-        "document_html": render_html(document_for(table), highlights, first_heading=2),
+        "document_html": render_html(document, highlights, first_heading=2),
         "comments": comments,
         "history": _records(Transition, table).select_related("actor"),
         "revisions_html": revision_items_html(table_history(table), kind, table.pk),
         "diff": diff,
         "diff_title": diff_title,
-        "anchors": anchor_choices(table) if reviewer or is_admin(user) else [],
+        "anchors": anchor_choices(table, document) if reviewer or is_admin(user) else [],
         # A reviewer came from the dashboard, and goes back to it.
         "back_to_dashboard": role_of(user) == Role.REVIEWER,
         "can_edit": filer and table.is_editable,
