@@ -5,11 +5,14 @@ the empty row, rows with errors, rows marked for deletion, rows with last year's
 from __future__ import annotations
 
 import pytest
+from django.forms.formsets import ManagementForm
 from django.http import QueryDict
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from budgetapp.targets.forms.editor import bind, editor_forms
+from budgetapp.targets.forms.widgets import HiddenInput as FastHidden
 from budgetapp.targets.models import (
     DepartmentIndicator,
     DepartmentMeasure,
@@ -17,7 +20,7 @@ from budgetapp.targets.models import (
     DepartmentTask,
     ProjectIndicator,
 )
-from budgetapp.targets.templatetags.row_tags import row_html
+from budgetapp.targets.templatetags.row_tags import editor_rows, row_html
 from budgetapp.targets.views.editing import number_rows
 
 from .conftest import login
@@ -130,3 +133,36 @@ def test_department_rows_in_every_layout(client, users, project, category, layou
             data[name] = [""]
     count, html = _compare(table, data, row_error="整行的错误")
     assert count >= 2 and "table-danger-subtle" in html and "整行的错误" in html
+
+
+def test_a_sections_rows_in_one_tag_and_its_management_form(client, users, project_rows):
+    """`editor_rows` is the loop of `editor_row` it replaces, and the formset's management
+    form (its inputs rendered in Python) is Django's: unbound, and bound to a posted page."""
+    login(client, users["owner"])
+    posted = _posted(client, reverse("targets:project_edit", args=[project_rows.pk]))
+    loop = Template(
+        "{% load row_tags %}{% for form in formset %}{% editor_row form section %}{% endfor %}"
+    )
+    form_class, sections = editor_forms(project_rows)
+    for data in (None, posted):
+        query = None
+        if data is not None:
+            query = QueryDict(mutable=True)
+            for name, values in data.items():
+                query.setlist(name, values)
+        _, formsets = bind(query, project_rows, form_class, sections)
+        for _, formset in formsets:
+            assert formset.is_valid() or query is None
+        number_rows(formsets)
+        for section, formset in formsets:
+            expected = loop.render(Context({"formset": formset, "section": section}))
+            assert editor_rows(formset, section) == expected and 'data-role="row"' in expected
+            stock = ManagementForm(
+                query,
+                auto_id=formset.auto_id,
+                prefix=formset.prefix,
+                initial=None if query is not None else formset.management_form.initial,
+            )
+            assert str(formset.management_form) == str(stock)
+            assert isinstance(formset.management_form["TOTAL_FORMS"].field.widget, FastHidden)
+            assert 'type="hidden"' in str(stock)

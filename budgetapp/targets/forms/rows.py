@@ -235,6 +235,13 @@ class BaseRowFormSet(BaseInlineFormSet):
         return rows
 
     @cached_property
+    def management_form(self) -> forms.Form:
+        """Django's, its hidden inputs rendered in Python as the rows' are (widgets.py)."""
+        form = super().management_form
+        speed_up(form)
+        return form
+
+    @cached_property
     def empty_form(self) -> forms.ModelForm:
         """The blank row, built once per formset: the editor's check of its columns, its
         二级 map and the page's row template each read it (Django builds it at every read)."""

@@ -92,3 +92,10 @@ def row_html(form: BaseForm, section) -> SafeString:
 @register.simple_tag
 def editor_row(form: BaseForm, section) -> SafeString:
     return row_html(form, section)
+
+
+@register.simple_tag
+def editor_rows(formset, section) -> SafeString:
+    """Every row of `formset`, as `{% for form in formset %}{% editor_row form section %}
+    {% endfor %}` renders them (one tag, not one per row)."""
+    return mark_safe("".join(row_html(form, section) for form in formset))
