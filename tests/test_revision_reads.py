@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from budgetapp.targets.models import (
     ProjectGoal,
@@ -15,6 +16,9 @@ from budgetapp.targets.models import (
 )
 from budgetapp.targets.revisions import ensure_revision, frozen_layout, record_revision
 from budgetapp.targets.snapshots import serialize_table
+
+from .conftest import login
+from .html_forms import read_form
 
 
 def _reads_of(queries: CaptureQueriesContext, model) -> int:
@@ -68,3 +72,21 @@ def test_the_current_revision_is_read_without_its_layout(project, users) -> None
     assert f"{revision_table}.{connection.ops.quote_name('changes')}" not in read
     assert current.pk == first.pk and current.data == first.data
     assert current.layout == first.layout  # read when asked for
+
+
+def test_a_save_does_not_read_back_the_version_it_wrote(client, users, project) -> None:
+    """The version an update writes is the locked row's plus one: the editor's save records
+    it without reading the table again, and it is the one stored."""
+    login(client, users["owner"])
+    url = reverse("targets:project_edit", args=[project.pk])
+    data = dict(read_form(client.get(url).content.decode()).pairs)
+    data["fund_use"] = "新的资金用途"
+    before = ProjectTable.objects.get(pk=project.pk).version
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code == 302
+    assert _reads_of(queries, ProjectTable) == 3  # the page's table, the lock, the siblings
+    stored = ProjectTable.objects.get(pk=project.pk)
+    latest = Revision.of(stored).order_by("-version").first()
+    assert stored.version == before + 1 == latest.version
+    assert stored.fund_use == "新的资金用途" == latest.data["fields"]["fund_use"]

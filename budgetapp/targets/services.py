@@ -162,12 +162,19 @@ def _save_with_rows(
     before: dict[str, Any] | None,
 ) -> None:
     table.updated_by = user
+    # An update's table carries the version of the row it locked (`_WORKFLOW_FIELDS`, taken
+    # from the locked row): the row cannot change before the transaction ends, so the version
+    # the update writes is that one plus one, and need not be read back.
+    written = table.version + 1 if table.pk else None
     if table.pk:
         table.version = F("version") + 1
     # A value an import could not store stays reported until its field is edited.
     table.import_problems = import_problems.remaining(table.import_problems, form, formsets)
     form.save()
-    table.refresh_from_db(fields=["version"])
+    if written is None:
+        table.refresh_from_db(fields=["version"])
+    else:
+        table.version = written
     for formset in formsets:
         formset.instance = table
         formset.save()
