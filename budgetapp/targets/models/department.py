@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
-from .base import IndicatorRow, TargetTable, money_field
+from .base import IndicatorRow, Status, TargetTable, money_field
 from .project import ProjectTable
 
 # The row lists each regional layout has, in page order (the editor shows exactly these; Hebei's
@@ -92,6 +93,14 @@ class DepartmentTable(TargetTable):
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "year"], name="department_table_unique_per_unit_year"
+            ),
+        ]
+        indexes = [
+            # As the project tables' (review.selectors.default_year).
+            models.Index(
+                fields=["year", "unit"],
+                condition=Q(status=Status.SUBMITTED),
+                name="department_submitted_by_year",
             ),
         ]
 
