@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from html import escape
 
@@ -209,12 +210,14 @@ def _project_rows(
         editing = (
             f' · <a href="{edit_link(pk)}">编辑</a>' if can_file and project.is_editable else ""
         )
-        status = escape(project.status)
+        status = _STATUS_CLASSES.get(project.status) or escape(project.status)
+        # A formatted amount is digits, separators and a sign: nothing to escape. The unit and
+        # the state repeat on every row: escaped once each.
         rows.append(
             f'<tr data-project="{pk}"><td>{escape(project.title)}</td>'
             f'<td class="font-monospace small">{escape(project.code)}</td>'
-            f'<td class="text-end">{escape(format_money(project.budget_total))} '
-            f"{escape(project.money_unit)}</td><td>{project.indicator_count}</td>"
+            f'<td class="text-end">{format_money(project.budget_total)} '
+            f"{_escape_repeated(project.money_unit)}</td><td>{project.indicator_count}</td>"
             f'<td><span class="badge status-{status}">{_STATUS_LABELS[project.status]}</span></td>'
             f'<td><a href="{view_link(pk)}">查看</a>{editing}</td></tr>'
         )
@@ -222,3 +225,5 @@ def _project_rows(
 
 
 _STATUS_LABELS = {status.value: escape(str(status.label)) for status in Status}
+_STATUS_CLASSES = {status.value: escape(status.value) for status in Status}
+_escape_repeated = functools.lru_cache(maxsize=64)(escape)
