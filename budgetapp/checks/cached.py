@@ -117,6 +117,7 @@ def cached_findings(data: TableData) -> list[Finding]:
     return findings
 
 
-def cached_check_table(table: TargetTable) -> Report:
-    """`engine.check_table`, from the cache when nothing it reads has changed since."""
-    return Report(cached_findings(from_table(table)))
+def cached_check_table(table: TargetTable, trees: dict | None = None) -> Report:
+    """`engine.check_table`, from the cache when nothing it reads has changed since (`trees`:
+    the frameworks' category trees read already, as `data.framework_tree` keeps them)."""
+    return Report(cached_findings(from_table(table, trees)))

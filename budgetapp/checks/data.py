@@ -7,6 +7,7 @@ half-typed page still gets its findings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -104,19 +105,27 @@ def framework_tree(framework_id: int | None, trees: dict | None = None) -> dict[
     tree: dict[str, list[str]] = {}
     if framework_id is not None:
         # Plain values (every editor and table page reads a framework's ~30 categories).
-        categories = list(
-            Category.objects.filter(framework_id=framework_id)
-            .order_by("parent_id", "order", "pk")
-            .values_list("pk", "order", "name", "parent_id", "parent__name")
+        tree = tree_of(
+            Category.objects.filter(framework_id=framework_id).values_list(
+                "pk", "order", "name", "parent_id", "parent__name"
+            )
         )
-        for _, _, name, parent_id, _ in categories:
-            if parent_id is None:
-                tree.setdefault(name, [])
-        for _, _, name, parent_id, parent_name in sorted(categories, key=lambda c: (c[1], c[0])):
-            if parent_id is not None:
-                tree.setdefault(parent_name, []).append(name)
     if trees is not None:
         trees[framework_id] = tree
+    return tree
+
+
+def tree_of(categories: Iterable[tuple[int, int, str, int | None, str | None]]) -> dict:
+    """The tree of `framework_tree` from a framework's categories as (pk, order, name,
+    parent_id, parent's name): the 一级 in (order, pk), then each 二级 under its 一级."""
+    ordered = sorted(categories, key=lambda c: (c[1], c[0]))
+    tree: dict[str, list[str]] = {}
+    for _, _, name, parent_id, _ in ordered:
+        if parent_id is None:
+            tree.setdefault(name, [])
+    for _, _, name, parent_id, parent_name in ordered:
+        if parent_id is not None:
+            tree.setdefault(parent_name or "", []).append(name)
     return tree
 
 

@@ -14,10 +14,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from budgetapp.checks.cached import cached_check_table
+from budgetapp.checks.data import tree_of
 from budgetapp.checks.engine import Report
 from budgetapp.checks.gate import ChecksFailed, ExplanationsMissing
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
+from budgetapp.indicators.models import Category
 from budgetapp.layouts import document_for
 from budgetapp.layouts.html import render_html
 from budgetapp.targets.access import get_table_for_user
@@ -37,6 +39,43 @@ from ..models import Comment, Reply, Submission, Transition
 def _indicator_rows(table: TargetTable):
     model = table._meta.get_field("indicators").related_model
     return model.objects.select_related(*INDICATOR_RELATED)
+
+
+def _read_rows(table: TargetTable) -> dict[int | None, dict[str, list[str]]]:
+    """The table's indicator rows, prefetched with it for the layout and the 智能审核, their
+    一级/二级 taken from the framework's categories, read once; those give the 智能审核 its
+    category tree too (`trees`, as `checks.data.framework_tree` keeps them). Rows whose
+    categories are not all among the framework's are read with their categories joined."""
+    categories = {
+        c.pk: c for c in Category.objects.filter(framework_id=table.framework_id).order_by()
+    }
+    for category in categories.values():
+        if category.parent_id in categories:
+            category.parent = categories[category.parent_id]
+    prefetched = table.indicators.all()  # type: ignore[attr-defined]
+    rows = list(prefetched)
+    for row in rows:
+        level1 = categories.get(row.level1_id)
+        level2 = categories.get(row.level2_id) if row.level2_id is not None else None
+        if level1 is None or (row.level2_id is not None and level2 is None):
+            prefetch_related_objects([table], Prefetch("indicators", _indicator_rows(table)))
+            break
+        row.level1, row.level2 = level1, level2
+    else:
+        # As `prefetch_related` keeps them: a queryset of the table's rows, already evaluated.
+        prefetched._result_cache = rows
+        prefetched._prefetch_done = True
+        cache = getattr(table, "_prefetched_objects_cache", None)
+        if cache is None:
+            cache = table._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+        cache["indicators"] = prefetched
+    if any(c.parent_id is not None and c.parent_id not in categories for c in categories.values()):
+        return {}  # a 二级 under another framework's 一级: the 智能审核 reads its tree itself
+    values = [
+        (c.pk, c.order, c.name, c.parent_id, c.parent.name if c.parent_id else None)
+        for c in categories.values()
+    ]
+    return {table.framework_id: tree_of(values)}
 
 
 def _records(model, table: TargetTable):
@@ -88,8 +127,8 @@ def _page_context(
 ) -> dict:
     user = request.user
     # The rows are read once for the layout and the 智能审核, which runs once for the page.
-    prefetch_related_objects([table], Prefetch("indicators", queryset=_indicator_rows(table)))
-    report = cached_check_table(table)
+    trees = _read_rows(table)
+    report = cached_check_table(table, trees)
     comments = list(
         _records(Comment, table)
         .select_related("author", "submission")
