@@ -27,16 +27,22 @@ def approved(project, users) -> ProjectTable:
     return project
 
 
+def open_city_round(users, tree, year, who: str = "reviewer", month: int = 6) -> MonitoringRound:
+    """A monitoring round of conftest's city up to `month`, due 2021-07-15, opened by
+    `users[who]` through the service (it raises as the service does)."""
+    return open_round(
+        user=users[who],
+        region=tree["city"].region,
+        year=year,
+        cutoff_month=month,
+        due_date=date(2021, 7, 15),
+    )
+
+
 @pytest.fixture
 def round_(approved, users, tree, year) -> MonitoringRound:
     """A 1–6月 monitoring round of the city, opened by its reviewer (one sheet: `approved`'s)."""
-    return open_round(
-        user=users["reviewer"],
-        region=tree["city"].region,
-        year=year,
-        cutoff_month=6,
-        due_date=date(2021, 7, 15),
-    )
+    return open_city_round(users, tree, year)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -18,9 +17,10 @@ from budgetapp.monitoring.rule_settings import (
     change_default_rules,
     change_round_rules,
 )
-from budgetapp.monitoring.services import RowInput, SheetInput, open_round, save_sheet
+from budgetapp.monitoring.services import RowInput, SheetInput, save_sheet
 
 from .conftest import login
+from .stage_fixtures import open_city_round
 from .test_monitoring_lights import light
 
 TYPED = {"green_share": D(0), "amber_share": D(10), "budget_green_points": D(0),
@@ -92,13 +92,6 @@ def test_the_shipped_thresholds_are_valid_and_round_trip():
 # --- Services: defaults, a round's copy, the record ----------------------------------------------
 
 
-def _open(users, tree, year, who="reviewer"):
-    return open_round(
-        user=users[who], region=tree["city"].region, year=year, cutoff_month=6,
-        due_date=date(2021, 7, 15),
-    )  # fmt: skip
-
-
 def _fill(sheet, owner, projected: str):
     by_name = {row.name: row.pk for row in sheet.rows.all()}
     data = SheetInput(
@@ -139,7 +132,7 @@ def test_invalid_defaults_change_nothing(db, users):
 
 def test_a_round_copies_the_defaults_and_keeps_them(approved, users, tree, year):
     change_default_rules(user=users["admin"], typed=typed(amber_share=3))
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     sheet = _fill(round_.sheets.get(), users["owner"], projected="16")  # misses 17 by 5.9 %
     assert sheet.light == Light.RED  # by the round's 3 %
     change_default_rules(user=users["admin"], typed=typed(amber_share=30))
@@ -150,7 +143,7 @@ def test_a_round_copies_the_defaults_and_keeps_them(approved, users, tree, year)
 
 
 def test_the_opener_changes_a_rounds_rules_and_the_lights_follow(approved, users, tree, year):
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     sheet = _fill(round_.sheets.get(), users["owner"], projected="16")
     assert sheet.light == Light.AMBER  # 5.9 % short, within the shipped 10 %
     assert (
@@ -176,7 +169,7 @@ def test_the_opener_changes_a_rounds_rules_and_the_lights_follow(approved, users
 
 @pytest.mark.parametrize("who", ["other_reviewer", "owner"])
 def test_only_the_opener_or_an_admin_changes_a_rounds_rules(approved, users, tree, year, who):
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     with pytest.raises(NotAllowed):
         change_round_rules(user=users[who], round_=round_, typed=typed(amber_share=5))
     change_round_rules(user=users["admin"], round_=round_, typed=typed(amber_share=5))
@@ -185,7 +178,7 @@ def test_only_the_opener_or_an_admin_changes_a_rounds_rules(approved, users, tre
 
 
 def test_a_rounds_rules_are_fixed_once_a_sheet_is_submitted(approved, users, tree, year):
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     sheet = round_.sheets.get()
     sheet.status = "submitted"
     sheet.save()
@@ -208,7 +201,7 @@ ROUND_RULES_EXPECTED = {
 
 @pytest.mark.parametrize(("who", "expected"), ROUND_RULES_EXPECTED.items())
 def test_who_reaches_a_rounds_rules(client, approved, users, tree, year, who, expected):
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     login(client, users[who])
     url = reverse("monitoring:round_rules", args=[round_.pk])
     assert client.get(url).status_code == expected
@@ -219,13 +212,13 @@ def test_who_reaches_a_rounds_rules(client, approved, users, tree, year, who, ex
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, approved, users, tree, year):
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     response = client.get(reverse("monitoring:round_rules", args=[round_.pk]))
     assert response.status_code == 302 and "/login" in response["Location"]
 
 
 def test_a_refused_form_keeps_what_was_typed(client, approved, users, tree, year):
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     login(client, users["reviewer"])
     url = reverse("monitoring:round_rules", args=[round_.pk])
     data = {"green_share": "12.5", "amber_share": "8", "budget_green_points": "abc",
@@ -242,7 +235,7 @@ def test_a_refused_form_keeps_what_was_typed(client, approved, users, tree, year
 def test_the_round_page_shows_its_rules_and_the_link_to_change_them(
     client, approved, users, tree, year
 ):
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     change_round_rules(user=users["reviewer"], round_=round_, typed=typed(amber_share=7.5))
     login(client, users["reviewer"])
     page = client.get(reverse("monitoring:round", args=[round_.pk])).content.decode()
@@ -313,7 +306,7 @@ def test_another_reviewer_of_the_city_reads_the_round_but_not_its_rules_page(
 
     from .conftest import _user
 
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     colleague = _user("reviewer2", Role.REVIEWER, tree["city"])
     login(client, colleague)
     page = client.get(reverse("monitoring:round", args=[round_.pk])).content.decode()
@@ -329,7 +322,7 @@ def test_the_rounds_summary_file_states_the_rounds_thresholds(approved, users, t
     from budgetapp.layouts.document import Paragraph
     from budgetapp.monitoring.summary import round_summary_book
 
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     change_round_rules(user=users["reviewer"], round_=round_, typed=typed(amber_share=7.5))
     detail = round_summary_book(round_).parts[0].entries[0].document
     notes = [block.text for block in detail.blocks if isinstance(block, Paragraph)]

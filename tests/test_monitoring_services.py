@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,26 +13,17 @@ from budgetapp.monitoring.services import (
     RowInput,
     SheetInput,
     add_missing_sheets,
-    open_round,
     save_sheet,
 )
 from budgetapp.review import services as review
 from budgetapp.review.stage_editing import StageLocked, StaleStage
 from budgetapp.targets.models import Revision, RevisionAction
 
-
-def _open(users, tree, year, who="reviewer", month=6):
-    return open_round(
-        user=users[who],
-        region=tree["city"].region,
-        year=year,
-        cutoff_month=month,
-        due_date=date(2021, 7, 15),
-    )
+from .stage_fixtures import open_city_round
 
 
 def test_opening_a_round_prefills_a_sheet_per_approved_table(approved, users, tree, year):
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     sheet = round_.sheets.get()
     assert sheet.table == approved
     assert sheet.budget == Decimal("110000.00")
@@ -45,7 +35,7 @@ def test_opening_a_round_prefills_a_sheet_per_approved_table(approved, users, tr
 
 
 def test_drafts_are_not_monitored_and_late_approvals_are_added(project, users, tree, year):
-    round_ = _open(users, tree, year)
+    round_ = open_city_round(users, tree, year)
     assert round_.sheets.count() == 0
     review.submit_table(table=project, user=users["owner"])
     review.approve_table(table=project, user=users["reviewer"])
@@ -56,19 +46,19 @@ def test_drafts_are_not_monitored_and_late_approvals_are_added(project, users, t
 @pytest.mark.parametrize("who", ["owner", "other_reviewer"])
 def test_only_the_citys_reviewer_or_an_admin_opens_a_round(approved, users, tree, year, who):
     with pytest.raises(NotAllowed):
-        _open(users, tree, year, who=who)
+        open_city_round(users, tree, year, who=who)
     assert not MonitoringRound.objects.exists()
 
 
 def test_admin_may_open_and_a_round_is_opened_once(approved, users, tree, year):
-    _open(users, tree, year, who="admin")
+    open_city_round(users, tree, year, who="admin")
     with pytest.raises(TableError, match="已经发起"):
-        _open(users, tree, year)
+        open_city_round(users, tree, year)
 
 
 def test_cutoff_month_is_checked(approved, users, tree, year):
     with pytest.raises(TableError, match="1–11"):
-        _open(users, tree, year, month=12)
+        open_city_round(users, tree, year, month=12)
 
 
 def _input(sheet, spent="40000", **rows):
@@ -82,7 +72,7 @@ def _input(sheet, spent="40000", **rows):
 
 
 def test_saving_a_sheet_sets_lights_and_leaves_a_revision(approved, users, tree, year):
-    sheet = _open(users, tree, year).sheets.get()
+    sheet = open_city_round(users, tree, year).sheets.get()
     data = _input(
         sheet,
         spent="55000",  # 50 % by June, as planned
@@ -104,7 +94,7 @@ def test_saving_a_sheet_sets_lights_and_leaves_a_revision(approved, users, tree,
 
 
 def test_spending_behind_plan_turns_the_sheet_red(approved, users, tree, year):
-    sheet = _open(users, tree, year).sheets.get()
+    sheet = open_city_round(users, tree, year).sheets.get()
     data = _input(
         sheet,
         spent="20000",  # 18 % against 50 % planned by June
@@ -116,7 +106,7 @@ def test_spending_behind_plan_turns_the_sheet_red(approved, users, tree, year):
 
 @pytest.mark.parametrize("who", ["colleague", "reviewer", "admin"])
 def test_only_the_units_filer_fills_the_sheet(approved, users, tree, year, who):
-    sheet = _open(users, tree, year).sheets.get()
+    sheet = open_city_round(users, tree, year).sheets.get()
     with pytest.raises(NotAllowed):
         save_sheet(user=users[who], sheet=sheet, data=_input(sheet), loaded_version=1)
     sheet.refresh_from_db()
@@ -124,7 +114,7 @@ def test_only_the_units_filer_fills_the_sheet(approved, users, tree, year, who):
 
 
 def test_stale_and_locked_saves_are_refused(approved, users, tree, year):
-    sheet = _open(users, tree, year).sheets.get()
+    sheet = open_city_round(users, tree, year).sheets.get()
     save_sheet(user=users["owner"], sheet=sheet, data=_input(sheet), loaded_version=1)
     with pytest.raises(StaleStage):
         save_sheet(user=users["owner"], sheet=sheet, data=_input(sheet, "1"), loaded_version=1)
@@ -135,7 +125,7 @@ def test_stale_and_locked_saves_are_refused(approved, users, tree, year):
 
 
 def test_rows_of_another_sheet_and_unknown_causes_are_refused(approved, users, tree, year):
-    sheet = _open(users, tree, year).sheets.get()
+    sheet = open_city_round(users, tree, year).sheets.get()
     with pytest.raises(TableError):
         save_sheet(
             user=users["owner"],
