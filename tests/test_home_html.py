@@ -171,3 +171,15 @@ def test_a_counted_page_is_the_page_page_of_gives(rf, tree, asked):
 def test_an_empty_set_gives_an_empty_first_page(rf, db):
     page = counted_page_of(rf.get("/", {"page": "2"}), Unit.objects.order_by("pk"), 20)
     assert (page.number, page.paginator.count, list(page.object_list)) == (1, 0, [])
+
+
+def test_a_login_without_an_account_sees_the_newest_year_and_no_units(client, tree, year):
+    """No account, so no units (units_visible_to gives none): the years query's EXISTS over an
+    empty set of units is false for every year."""
+    from django.contrib.auth import get_user_model
+
+    newer = BudgetYear.objects.create(year=year.year + 1, framework=year.framework)
+    login(client, get_user_model().objects.create_user(username="nobody", password="x-Pass-2026"))
+    page = client.get(reverse("targets:home")).content.decode()
+    assert f"绩效目标表（{newer.year}年）" in page
+    assert "您的账户尚未关联单位" in page and "<section" not in page
