@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from budgetapp.evaluation import views as evaluation_views
@@ -18,9 +19,9 @@ from budgetapp.monitoring import views as monitoring_views
 from budgetapp.monitoring.services import open_round
 from budgetapp.review import services as review
 from budgetapp.targets.models import ProjectIndicator, ProjectTable
-from budgetapp.units.models import BudgetYear
+from budgetapp.units.models import Account, BudgetYear, Region, RegionLevel, Role, Unit
 
-from .conftest import login
+from .conftest import PASSWORD, login
 
 
 @pytest.fixture
@@ -103,3 +104,34 @@ def test_a_filers_monitoring_list_offers_every_years_book_on_every_page(
     assert "第 1 / 2 页" in pages[0]
     books = rf"/units/{tree['own'].pk}/(\d+)/book/monitoring/pdf/"
     assert _links(pages[0], books) == _links(pages[1], books) == ["2020", "2021"]
+
+
+def test_the_summary_link_names_what_it_covers(client, users, tree, approved):
+    """A city's reviewer gets their city's 自评汇总表, a province's reviewer the province's and
+    an administrator every unit's: the one province of the site, or 全国 (the link said 全市 to
+    each of them)."""
+    start_evaluation(user=users["owner"], table=approved)
+    hebei = tree["city"].region.parent
+    province = Unit.objects.create(region=hebei, name="河北省残疾人联合会")
+    users["province_reviewer"] = get_user_model().objects.create_user(
+        username="province_reviewer", password=PASSWORD
+    )
+    Account.objects.create(user=users["province_reviewer"], role=Role.REVIEWER, unit=province)
+    pages = {
+        "index": reverse("evaluation:index"),
+        "tab": reverse("evaluation:dashboard") + "?year=2021",
+    }
+
+    def labels(who: str) -> list[str]:
+        login(client, users[who])
+        found = [
+            re.findall(r"2021年(\S+?)自评汇总表（", client.get(url).content.decode())
+            for url in pages.values()
+        ]
+        return [label for labels in found for label in labels]
+
+    assert labels("reviewer") == ["秦皇岛市", "秦皇岛市"]
+    assert labels("province_reviewer") == ["河北省", "河北省"]
+    assert labels("admin") == ["河北省", "河北省"]
+    Region.objects.create(name="广东省", level=RegionLevel.PROVINCE)
+    assert labels("admin") == ["全国", "全国"]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
 from budgetapp.core.paging import page_of, query_without_page, years_of
+from budgetapp.exports.jobs import scope_name
 from budgetapp.layouts.html import render_html
 from budgetapp.review.stage_pages import run_stage_action, save_stage_page, stage_context
 from budgetapp.targets.access import get_project_table_for_user
@@ -68,6 +69,8 @@ def index(request: HttpRequest) -> HttpResponse:
             # The downloads of each year of the whole list (not only the page's years).
             "download_years": years_of(evaluations, "year__year"),
             "own_unit": account_unit(request.user) if role == Role.FILER else None,
+            # What a reviewer's or an administrator's 自评汇总表 covers (their city, province…).
+            "summary_scope": scope_name(request.user) if role != Role.FILER else "",
         },
     )
 
@@ -156,7 +159,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     latest = evaluations_visible_to(request.user).order_by("-year__year").first()
     year = next((y for y in years if str(y.year) == request.GET.get("year")), None)
     year = year or (latest.year if latest else (years[0] if years else None))
-    context: dict[str, Any] = {"years": years, "year": year, "overview": None}
+    context: dict[str, Any] = {
+        "years": years,
+        "year": year,
+        "overview": None,
+        "summary_scope": scope_name(request.user),
+    }
     if year:
         # The units of one page with their projects; the figures of all of them.
         page = page_of(request, evaluated_units(request.user, year), PAGE_SIZE)

@@ -37,7 +37,7 @@ from django.utils import timezone
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.targets.models import DepartmentTable, ProjectTable
 from budgetapp.units.access import account_of, role_of, units_visible_to
-from budgetapp.units.models import BudgetYear, Role, Unit
+from budgetapp.units.models import BudgetYear, Region, RegionLevel, Role, Unit
 
 from .book import safe_filename
 from .models import ExportJob, JobKind, JobStatus, job_path
@@ -67,11 +67,16 @@ class ExportGone(TableError):
 
 
 def scope_name(user: User) -> str:
-    """How the units a user oversees are named in titles: the reviewer's city."""
+    """How the units a user oversees are named in titles and links: the reviewer's region (a
+    city, or a province for a province's reviewer); for an administrator, who oversees every
+    unit, the province when the site has only one, else 全国."""
     account = account_of(user)
     if role_of(user) == Role.REVIEWER and account is not None and account.unit is not None:
         return account.unit.region.name
-    return "全部单位"
+    provinces = list(
+        Region.objects.filter(level=RegionLevel.PROVINCE).values_list("name", flat=True)[:2]
+    )
+    return provinces[0] if len(provinces) == 1 else "全国"
 
 
 def overseen_units(user: User) -> QuerySet[Unit]:
