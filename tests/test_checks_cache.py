@@ -171,3 +171,16 @@ def test_the_table_page_shows_a_change_to_another_table(client, users, tree, yea
     _saved(project)
     page = client.get(department.get_absolute_url()).content.decode()
     assert "本单位 1 张项目表的预算数合计 130,000.00 元" in page
+
+
+def test_the_department_table_it_was_carried_from(users, tree, year, year2022, category):  # noqa: F811
+    department = DepartmentTable.objects.create(
+        unit=tree["own"], year=year, framework=year.framework, overall_goal="保障残疾人基本权益",
+        expense_basic=Decimal("100.00"), income_fiscal=Decimal("100.00"),
+    )  # fmt: skip
+    carry.carry_forward(user=users["owner"], unit=tree["own"], from_year=2021, to_year=2022)
+    copy = DepartmentTable.objects.get(year=year2022)
+    assert _messages(copy, "carried_unchanged")  # last year's amounts, unchanged
+    department.expense_basic = Decimal("90.00")
+    _saved(department)
+    assert _messages(copy, "carried_unchanged") == []
