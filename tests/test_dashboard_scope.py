@@ -28,6 +28,10 @@ def test_every_unit_reads_as_the_units_listed_without_joining_them(tree, year, p
         unit=other, year=year, framework=year.framework, money_unit="万元", sequence=1,
         name="其他市项目", budget_total=Decimal("3.5"), status=Status.SUBMITTED,
     )  # fmt: skip
+    ProjectTable.objects.create(
+        unit=tree["own"], year=year, framework=year.framework, money_unit="万元", sequence=2,
+        name="万元项目", budget_total=Decimal("0.25"),
+    )  # fmt: skip
     DepartmentTable.objects.create(unit=tree["other"], year=later, framework=year.framework)
     years = list(BudgetYear.objects.order_by("-year"))
     every = Unit.objects.all()
@@ -44,7 +48,7 @@ def test_every_unit_reads_as_the_units_listed_without_joining_them(tree, year, p
         assert _figures(every.order_by("pk"), shown) == _figures(listed.order_by("pk"), shown)
     figures = dict((pk, rest) for pk, *rest in _figures(every, year))
     assert figures[other.pk][:2] == [{Status.SUBMITTED: 1}, Decimal("3.5")]
-    assert figures[tree["own"].pk][:2] == [{Status.DRAFT: 1}, Decimal("11")]
+    assert figures[tree["own"].pk][:2] == [{Status.DRAFT: 2}, Decimal("11.25")]
 
     with CaptureQueriesContext(connection) as queries:
         summarize(every, year)

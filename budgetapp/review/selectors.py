@@ -7,10 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple, TypeVar
 
-from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from budgetapp.targets.models import DepartmentTable, ProjectTable, Status
+from budgetapp.targets.models import DepartmentTable, MoneyUnit, ProjectTable, Status
 from budgetapp.targets.money import in_wan
 from budgetapp.units.models import BudgetYear, Unit
 
@@ -76,26 +76,32 @@ def summarize(units: QuerySet[Unit], year: BudgetYear) -> list[UnitRow]:
     and tables, no table and no unit is loaded (`attach_tables` loads one page's)."""
     rows = {pk: UnitRow(None, pk) for pk in units.values_list("pk", flat=True)}
     today = timezone.localdate()
-    for model in (DepartmentTable, ProjectTable):
-        projects = model is ProjectTable
-        # Grouped by money unit too: each sum converts to 万元 once, as every other sum does.
+    approved = Q(status=Status.APPROVED)
+    # A group per unit and state (the country's 48,000 project tables of a year in some 3,000
+    # groups); the projects' 预算数 summed per money unit (any other than 万元 is 元, as
+    # targets.money takes it), so that each sum converts to 万元 once, as every other sum
+    # does; the oldest approval of the approved tables only (a published table's is not read).
+    in_wan_yuan = Q(money_unit=MoneyUnit.WAN_YUAN)
+    sums = {
+        "wan": Sum("budget_total", filter=in_wan_yuan),
+        "yuan": Sum("budget_total", filter=~in_wan_yuan),
+    }
+    units_of_sums = (MoneyUnit.WAN_YUAN, MoneyUnit.YUAN)
+    for model, budgets in ((DepartmentTable, {}), (ProjectTable, sums)):
         grouped = (
             _of_units(model.objects.filter(year=year), units)
             .order_by()
-            .values("unit_id", "status", *(["money_unit"] if projects else []))
-            .annotate(
-                count=Count("pk"),
-                oldest=Min("approved_at"),
-                **({"budget": Sum("budget_total")} if projects else {}),
-            )
+            .values_list("unit_id", "status")
+            .annotate(count=Count("pk"), oldest=Min("approved_at", filter=approved), **budgets)
         )
-        for item in grouped:
-            row = rows[item["unit_id"]]
-            row.counts[item["status"]] = row.counts.get(item["status"], 0) + item["count"]
-            if item.get("budget") is not None:
-                row.budget_wan += in_wan(item["budget"], item["money_unit"])
-            if item["status"] == Status.APPROVED and item["oldest"]:
-                left = days_left(item["oldest"], today)
+        for unit_id, status, count, oldest, *budget in grouped:
+            row = rows[unit_id]
+            row.counts[status] = row.counts.get(status, 0) + count
+            for money_unit, amount in zip(units_of_sums, budget, strict=False):
+                if amount is not None:
+                    row.budget_wan += in_wan(amount, money_unit)
+            if oldest is not None:
+                left = days_left(oldest, today)
                 row.min_days_left = (
                     left if row.min_days_left is None else min(row.min_days_left, left)
                 )
