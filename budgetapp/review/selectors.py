@@ -26,7 +26,11 @@ def days_left(approved_at: datetime, today: date | None = None) -> int:
     return DISCLOSURE_DAYS - (today - timezone.localtime(approved_at).date()).days
 
 
-@dataclass
+# The filer's states, once (an enum's members are slow to reach: the country has 3,361 rows).
+_EDITABLE = tuple(str(status) for status in Status.editable())
+
+
+@dataclass(slots=True)
 class UnitRow:
     """One unit on the dashboard: its tables of the year counted by state, and its budget.
     `unit` and `tables` are loaded for the rows of the page shown (`attach_tables`)."""
@@ -46,7 +50,8 @@ class UnitRow:
     @property
     def not_submitted(self) -> bool:
         """Nothing filed yet, or something still in the filer's hands."""
-        return not self.table_count or any(self.counts.get(s, 0) for s in Status.editable())
+        counts = self.counts
+        return not any(counts.values()) or any(counts.get(s, 0) for s in _EDITABLE)
 
     @property
     def overdue(self) -> bool:
