@@ -53,7 +53,8 @@ def test_sizes_are_the_ones_asked_for(national):
 
 
 def test_the_planner_has_statistics_of_what_was_loaded(national):
-    """On PostgreSQL the tables written are analysed (autovacuum may be off or late)."""
+    """On PostgreSQL the tables written are analysed (autovacuum may be off or late), also by
+    a load inside a caller's transaction (here the test's), which cannot vacuum them."""
     if connection.vendor != "postgresql":
         pytest.skip("ANALYZE is PostgreSQL's")
     with connection.cursor() as cursor:
@@ -62,6 +63,32 @@ def test_the_planner_has_statistics_of_what_was_loaded(national):
             [ProjectIndicator._meta.db_table],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_load_of_its_own_leaves_the_tables_vacuumed():
+    """Outside any transaction the load vacuums what it wrote once committed, as production's
+    autovacuum would: the planner has statistics and the visibility map is set (pages all
+    visible, so an index-only scan of the indicator rows need not read the heap). ANALYZE
+    alone leaves `relallvisible` at 0."""
+    load_national(TINY, password="tiny-Pass-1234")
+    tables = [ProjectIndicator._meta.db_table, ProjectTable._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relpages, relallvisible FROM pg_class WHERE relname = ANY(%s)",
+            [tables],
+        )
+        pages = {name: (count, visible) for name, count, visible in cursor.fetchall()}
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = %s AND attname = 'table_id'",
+            [ProjectIndicator._meta.db_table],
+        )
+        assert cursor.fetchone()[0] == 1
+    assert set(pages) == set(tables)
+    for count, visible in pages.values():
+        assert count > 0
+        assert visible > 0
 
 
 def test_every_published_table_has_its_frozen_version(national):

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -75,14 +75,21 @@ class PlannedTable:
 
 
 def load_national(size: Size, *, password: str, log: Log = lambda line: None) -> Report:
+    """Writes the dataset in one transaction, then, as the outermost transaction on PostgreSQL,
+    vacuums what it wrote (`BulkWriter`); inside a caller's transaction it only analyses it."""
     size.check()
+    writer = BulkWriter(timezone.now())
+    vacuum = writer.postgresql and not connection.in_atomic_block
     with transaction.atomic():
-        return _load(size, password=password, log=log)
+        report = _load(size, writer, password=password, log=log, analyze=not vacuum)
+    if vacuum:
+        writer.vacuum()
+        log(f"VACUUM (ANALYZE)：{len(writer.models)} 张表")
+    return report
 
 
-def _load(size: Size, *, password: str, log: Log) -> Report:
-    now = timezone.now()
-    writer = BulkWriter(now)
+def _load(size: Size, writer: BulkWriter, *, password: str, log: Log, analyze: bool) -> Report:
+    now = writer.now
     report = Report(password=password)
     years = _years(size.year)
     log(f"预算年度：{size.year - 1}、{size.year}")
@@ -96,7 +103,7 @@ def _load(size: Size, *, password: str, log: Log) -> Report:
     published = publish_generated(
         [t for t in tables if t.status == Status.PUBLISHED], writer, reviewers=reviewers, log=log
     )
-    writer.finish()
+    writer.finish(analyze=analyze)
     report.counts = dict(writer.counts)
     bench_county = counties[0]
     bench_table = next(t for t in tables if t.kind == "project" and t.county is bench_county
