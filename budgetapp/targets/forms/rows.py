@@ -23,10 +23,11 @@ from ..models import (
     ProjectIndicator,
     ProjectTable,
 )
-from .choices import CategoryChoices, ListedObjectField, existing_rows_field
+from .choices import CategoryChoices, ListedObjectField
 from .copying import copy_fields_fast
 from .fields import MoneyField, WholeNumberField, guard_text_fields
-from .widgets import HiddenInput, speed_up
+from .row_ids import RowIdFields
+from .widgets import speed_up
 
 _TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2})
 
@@ -154,7 +155,7 @@ def _category_key(form: forms.Form) -> tuple:
     return first, second
 
 
-class BaseRowFormSet(BaseInlineFormSet):
+class BaseRowFormSet(BaseInlineFormSet, RowIdFields):
     """Passes the table's framework to each indicator form and orders saved rows."""
 
     default_error_messages = {
@@ -257,20 +258,10 @@ class BaseRowFormSet(BaseInlineFormSet):
         return kwargs
 
     def add_fields(self, form, index) -> None:
+        # The hidden row id is looked up among the rows this formset read, not once per row
+        # (RowIdFields builds it in place of Django's ModelChoiceField).
         super().add_fields(form, index)
         speed_up(form)
-        # The hidden row id: looked up among the rows this formset read, not once per row.
-        name = self.model._meta.pk.name
-        generated = form.fields.get(name)
-        if isinstance(generated, forms.ModelChoiceField):
-            if not hasattr(self, "_rows_by_key"):
-                self._rows_by_key = {str(row.pk): row for row in self.get_queryset()}
-            form.fields[name] = existing_rows_field(
-                self._rows_by_key,
-                initial=generated.initial,
-                widget=HiddenInput(),
-                error_messages=generated.error_messages,
-            )
 
 
 def _formset(parent, model, form, fields, widgets=None, field_classes=None):
