@@ -97,7 +97,7 @@ def summarize(units: QuerySet[Unit], year: BudgetYear) -> list[UnitRow]:
             _of_units(model.objects.filter(year=year), units)
             .order_by()
             .values_list("unit_id", "status")
-            .annotate(count=Count("pk"), oldest=Min("approved_at", filter=approved), **budgets)
+            .annotate(count=Count("*"), oldest=Min("approved_at", filter=approved), **budgets)
         )
         for unit_id, status, count, oldest, *budget in grouped:
             row = rows[unit_id]
