@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -183,3 +185,25 @@ def test_a_login_without_an_account_sees_the_newest_year_and_no_units(client, tr
     page = client.get(reverse("targets:home")).content.decode()
     assert f"绩效目标表（{newer.year}年）" in page
     assert "您的账户尚未关联单位" in page and "<section" not in page
+
+
+def test_the_rows_are_counted_from_their_table_index_alone(client, users, project):
+    """`COUNT(*)`, not `COUNT(id)`: the rows' `table_id` index holds no id, so only `COUNT(*)`
+    lets PostgreSQL count a vacuumed table's rows by an index-only scan, without the heap."""
+    ProjectTable.objects.create(
+        unit=project.unit,
+        year=project.year,
+        framework=project.framework,
+        sequence=2,
+        budget_total=Decimal("0"),
+    )
+    login(client, users["owner"])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("targets:home"))
+    listed = [q["sql"] for q in queries if '"targets_projectindicator"' in q["sql"]]
+    assert len(listed) == 1
+    assert 'COUNT(*) AS "count" FROM "targets_projectindicator"' in listed[0]
+    counted = ProjectTable.objects.annotate(
+        count=Coalesce(Subquery(home_view._indicator_count), 0)
+    ).order_by("sequence")
+    assert [table.count for table in counted] == [2, 0]
