@@ -127,6 +127,16 @@ DATABASES = {
 # database (budgetapp/core/postgresql/base.py).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "budgetapp.core.postgresql"
+# PostgreSQL: send parameters apart from the SQL (psycopg's server-side binding) and prepare a
+# statement once a connection has run it DB_PREPARE_THRESHOLD times, so PostgreSQL stops planning
+# the same joins on every request. Off by default; never behind a transaction-mode PgBouncer
+# (docs/deployment.md, "Prepared statements").
+DB_SERVER_SIDE_BINDING = env_bool("DB_SERVER_SIDE_BINDING", False)
+DB_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
+if DB_SERVER_SIDE_BINDING and DATABASES["default"]["ENGINE"] == "budgetapp.core.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD}
+    )
 DB_CONNECT_RETRY_SECONDS = env_int("DB_CONNECT_RETRY_SECONDS", 15)
 # An optional read replica of PostgreSQL for the public portal's pages (budgetapp/core/replica.py).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", default="")
@@ -139,6 +149,10 @@ if DATABASE_REPLICA_URL:
     )
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["replica"]["ENGINE"] = "budgetapp.core.postgresql"
+        if DB_SERVER_SIDE_BINDING:
+            DATABASES["replica"].setdefault("OPTIONS", {}).update(
+                {"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD}
+            )
     # Tests read the replica through the primary's connection.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["budgetapp.core.replica.PortalReplicaRouter"]

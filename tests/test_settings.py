@@ -15,12 +15,17 @@ from budgetapp.core.env import env_url
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _settings(**env: str) -> subprocess.CompletedProcess:
-    """Import the real settings module in a fresh interpreter with exactly these variables."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "DEBUG", "SECRET_KEY"}}
+def _settings(show: str = "s.SITE_URL", **env: str) -> subprocess.CompletedProcess:
+    """Import the real settings module in a fresh interpreter with exactly these variables and
+    print `show` (an expression of the module `s`)."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SITE_URL", "DEBUG", "SECRET_KEY", "DATABASE_URL", "DB_SERVER_SIDE_BINDING"}
+    }
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
-        [sys.executable, "-c", "import budgetapp.settings as s; print(s.SITE_URL)"],
+        [sys.executable, "-c", f"import budgetapp.settings as s; print({show})"],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -62,3 +67,23 @@ def test_a_blank_site_url_counts_as_unset(monkeypatch):
     assert env_url("SITE_URL", "http://127.0.0.1:8000") == "http://127.0.0.1:8000"
     with pytest.raises(ImproperlyConfigured, match="SITE_URL is required"):
         env_url("SITE_URL", None)
+
+
+OPTIONS = "sorted(s.DATABASES['default'].get('OPTIONS', {}).items())"
+POSTGRES = "postgres://user@db.example.cn:5432/budgetapp"
+
+
+def test_prepared_statements_are_off_unless_asked_for():
+    result = _settings(OPTIONS, DEBUG="true", DATABASE_URL=POSTGRES)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_server_side_binding_prepares_statements_on_postgresql():
+    on = _settings(OPTIONS, DEBUG="true", DATABASE_URL=POSTGRES, DB_SERVER_SIDE_BINDING="true")
+    assert on.returncode == 0, on.stderr
+    # Django leaves psycopg's prepare_threshold at None (never prepare) unless it is given.
+    assert on.stdout.strip() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    sqlite = _settings(OPTIONS, DEBUG="true", DB_SERVER_SIDE_BINDING="true")
+    assert sqlite.returncode == 0, sqlite.stderr
+    assert sqlite.stdout.strip() == "[]"
