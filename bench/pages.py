@@ -18,8 +18,9 @@ benchmark signs its accounts in (sessions written to the database, second factor
 then, one request at a time, sends --warmup requests and --requests measured ones to each page
 (a save first reloads its editor, not measured, and posts it back with one value changed). It
 prints queries per request, p50, p95 and the first (cold) request's time, the CPU time the
-server's processes spent on each request (p50; the database's is not counted), the targets of issue
-17, and the load average of the machine, which is shared: compare with the floor of the same
+server's processes spent on each request (p50), the CPU time PostgreSQL's processes serving the
+server's connections spent on it (p50; found by their application name, PGAPPNAME), the targets of
+issue 17, and the load average of the machine, which is shared: compare with the floor of the same
 run.
 """
 
@@ -44,6 +45,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# The application name of the server's connections to PostgreSQL (_database_cpu).
+APPLICATION_NAME = f"pages-bench-{os.getpid()}"
 SIZES = {
     "tiny": ["--provinces", "2", "--cities", "4", "--counties", "60", "--tables", "1260",
              "--rows", "18500"],
@@ -86,6 +89,7 @@ class Result:
     label: str
     times: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)  # the server's CPU seconds per request
+    database_cpu: list[float] = field(default_factory=list)  # PostgreSQL's, per request
     first: float = 0.0
     queries: str = ""
     size: int = 0
@@ -97,6 +101,9 @@ class Result:
 
     def cpu_p50(self) -> str:
         return f"{self.p(0.5, self.cpu):.1f}" if self.cpu else "?"
+
+    def database_cpu_p50(self) -> str:
+        return f"{self.p(0.5, self.database_cpu):.1f}" if self.database_cpu else "?"
 
 
 def main() -> None:
@@ -150,6 +157,8 @@ def _environment(url: str, workdir: Path, port: int, redis: str | None) -> dict[
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "PYTHONPATH": str(ROOT),
+        # libpq names the server's connections so that their PostgreSQL processes can be found.
+        "PGAPPNAME": APPLICATION_NAME,
     }
     env.pop("REDIS_URL", None)
     if redis:
@@ -406,9 +415,11 @@ def _measure(port: int, options, name: str, label: str, method: str, path: str, 
     )
     for turn in range(options.warmup + options.requests):
         body = prepare(turn)
+        database_before = _database_cpu()
         cpu_before = _server_cpu(options.server_group)
         status, headers, content, elapsed = _request(port, method, path, cookies=cookies, body=body)
         cpu = _server_cpu(options.server_group) - cpu_before
+        database_after = _database_cpu()
         expected = 302 if method == "POST" else 200
         if status != expected or (method == "POST" and "/edit/" in headers.get("location", "")):
             raise SystemExit(
@@ -420,11 +431,41 @@ def _measure(port: int, options, name: str, label: str, method: str, path: str, 
             result.times.append(elapsed)
             if cpu_before >= 0:
                 result.cpu.append(cpu)
+            if database_after:
+                result.database_cpu.append(
+                    sum(t - database_before.get(pid, 0.0) for pid, t in database_after.items())
+                )
         result.queries = headers.get("x-bench-queries", "?")
         result.size = len(content)
         result.status = status
-    print(f"  {label}: p50 {result.p(0.5):.1f} ms, CPU {result.cpu_p50()} ms", flush=True)
+    print(f"  {label}: p50 {result.p(0.5):.1f} ms, CPU {result.cpu_p50()} ms, "
+          f"PostgreSQL CPU {result.database_cpu_p50()} ms", flush=True)  # fmt: skip
     return result
+
+
+def _database_cpu() -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL process serving the server's connections
+    (named APPLICATION_NAME; the benchmark's own connection is not counted), from the scheduler's
+    counts. A process that ends during a request (its connection reached CONN_MAX_AGE) is not
+    counted; one that starts is counted from its start. Empty when they cannot be read (PostgreSQL
+    on another machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s"
+            " AND pid <> pg_backend_pid()",
+            [APPLICATION_NAME],
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    seconds = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as schedstat:
+                seconds[pid] = int(schedstat.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            return {}
+    return seconds
 
 
 def _server_cpu(group: int) -> float:
@@ -461,7 +502,7 @@ def _print(results: list[Result], plan: Plan, options, before, after) -> None:
     print(f"Load average: {before[0]:.2f} before, {after[0]:.2f} after (2 cores)")
     print()
     header = ["page", "queries", "p50 ms", "p95 ms", "first ms", "p50−floor", "target",
-              "server CPU p50 ms", "KB", "issue 17 (queries, p50 ms)"]  # fmt: skip
+              "server CPU p50 ms", "PostgreSQL CPU p50 ms", "KB", "issue 17 (queries, p50 ms)"]  # fmt: skip
     rows = []
     for r in results:
         target = TARGETS.get(r.name)
@@ -471,7 +512,7 @@ def _print(results: list[Result], plan: Plan, options, before, after) -> None:
         issue = ISSUE.get(r.name)
         rows.append([r.label, r.queries, f"{r.p(0.5):.1f}", f"{r.p(0.95):.1f}", f"{r.first:.1f}",
                      "" if r is floor else f"{r.p(0.5) - floor.p(0.5):.1f}", verdict,
-                     r.cpu_p50(), f"{r.size / 1024:.0f}", f"{issue[0]}, {issue[1]}" if issue else ""])  # fmt: skip
+                     r.cpu_p50(), r.database_cpu_p50(), f"{r.size / 1024:.0f}", f"{issue[0]}, {issue[1]}" if issue else ""])  # fmt: skip
     for line in [header, ["---"] * len(header), *rows]:
         print("| " + " | ".join(str(x) for x in line) + " |")
     print(f"\nmedian of all p50: {statistics.median(r.p(0.5) for r in results):.1f} ms")
