@@ -96,6 +96,11 @@ class DepartmentTable(TargetTable):
             ),
         ]
         indexes = [
+            # As the project tables' (review.selectors.summarize): a year's tables counted per
+            # unit and state from the index alone.
+            models.Index(
+                fields=["year", "unit", "status", "approved_at"], name="department_year_unit_state"
+            ),
             # As the project tables' (review.selectors.default_year).
             models.Index(
                 fields=["year", "unit"],
