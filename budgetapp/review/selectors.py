@@ -42,6 +42,10 @@ class UnitRow:
     budget_wan: Decimal = Decimal("0")
     min_days_left: int | None = None
     links: str = ""  # the tables' links and states, built by the dashboard view
+    # The unit's book (PDF, Excel) and its 公开 confirmation, reversed by the dashboard view.
+    book_pdf: str = ""
+    book_xlsx: str = ""
+    publish_url: str = ""
 
     @property
     def table_count(self) -> int:
