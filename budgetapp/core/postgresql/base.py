@@ -7,6 +7,11 @@ connection is retried until `DB_CONNECT_RETRY_SECONDS` have passed; only then do
 reach the request. Connections already open are replaced by Django's CONN_HEALTH_CHECKS
 (settings.py), and a safe request that met a connection lost mid-way is run once more by
 `core.middleware.RetryAfterDatabaseRestart`.
+
+With server-side binding (`DB_SERVER_SIDE_BINDING`, off by default) a query carries at most
+65,535 parameters, which Django 5.2 does not take into account on PostgreSQL (ticket #36822):
+`bulk_batch_size` cuts bulk creates, bulk updates and a delete's batches to fit. Large `__in`
+lists are not cut (docs/deployment.md, "Prepared statements").
 """
 
 from __future__ import annotations
@@ -15,12 +20,25 @@ import logging
 import time
 
 from django.conf import settings
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 
 logger = logging.getLogger(__name__)
 
+# The extended query protocol counts a statement's parameters in 16 bits.
+MAX_QUERY_PARAMETERS = 65535
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    def bulk_batch_size(self, fields, objs) -> int:
+        if not self.connection.features.uses_server_side_binding:
+            return super().bulk_batch_size(fields, objs)
+        # Two parameters a field and object: a bulk update binds each value with its key.
+        return max(MAX_QUERY_PARAMETERS // (2 * max(len(fields), 1)), 1)
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def get_new_connection(self, conn_params):
         deadline = time.monotonic() + getattr(settings, "DB_CONNECT_RETRY_SECONDS", 0)
         delay = 0.1
