@@ -108,10 +108,11 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(_clean_number_text(value))
 
 
-def guard_text_fields(form: forms.BaseForm) -> None:
-    """Every text field of `form` refuses characters XML cannot hold, in Chinese
-    (core/text.py); Django's own null-character check, a subset, is replaced by it."""
-    for field in form.fields.values():
+def guard_text_fields(form: forms.BaseForm | dict[str, forms.Field]) -> None:
+    """Every text field of `form` (or of these fields) refuses characters XML cannot hold, in
+    Chinese (core/text.py); Django's own null-character check, a subset, is replaced by it."""
+    fields = form if isinstance(form, dict) else form.fields
+    for field in fields.values():
         if isinstance(field, forms.CharField):
             field.validators = [
                 v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)

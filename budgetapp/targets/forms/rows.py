@@ -6,7 +6,9 @@ a hidden input the script renumbers, and deletion is the formset's DELETE flag.
 
 from __future__ import annotations
 
+import copy
 from functools import cached_property
+from typing import ClassVar
 
 from django import forms
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
@@ -35,12 +37,23 @@ _TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2})
 class RowForm(forms.ModelForm):
     """A formset row; `order` travels as a hidden input maintained by the page script."""
 
+    # True on a class whose own `base_fields` `prepare_class` prepared.
+    fields_prepared: ClassVar[bool] = False
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["order"].widget = forms.HiddenInput(attrs={"data-role": "order"})
-        self.fields["order"].required = False
-        guard_text_fields(self)
-        for field in self.fields.values():
+        if not type(self).__dict__.get("fields_prepared", False):
+            self.prepare_fields(self.fields)
+
+    @classmethod
+    def prepare_fields(cls, fields: dict[str, forms.Field]) -> None:
+        """What every row form of this class changes in its fields: the same for each row, so a
+        formset's form class does it once to its `base_fields` (`prepare_class`), which each
+        form copies (issue 17); a form of a class not prepared so does it to its own fields."""
+        fields["order"].widget = forms.HiddenInput(attrs={"data-role": "order"})
+        fields["order"].required = False
+        guard_text_fields(fields)
+        for field in fields.values():
             widget = field.widget
             if widget.is_hidden:
                 continue
@@ -50,6 +63,15 @@ class RowForm(forms.ModelForm):
                 else "form-control form-control-sm"
             )
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    @classmethod
+    def prepare_class(cls) -> None:
+        """Prepare this class's own `base_fields` (copies: the declared fields are shared with
+        its bases and the other classes made from them), once for all its forms."""
+        prepared = {name: copy.deepcopy(field) for name, field in cls.base_fields.items()}
+        cls.prepare_fields(prepared)
+        cls.base_fields = prepared
+        cls.fields_prepared = True
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -101,16 +123,22 @@ class IndicatorRowForm(RowForm):
         for name in ("level1", "level2"):
             if name not in self.initial and self.instance.pk:
                 self.initial[name] = getattr(self.instance, f"{name}_id")
+
+    @classmethod
+    def prepare_fields(cls, fields: dict[str, forms.Field]) -> None:
+        super().prepare_fields(fields)
+        level1 = fields["level1"]
+        level2 = fields["level2"]
         level1.error_messages["required"] = "请选择一级指标。"
         level1.error_messages["invalid_choice"] = "所选一级指标不属于本表的指标体系。"
         level2.error_messages["invalid_choice"] = "所选二级指标不属于本表的指标体系。"
         # The page script filters 二级 options by the chosen 一级 using this attribute.
         level2.widget.attrs["data-role"] = "level2"
         level1.widget.attrs["data-role"] = "level1"
-        self.fields["name"].error_messages["required"] = "请填写三级指标名称。"
-        if "goal_no" in self.fields:
+        fields["name"].error_messages["required"] = "请填写三级指标名称。"
+        if "goal_no" in fields:
             # 年度目标 N (Hubei): a row left blank belongs to the first goal, as the model says.
-            self.fields["goal_no"].required = False
+            fields["goal_no"].required = False
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -276,6 +304,7 @@ def _formset(parent, model, form, fields, widgets=None, field_classes=None):
         extra=0,
         can_delete=True,
     )
+    formset.form.prepare_class()  # what each row changes in its fields, done once
     copy_fields_fast(formset.form)  # one form per row: copy its fields the quick way
     return formset
 
