@@ -9,7 +9,7 @@ import copy
 import pytest
 from django import forms
 
-from budgetapp.targets.forms import rows
+from budgetapp.targets.forms import rows, tables
 from budgetapp.targets.forms.choices import ListedObjectField
 from budgetapp.targets.forms.copying import FastCopiedFields, fast_copy
 from budgetapp.targets.forms.widgets import Select
@@ -72,3 +72,19 @@ def test_other_kinds_deep_copied_as_django_does() -> None:
     field = forms.MultipleChoiceField(widget=forms.SplitDateTimeWidget())
     fast = fast_copy(field)
     assert fast.widget.widgets[0] is not field.widget.widgets[0]
+
+
+TABLE_FORMS = [
+    tables.ProjectTableForm,
+    *(tables.department_form_class(layout) for layout in tables.DEPARTMENT_SECTIONS),
+]
+
+
+@pytest.mark.parametrize("form_class", TABLE_FORMS)
+def test_table_form_fields_copied_as_deepcopy_copies_them(form_class) -> None:
+    base_fields = form_class.base_fields
+    assert isinstance(base_fields, FastCopiedFields)
+    copied = copy.deepcopy(base_fields)
+    assert type(copied) is dict and copied.keys() == base_fields.keys()
+    for name, field in base_fields.items():
+        _same_copy(field, copied[name], copy.deepcopy(field))
