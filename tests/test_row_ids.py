@@ -10,9 +10,10 @@ from django.forms.models import BaseModelFormSet
 from django.http import QueryDict
 from django.urls import reverse
 
-from budgetapp.targets.forms.choices import ListedObjectField
+from budgetapp.targets.forms.choices import ListedObjectField, existing_rows_field
 from budgetapp.targets.forms.editor import bind, editor_forms
-from budgetapp.targets.forms.row_ids import RowIdFields
+from budgetapp.targets.forms.row_ids import _ID_MESSAGES, RowIdFields
+from budgetapp.targets.forms.widgets import HiddenInput
 
 from .conftest import login
 from .html_forms import read_form
@@ -79,3 +80,47 @@ def test_a_posted_id_of_another_row_is_refused(client, users, project):
     indicators = dict((section.key, fs) for section, fs in formsets)["indicators"]
     assert not indicators.is_valid()
     assert "id" in indicators.forms[0].errors
+
+
+@pytest.mark.parametrize("posted", [False, True])
+def test_each_row_id_is_the_field_built_for_that_row(client, users, project, monkeypatch, posted):
+    """One id field is built per formset; each row's copy is what building the field for that
+    row gives (its initial value set), sharing none of its mutable parts."""
+    login(client, users["owner"])
+    data = _posted(client, project) if posted else None
+    built = []
+    original = ListedObjectField.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ListedObjectField, "__init__", counting)
+    quick = _forms(data, project)
+    ids = [form.fields["id"] for _, form in quick]
+    assert len([field for field in built if field in ids]) == 0
+    formsets = {id(fs) for fs, _ in quick}
+    id_fields = [f for f in built if f.widget.is_hidden]
+    assert len(id_fields) == len(formsets)  # one per formset, not one per row
+    for formset, form in quick:
+        field = form.fields["id"]
+        fresh = existing_rows_field(
+            formset._rows_by_key,
+            initial=field.initial,
+            widget=HiddenInput(),
+            error_messages=_ID_MESSAGES,
+        )
+        # Django's formset makes a saved row's id required after adding it (the test above
+        # compares that with Django's own field).
+        fresh.required = field.required
+        assert type(field) is type(fresh)
+        assert field.__dict__.keys() == fresh.__dict__.keys()
+        for key, value in fresh.__dict__.items():
+            if key != "widget":
+                assert getattr(field, key) == value, key
+        assert type(field.widget) is type(fresh.widget)
+        assert field.widget.__dict__ == fresh.widget.__dict__
+        assert field.by_key is formset._rows_by_key
+    fields = [form.fields["id"] for _, form in quick]
+    assert len({id(f.widget.attrs) for f in fields}) == len(fields)
+    assert len({id(f.error_messages) for f in fields}) == len(fields)

@@ -16,6 +16,7 @@ from django.forms.formsets import BaseFormSet
 from django.forms.models import BaseModelFormSet
 
 from .choices import existing_rows_field
+from .copying import fast_copy
 from .widgets import HiddenInput
 
 # The messages Django's generated id field has (ModelChoiceField's, over Field's), read once.
@@ -39,9 +40,13 @@ class RowIdFields(BaseModelFormSet):
             pk_value = self.get_queryset()[index].pk
         else:
             pk_value = None
-        if not hasattr(self, "_rows_by_key"):
+        if not hasattr(self, "_row_id_field"):
             self._rows_by_key = {str(row.pk): row for row in self.get_queryset()}
-        form.fields[pk.name] = existing_rows_field(
-            self._rows_by_key, initial=pk_value, widget=HiddenInput(), error_messages=_ID_MESSAGES
-        )
+            # Built once; each row takes a copy with its own initial value, the only difference.
+            self._row_id_field = existing_rows_field(
+                self._rows_by_key, initial=None, widget=HiddenInput(), error_messages=_ID_MESSAGES
+            )
+        field = fast_copy(self._row_id_field)
+        field.initial = pk_value
+        form.fields[pk.name] = field
         BaseFormSet.add_fields(self, form, index)  # the deletion box, after the id as Django's
