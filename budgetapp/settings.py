@@ -290,6 +290,25 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     ),
+    # The 智能审核's findings of saved tables (checks/cached.py), under keys that digest all they
+    # read: apart from the default cache, so that a deadline day's saves (a new key each) do not
+    # push the published portal pages out of a process's own LocMemCache; in the shared Redis
+    # when there is one (entries of a table that changed are never read again: LRU drops them).
+    "checks": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="budgetapp") + "-checks",
+            "TIMEOUT": 60 * 60 * 24,
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "checks",
+            "TIMEOUT": 60 * 60 * 24,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    ),
     # Printed tables: in the shared Redis too when there is one, so every web process and task
     # worker of every machine reuses what any of them printed (give Redis a memory limit with
     # an LRU policy: docs/deployment.md); else in EXPORT_CACHE_DIR on this machine's disk.

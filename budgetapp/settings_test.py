@@ -29,6 +29,7 @@ TASK_WORKER_SCHED_IDLE = False
 # Printed tables are cached in memory (per test process), never in MEDIA_ROOT.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "checks": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "checks"},
     "exports": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "exports",

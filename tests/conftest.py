@@ -50,13 +50,16 @@ def audit_anchor_file(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with the default cache empty (cached portal pages are keyed by the
-    newest publication's id, which a later test's rolled-back database can repeat)."""
-    from django.core.cache import cache
+    """Each test starts with the default cache and the 智能审核's empty (cached portal pages are
+    keyed by the newest publication's id, which a later test's rolled-back database can
+    repeat)."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["checks"].clear()
     yield
     cache.clear()
+    caches["checks"].clear()
 
 
 @pytest.fixture

@@ -184,3 +184,15 @@ def test_the_department_table_it_was_carried_from(users, tree, year, year2022, c
     department.expense_basic = Decimal("90.00")
     _saved(department)
     assert _messages(copy, "carried_unchanged") == []
+
+
+def test_the_findings_are_kept_apart_from_the_portals_pages(project):
+    """The findings go to their own cache (CACHES["checks"]), so that a deadline day's saves,
+    each making a new key, never push the published pages out of the default cache."""
+    from django.core.cache import cache, caches
+
+    cache.set("portal:page:sentinel", "kept")
+    _shown(project)
+    keys = list(caches["checks"]._cache)  # LocMemCache's own store, in the tests' settings
+    assert keys and all(cached.PREFIX in key for key in keys)
+    assert list(cache._cache) == [cache.make_key("portal:page:sentinel")]

@@ -87,3 +87,21 @@ def test_server_side_binding_prepares_statements_on_postgresql():
     sqlite = _settings(OPTIONS, DEBUG="true", DB_SERVER_SIDE_BINDING="true")
     assert sqlite.returncode == 0, sqlite.stderr
     assert sqlite.stdout.strip() == "[]"
+
+
+def test_the_checks_findings_have_a_cache_of_their_own():
+    """CACHES["checks"] (checks/cached.py): a process's own LocMemCache apart from the default
+    one without REDIS_URL, the shared Redis under a prefix of its own with it."""
+    show = "(s.CACHES['checks']['BACKEND'], s.CACHES['checks'].get('LOCATION'), s.CACHES['checks'].get('KEY_PREFIX'))"
+    local = _settings(show, DEBUG="true", REDIS_URL="", CACHE_KEY_PREFIX="budgetapp")
+    assert local.returncode == 0, local.stderr
+    assert (
+        local.stdout.strip() == "('django.core.cache.backends.locmem.LocMemCache', 'checks', None)"
+    )
+    shared = _settings(
+        show, DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/0", CACHE_KEY_PREFIX="budgetapp"
+    )
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout.strip() == (
+        "('django.core.cache.backends.redis.RedisCache', 'redis://127.0.0.1:6379/0', 'budgetapp-checks')"
+    )

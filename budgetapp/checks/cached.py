@@ -1,4 +1,4 @@
-"""The 智能审核 of a saved table, kept in the default cache under everything it reads.
+"""The 智能审核 of a saved table, kept in its own cache under everything it reads.
 
 The table page and the editor show the findings of the saved table (the submission gate always
 runs the rules afresh). Working them out reads the unit's other project tables of the year
@@ -20,7 +20,10 @@ findings depend only on
 
 The key is therefore a digest of content read from the database on every call, never an epoch
 kept in the cache: each process's own LocMemCache and a Redis shared by every process and
-machine give the same, correct findings. A cache that is down only costs the caching.
+machine give the same, correct findings. A cache that is down only costs the caching. The
+findings have a cache of their own (`CACHES["checks"]`): on a deadline day every save makes a
+new key, which in the default cache would push the portal's published pages out of a process's
+own 1,000-entry LocMemCache.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import logging
 from functools import cache as once
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.db.models import Count, Max, Q, Sum
 
 from budgetapp.targets.models import DepartmentTable, ProjectTable, TargetTable
@@ -42,6 +45,8 @@ from .models import CheckRule, Stage
 logger = logging.getLogger(__name__)
 
 PREFIX = "checks:findings"
+# Its own cache (settings.CACHES["checks"]), not the default one the portal's pages are kept in.
+CACHE_ALIAS = "checks"
 TIMEOUT = 60 * 60 * 24
 _CHECKS = Path(__file__).resolve().parent
 _BUDGETAPP = _CHECKS.parent
@@ -97,13 +102,17 @@ def findings_key(data: TableData, rules: list[CheckRule]) -> str:
     return f"{PREFIX}:{code_digest()[:16]}:{digest}"
 
 
+def findings_cache() -> BaseCache:
+    return caches[CACHE_ALIAS]
+
+
 def cached_findings(data: TableData) -> list[Finding]:
     """`engine.run_checks(data)` of a saved table's `data`, from the cache when nothing it
     reads has changed since."""
     rules = list(CheckRule.objects.filter(stage=Stage.TARGET, enabled=True))
     key = findings_key(data, rules)
     try:
-        kept = cache.get(key)
+        kept = findings_cache().get(key)
     except Exception:
         logger.exception("reading the checks cache failed")
         kept = None
@@ -111,7 +120,7 @@ def cached_findings(data: TableData) -> list[Finding]:
         return [Finding(**values) for values in kept]
     findings = run_checks(data, rules=rules)
     try:
-        cache.set(key, [finding.__dict__ for finding in findings], TIMEOUT)
+        findings_cache().set(key, [finding.__dict__ for finding in findings], TIMEOUT)
     except Exception:
         logger.exception("writing the checks cache failed")
     return findings
