@@ -12,14 +12,7 @@ from django import forms
 from budgetapp.targets.forms import rows
 from budgetapp.targets.forms.choices import CategoryChoices
 
-FORMSETS = [
-    rows.ProjectGoalFormSet,
-    rows.ProjectIndicatorFormSet,
-    rows.DepartmentSubGoalFormSet,
-    rows.DepartmentMeasureFormSet,
-    rows.DepartmentTaskFormSet,
-    *(rows.department_indicator_formset(layout) for layout in rows.DEPARTMENT_INDICATOR_COLUMNS),
-]
+from .test_fast_copy import FORMSETS  # every row formset of every layout
 
 
 def _kwargs(form_class) -> dict:

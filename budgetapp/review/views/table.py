@@ -19,6 +19,7 @@ from budgetapp.checks.engine import Report
 from budgetapp.checks.gate import ChecksFailed, ExplanationsMissing
 from budgetapp.core.errors import NotAllowed, TableError
 from budgetapp.core.http import client_ip
+from budgetapp.core.prefetch import keep_as_prefetched
 from budgetapp.indicators.models import Category
 from budgetapp.layouts import document_for
 from budgetapp.layouts.html import render_html
@@ -52,8 +53,7 @@ def _read_rows(table: TargetTable) -> dict[int | None, dict[str, list[str]]]:
     for category in categories.values():
         if category.parent_id in categories:
             category.parent = categories[category.parent_id]
-    prefetched = table.indicators.all()  # type: ignore[attr-defined]
-    rows = list(prefetched)
+    rows = list(table.indicators.all())  # type: ignore[attr-defined]
     for row in rows:
         level1 = categories.get(row.level1_id)
         level2 = categories.get(row.level2_id) if row.level2_id is not None else None
@@ -62,13 +62,7 @@ def _read_rows(table: TargetTable) -> dict[int | None, dict[str, list[str]]]:
             break
         row.level1, row.level2 = level1, level2
     else:
-        # As `prefetch_related` keeps them: a queryset of the table's rows, already evaluated.
-        prefetched._result_cache = rows
-        prefetched._prefetch_done = True
-        cache = getattr(table, "_prefetched_objects_cache", None)
-        if cache is None:
-            cache = table._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-        cache["indicators"] = prefetched
+        keep_as_prefetched(table, "indicators", rows)
     if any(c.parent_id is not None and c.parent_id not in categories for c in categories.values()):
         return {}  # a 二级 under another framework's 一级: the 智能审核 reads its tree itself
     values = [

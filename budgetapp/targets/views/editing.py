@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from budgetapp.core.errors import TableError
+from budgetapp.core.prefetch import keep_as_prefetched
 
 from ..forms.editor import RowSection, bind
 from ..models import TargetTable
@@ -159,14 +160,7 @@ def share_saved_rows(table: TargetTable, formsets: list[tuple[RowSection, BaseFo
         rows = find() if section.key == "indicators" and find is not None else None
         if rows is None:
             continue
-        # As `prefetch_related` keeps them: a queryset of the table's rows, already evaluated.
-        prefetched = table.indicators.all()  # type: ignore[attr-defined]
-        prefetched._result_cache = rows
-        prefetched._prefetch_done = True
-        cache = getattr(table, "_prefetched_objects_cache", None)
-        if cache is None:
-            cache = table._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-        cache["indicators"] = prefetched
+        keep_as_prefetched(table, "indicators", rows)
 
 
 def handle(
