@@ -16,9 +16,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as EC
 
 from budgetapp.audit.models import AuditEvent, EventKind
@@ -71,11 +73,26 @@ def _tab_to(driver: WebDriver, name: str) -> None:
     raise AssertionError(f"{name!r} is not reachable with Tab")
 
 
+def _replaced(old: WebElement):
+    """`EC.staleness_of(old)`, also when chromedriver answers a node of the page being replaced
+    with "Node with given id does not belong to the document" (a plain WebDriverException that
+    staleness_of lets through): either way the old document is gone."""
+
+    def gone(_driver: WebDriver) -> bool:
+        try:
+            old.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException included
+            return True
+        return False
+
+    return gone
+
+
 def _activate(driver: WebDriver, name: str, url_part: str | None = None) -> None:
     _tab_to(driver, name)
     old = driver.find_element(By.TAG_NAME, "html")
     _focused(driver).send_keys(Keys.ENTER)
-    wait(driver).until(EC.staleness_of(old))
+    wait(driver).until(_replaced(old))
     if url_part is not None:
         wait(driver).until(EC.url_contains(url_part))
 
@@ -202,7 +219,7 @@ def test_the_auditor_filters_the_log_by_keyboard(browser, live_server, staff):
     assert _focused(driver).get_attribute("id") == "id_who"
     old = driver.find_element(By.TAG_NAME, "html")
     _focused(driver).send_keys("auditor", Keys.ENTER)
-    wait(driver).until(EC.staleness_of(old))
+    wait(driver).until(_replaced(old))
     assert "who=auditor" in driver.current_url
     rows = driver.find_elements(By.CSS_SELECTOR, '[data-role="audit-events"] tbody tr[data-kind]')
     accounts = {row.find_elements(By.TAG_NAME, "td")[2].text for row in rows}
