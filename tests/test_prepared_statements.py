@@ -74,3 +74,51 @@ def test_batches_keep_under_the_protocols_parameter_limit_with_server_side_bindi
     # Client-side binding has no such limit: Django's one batch stays.
     client = _wrapper({})
     assert client.ops.bulk_batch_size(["id"], ids) == len(ids)
+
+
+def _count_in(cursor, values: list[int]) -> int:
+    cursor.execute(
+        f"SELECT count(*) FROM generate_series(0, 99999) AS n "
+        f"WHERE n IN ({', '.join(['%s'] * len(values))})",
+        values,
+    )
+    return cursor.fetchone()[0]
+
+
+def test_a_query_over_the_parameter_limit_is_bound_client_side():
+    values = list(range(0, 140_000, 2))  # 70,000 parameters, 50,000 of them in the series
+    bound = _wrapper({"server_side_binding": True, "prepare_threshold": 1})
+    try:
+        with bound.cursor() as cursor:
+            assert _count_in(cursor, values) == 50_000
+            # Small queries still go with their parameters apart, and get prepared.
+            for _ in range(3):
+                assert _count_in(cursor, [1, 2, 3]) == 3
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] >= 1
+        # A named cursor (QuerySet.iterator()) too.
+        with bound.chunked_cursor() as cursor:
+            assert _count_in(cursor, values) == 50_000
+    finally:
+        bound.close()
+
+
+def test_without_the_fallback_the_server_refuses_such_a_query():
+    """The check above can fail: psycopg's own server-binding cursor refuses 70,000."""
+    import psycopg
+
+    bound = _wrapper({"server_side_binding": True})
+    try:
+        bound.ensure_connection()
+        with psycopg.Cursor(bound.connection) as cursor, pytest.raises(psycopg.Error):
+            _count_in(cursor, list(range(70_000)))
+    finally:
+        bound.close()
+
+
+def test_a_large_in_list_through_the_orm():
+    """With the settings' own binding (CI runs with DB_SERVER_SIDE_BINDING on)."""
+    from budgetapp.units.models import Region
+
+    assert Region.objects.filter(pk__in=range(1, 70_001)).count() == Region.objects.count()
+    assert len(list(Region.objects.filter(pk__in=range(1, 70_001)).iterator())) >= 0

@@ -16,6 +16,9 @@ import pgtrigger
 from django.db import models
 from django.utils import timezone
 
+# The PostgreSQL setting that lets the purge's DELETE through the append-only trigger.
+PURGE_SETTING = "budgetapp.audit_purge"
+
 
 class EventKind(models.TextChoices):
     LOGIN = "login", "登录"
@@ -79,9 +82,17 @@ class AuditEvent(models.Model):
         verbose_name_plural = "安全审计记录"
         ordering = ["-id"]
         triggers = [
+            pgtrigger.Protect(name="audit_no_update", operation=pgtrigger.Update),
+            # Only the purge (audit/retention.py) deletes, with this transaction-local
+            # setting on for the one DELETE: a plain statement of its own, which also works
+            # with server-side binding (pgtrigger.ignore prefixes each query with a second
+            # statement, which the extended protocol refuses).
             pgtrigger.Protect(
-                name="audit_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
+                name="audit_no_delete",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition(
+                    f"current_setting('{PURGE_SETTING}', true) IS DISTINCT FROM 'on'"
+                ),
             ),
         ]
 
