@@ -129,9 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "budgetapp.core.postgresql"
 # PostgreSQL: send parameters apart from the SQL (psycopg's server-side binding) and prepare a
 # statement once a connection has run it DB_PREPARE_THRESHOLD times, so PostgreSQL stops planning
-# the same joins on every request. Off by default; never behind a transaction-mode PgBouncer
+# the same joins on every request. Set it false behind a transaction-mode PgBouncer
 # (docs/deployment.md, "Prepared statements").
-DB_SERVER_SIDE_BINDING = env_bool("DB_SERVER_SIDE_BINDING", False)
+DB_SERVER_SIDE_BINDING = env_bool("DB_SERVER_SIDE_BINDING", True)
 DB_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
 if DB_SERVER_SIDE_BINDING and DATABASES["default"]["ENGINE"] == "budgetapp.core.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -73,10 +73,13 @@ OPTIONS = "sorted(s.DATABASES['default'].get('OPTIONS', {}).items())"
 POSTGRES = "postgres://user@db.example.cn:5432/budgetapp"
 
 
-def test_prepared_statements_are_off_unless_asked_for():
+def test_prepared_statements_are_on_by_default_and_can_be_switched_off():
     result = _settings(OPTIONS, DEBUG="true", DATABASE_URL=POSTGRES)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert result.stdout.strip() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    off = _settings(OPTIONS, DEBUG="true", DATABASE_URL=POSTGRES, DB_SERVER_SIDE_BINDING="false")
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.strip() == "[]"
 
 
 def test_server_side_binding_prepares_statements_on_postgresql():

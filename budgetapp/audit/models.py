@@ -2,8 +2,9 @@
 
 Each record carries a SHA-256 over its own content and the previous record's hash, so a record
 changed or removed afterwards breaks the chain (`manage.py verify_audit_log` finds where). On
-PostgreSQL a trigger refuses UPDATE and DELETE outright (django-pgtrigger, see docs/security.md);
-only `purge_audit_log` may remove records older than the retention period.
+PostgreSQL triggers refuse UPDATE outright and DELETE but for the purge's own switch
+(django-pgtrigger, see docs/security.md): only `purge_audit_log` may remove records older than
+the retention period.
 
 Who, which unit and which object are copied as text when the event happens: the log must
 still read correctly after an account, a unit or a table is renamed or deleted, and a foreign
