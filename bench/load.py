@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py [--pause 0] [--duration 60] [--workers 2]
                                    [--with-city-export | --compare-city-export]
                                    [--database-url postgres://…/budgetapp_national]
+                                   [--redis redis://127.0.0.1:6379/0]
 
 What it does, on this machine only (the server listens on 127.0.0.1, the run is bounded):
 
@@ -25,6 +26,11 @@ What it does, on this machine only (the server listens on 127.0.0.1, the run is 
 --compare-city-export runs the scenario twice, without and then with the city export, and prints
 the ratios the issue sets (throughput ≥ 0.9×, p95 ≤ 1.2× of the run without). Exit status 1 if
 the verification fails or any request failed (the figures are printed either way).
+
+The host's speed moves by up to 75 % within minutes: each run times a fixed loop just before and
+just after its window (bench/probe.py) and prints "probe before/after: x.xx s / y.yy s" with its
+figures. The server gets REDIS_URL (its caches in Redis, shared by the workers) only when
+--redis is given; otherwise each worker keeps its own caches, whatever the shell's REDIS_URL.
 
 Why locust: it is the field's standard load tool in Python (pinned in requirements-dev.txt,
 Python ≥ 3.11), scenarios are plain Python with real sessions, CSRF tokens and forms, and its
@@ -59,6 +65,7 @@ from bench.load_check import (  # noqa: E402 (the repository root is put on the 
     read_records,
     verify_saves,
 )
+from bench.probe import probe, probe_line  # noqa: E402
 
 PYTHON = sys.executable
 LOCUST = str(Path(PYTHON).with_name("locust"))
@@ -89,8 +96,8 @@ def main() -> int:
         for with_export in runs:
             results.append(scenario(options, env, workdir, with_export=with_export))
         if len(results) == 2:
-            compare(results[0][0], results[1][0])
-        return 0 if all(ok for _, ok in results) else 1
+            compare(results[0][0], results[1][0], (results[0][2], results[1][2]))
+        return 0 if all(ok for _, ok, _ in results) else 1
     finally:
         if throwaway and not options.keep_database:
             from django.db import connections
@@ -100,7 +107,7 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(args: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--filers", type=int, default=100)
     parser.add_argument("--pairs", type=int, default=5, help="pairs of filers sharing a table")
@@ -118,7 +125,12 @@ def parse_args() -> argparse.Namespace:
         help="use this PostgreSQL database (kept) instead of a throw-away budgetapp_load",
     )
     parser.add_argument("--keep-database", action="store_true")
-    options = parser.parse_args()
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="REDIS_URL for the server (default: no Redis, whatever the shell has)",
+    )
+    options = parser.parse_args(args)
     if not 0 < options.duration <= 600:
         parser.error("--duration must be between 0 and 600 seconds")
     if options.database_url and not options.database_url.startswith("postgres"):
@@ -128,8 +140,9 @@ def parse_args() -> argparse.Namespace:
 
 def server_env(database_url: str, workdir: Path, options) -> dict[str, str]:
     """The production settings, on this machine: DEBUG off, no HTTPS redirect (plain HTTP on
-    127.0.0.1), files and printed tables in the run's temporary folder."""
-    return {
+    127.0.0.1), files and printed tables in the run's temporary folder; Redis only with
+    --redis."""
+    env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "budgetapp.settings",
         "DATABASE_URL": database_url,
@@ -145,6 +158,10 @@ def server_env(database_url: str, workdir: Path, options) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
+    env.pop("REDIS_URL", None)
+    if options.redis:
+        env["REDIS_URL"] = options.redis
+    return env
 
 
 def _admin_connection(database_url: str):
@@ -331,6 +348,8 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
         before_worker = cpu_seconds([worker.pid, *children(worker.pid)]) if worker else 0.0
         before_cores = busy_cores()
         before_client = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The host's speed just before the window (locust's logins come first, then the window).
+        probe_before = probe()
         output = workdir / "locust.log"
         with output.open("w") as log:
             locust = subprocess.Popen(
@@ -354,6 +373,7 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
             while locust.poll() is None:
                 database.sample()
                 time.sleep(0.25)
+        probe_after = probe()
         load_average = os.getloadavg()
         after_client = resource.getrusage(resource.RUSAGE_CHILDREN)
         client_cpu = (after_client.ru_utime + after_client.ru_stime) - (
@@ -380,6 +400,7 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
         print((workdir / "locust.log").read_text()[-4000:])
     result = figures(requests, window)
     verdict = verify(data, saves)
+    probes = (probe_before, probe_after)
     busy = (after_cores[0] - before_cores[0]) / max(1, after_cores[1] - before_cores[1])
     report(
         options,
@@ -390,8 +411,9 @@ def scenario(options, env: dict[str, str], workdir: Path, *, with_export: bool):
         busy,
         (server_cpu, login_cpu, database_cpu, client_cpu),
         export_state,
+        probes,
     )
-    return result, verdict.ok and result.errors == 0 and result.requests > 0
+    return result, verdict.ok and result.errors == 0 and result.requests > 0, probes
 
 
 def start_city_export(data):
@@ -442,11 +464,13 @@ def verify(data, saves: list[dict]) -> Verdict:
     return verify_saves(saves, stored, versions, partners)
 
 
-def report(options, label, result: Figures, verdict: Verdict, load, busy, cpu, export):
+def report(options, label, result: Figures, verdict: Verdict, load, busy, cpu, export, probes):
     server_cpu, login_cpu, database_cpu, client_cpu = cpu
     print(f"\n--- {label}: {options.filers} filers ({options.pairs} pairs sharing a table), "
           f"{options.rows} rows, pause {options.pause:g} s, gunicorn {options.workers} sync "
-          f"worker(s) × {options.threads} thread(s), {os.cpu_count()} cores")  # fmt: skip
+          f"worker(s) × {options.threads} thread(s), {os.cpu_count()} cores; "
+          f"REDIS_URL {'set' if options.redis else 'unset'}")  # fmt: skip
+    print(probe_line(*probes))
     print(f"requests: {result.requests} in {result.seconds:.0f} s = {result.per_second:.1f}/s; "
           f"p50 {result.p50_ms:.0f} ms, p95 {result.p95_ms:.0f} ms; errors {result.errors}")  # fmt: skip
     for name, (count, p50, p95) in result.by_name.items():
@@ -480,10 +504,13 @@ def report(options, label, result: Figures, verdict: Verdict, load, busy, cpu, e
         print(f"target p95 ≤ 300 ms: {'met' if result.p95_ms <= 300 else 'NOT met'}")
 
 
-def compare(alone: Figures, exporting: Figures) -> None:
+def compare(alone: Figures, exporting: Figures, probes: tuple[tuple, tuple]) -> None:
     throughput = exporting.per_second / alone.per_second if alone.per_second else 0
     p95 = exporting.p95_ms / alone.p95_ms if alone.p95_ms else float("inf")
-    print(f"\nwith the city export: throughput {throughput:.2f}× (target ≥ 0.9×), "
+    print(
+        f"\nfilers only: {probe_line(*probes[0])}; with the city export: {probe_line(*probes[1])}"
+    )
+    print(f"with the city export: throughput {throughput:.2f}× (target ≥ 0.9×), "
           f"p95 {p95:.2f}× (target ≤ 1.2×): "
           f"{'met' if throughput >= 0.9 and p95 <= 1.2 else 'NOT met'}")  # fmt: skip
 

@@ -21,7 +21,9 @@ prints queries per request, p50, p95 and the first (cold) request's time, the CP
 server's processes spent on each request (p50), the CPU time PostgreSQL's processes serving the
 server's connections spent on it (p50; found by their application name, PGAPPNAME), the targets of
 issue 17, and the load average of the machine, which is shared: compare with the floor of the same
-run.
+run. The host's own speed moves by up to 75 % within minutes: a fixed loop is timed just before
+the first measured page and just after the last (bench/probe.py), printed as "probe
+before/after: x.xx s / y.yy s".
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.probe import probe, probe_line  # noqa: E402 (the repository root is put on the path first)
+
 PYTHON = sys.executable
 # The application name of the server's connections to PostgreSQL (_database_cpu).
 APPLICATION_NAME = f"pages-bench-{os.getpid()}"
@@ -106,7 +112,7 @@ class Result:
         return f"{self.p(0.5, self.database_cpu):.1f}" if self.database_cpu else "?"
 
 
-def main() -> None:
+def parse_args(args: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="an existing PostgreSQL database to use")
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
@@ -115,7 +121,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--redis", metavar="URL", help="REDIS_URL for the server")
     parser.add_argument("--only", help="comma-separated page names to run")
-    options = parser.parse_args()
+    return parser.parse_args(args)
+
+
+def main() -> None:
+    options = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="pages-bench-"))
     created = None
     try:
@@ -170,7 +180,6 @@ def run(options, url: str, workdir: Path) -> None:
     port = _free_port()
     env = _environment(url, workdir, port, options.redis)
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -195,7 +204,9 @@ def run(options, url: str, workdir: Path) -> None:
             pages = [p for p in pages if p[0] in chosen]
         load_before = os.getloadavg()
         options.server_group = server.pid
+        probe_before = probe()
         results = [_measure(port, options, *page) for page in pages]
+        options.probes = (probe_before, probe())
         load_after = os.getloadavg()
     finally:
         _stop(server)
@@ -500,6 +511,7 @@ def _print(results: list[Result], plan: Plan, options, before, after) -> None:
     print(f"gunicorn {options.workers} sync workers, {options.requests} requests per page after "
           f"{options.warmup} warm-up, one at a time; REDIS_URL {'set' if options.redis else 'unset'}")  # fmt: skip
     print(f"Load average: {before[0]:.2f} before, {after[0]:.2f} after (2 cores)")
+    print(probe_line(*options.probes))
     print()
     header = ["page", "queries", "p50 ms", "p95 ms", "first ms", "p50−floor", "target",
               "server CPU p50 ms", "PostgreSQL CPU p50 ms", "KB", "issue 17 (queries, p50 ms)"]  # fmt: skip

@@ -154,3 +154,103 @@ def test_the_database_cpu_counts_each_backend_from_the_window_start_even_after_i
     assert database.marker == " budgetapp_load "
     assert database.sample() == pytest.approx(2.0 + 1.5)
     assert database.sample() == pytest.approx(2.0 + 2.0)
+
+
+# --- The host's speed beside every run (bench/probe.py), and Redis for the server ------------
+
+
+def test_the_probe_times_a_fixed_loop_in_cpu_seconds():
+    from bench.probe import probe, probe_line
+
+    seconds = probe(200_000)
+    assert isinstance(seconds, float) and seconds > 0
+    # More additions, more time: it times the loop, not a constant.
+    assert probe(2_000_000) > seconds
+    assert probe_line(0.704, 1.1) == "probe before/after: 0.70 s / 1.10 s"
+
+
+def _load_report(options, probes=(0.61, 0.74)) -> None:
+    from bench.load import report
+    from bench.load_check import Figures, Verdict
+
+    figures_ = Figures(requests=10, seconds=2.0, errors=0, p50_ms=50.0, p95_ms=90.0)
+    report(options, "filers only", figures_, Verdict(accepted=4), (0.5, 0.4, 0.3), 0.9,
+           (1.0, 2.0, 0.1, 3.0), "", probes)  # fmt: skip
+
+
+def test_the_load_test_prints_the_probe_of_each_run(capsys):
+    from bench.load import compare, parse_args
+    from bench.load_check import Figures
+
+    options = parse_args(["--duration", "5"])
+    _load_report(options)
+    printed = capsys.readouterr().out
+    assert "probe before/after: 0.61 s / 0.74 s" in printed
+    assert "REDIS_URL unset" in printed
+    # --compare-city-export: the two runs' probes beside the ratios.
+    alone = Figures(requests=100, seconds=2.0, errors=0, p50_ms=50.0, p95_ms=90.0)
+    exporting = Figures(requests=95, seconds=2.0, errors=0, p50_ms=55.0, p95_ms=99.0)
+    compare(alone, exporting, ((0.6, 0.7), (0.8, 0.9)))
+    printed = capsys.readouterr().out
+    assert "filers only: probe before/after: 0.60 s / 0.70 s" in printed
+    assert "with the city export: probe before/after: 0.80 s / 0.90 s" in printed
+    assert "throughput 0.95×" in printed
+
+
+def _started_gunicorn(monkeypatch, tmp_path, args: list[str]) -> tuple[list[str], dict]:
+    """The command and environment bench/load.py starts gunicorn with (nothing started)."""
+    from bench import load
+
+    started: dict = {}
+
+    class Process:
+        pid = 4242
+
+        def __init__(self, command, **kwargs):
+            started.update(command=command, env=kwargs["env"])
+
+        def poll(self):
+            return None
+
+    class Answer:
+        status = 200
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(load.subprocess, "Popen", Process)
+    monkeypatch.setattr(load.urllib.request, "urlopen", lambda url, timeout: Answer())
+    options = load.parse_args(args)
+    env = load.server_env("postgres://postgres@127.0.0.1:5432/budgetapp_load", tmp_path, options)
+    load.start_server(env, options, tmp_path)
+    return started["command"], started["env"]
+
+
+def test_the_load_test_gives_gunicorn_redis_only_when_asked(monkeypatch, tmp_path):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/9")  # the shell's, not asked for
+    command, env = _started_gunicorn(monkeypatch, tmp_path, [])
+    assert command[1:3] == ["-m", "gunicorn"] and "budgetapp.wsgi" in command
+    assert "REDIS_URL" not in env
+    command, env = _started_gunicorn(monkeypatch, tmp_path, ["--redis", "redis://127.0.0.1:6379/3"])
+    assert env["REDIS_URL"] == "redis://127.0.0.1:6379/3"
+    assert env["DATABASE_URL"].endswith("/budgetapp_load") and env["DEBUG"] == "false"
+
+
+def test_the_page_benchmark_prints_the_probe_and_passes_redis(capsys, tmp_path):
+    from bench import pages
+
+    options = pages.parse_args(["--redis", "redis://127.0.0.1:6379/3", "--requests", "2"])
+    env = pages._environment("postgres://x@127.0.0.1/db", tmp_path, 8000, options.redis)
+    assert env["REDIS_URL"] == "redis://127.0.0.1:6379/3"
+    floor = pages.Result("floor", "hello-world floor", times=[0.001, 0.002], cpu=[0.001])
+    table = pages.Result("table", "table page", times=[0.015, 0.018], queries="14")
+    plan = pages.Plan(accounts={}, project=1, rows=20, city_region=1, province_region=1, unit=1,
+                      year=2026, published=("project", 1), summary="tiny")  # fmt: skip
+    options.workers, options.warmup, options.probes = 2, 1, (0.62, 0.75)
+    pages._print([floor, table], plan, options, (1.0, 1.0, 1.0), (1.2, 1.0, 1.0))
+    printed = capsys.readouterr().out
+    assert "probe before/after: 0.62 s / 0.75 s" in printed
+    assert "REDIS_URL set" in printed and "| table page | 14 |" in printed
