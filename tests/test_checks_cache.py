@@ -13,9 +13,9 @@ import pytest
 from django.db.models import F
 
 from budgetapp.checks import cached
-from budgetapp.checks.cached import cached_check_table, code_digest, findings_key
+from budgetapp.checks.cached import cached_check_table, code_digest, read_key
 from budgetapp.checks.data import from_table
-from budgetapp.checks.engine import check_table
+from budgetapp.checks.engine import CheckContext, check_table
 from budgetapp.checks.models import CheckRule, Severity, Stage
 from budgetapp.checks.registry import RULES
 from budgetapp.indicators.models import Category
@@ -54,8 +54,8 @@ def test_the_second_page_reads_the_kept_findings(project, django_assert_max_num_
     first = _shown(project)
     fresh = ProjectTable.objects.select_related("unit", "year").get(pk=project.pk)
     data = from_table(fresh)
-    # The rules, the tables' state; not the other tables or their rows.
-    with django_assert_max_num_queries(2):
+    # The rules and the tables' state, in one statement; not the other tables or their rows.
+    with django_assert_max_num_queries(1):
         again = cached.cached_findings(data)
     assert [(f.severity, f.message) for f in again] == first
 
@@ -154,10 +154,9 @@ def test_the_rules_code(project, monkeypatch):
     for function in RULES.values():
         assert inspect.getsourcefile(function) in digested
     data = from_table(ProjectTable.objects.select_related("unit", "year").get(pk=project.pk))
-    rules = list(CheckRule.objects.filter(stage=Stage.TARGET, enabled=True))
-    key = findings_key(data, rules)
+    key, _ = read_key(data)
     monkeypatch.setattr(cached, "code_digest", lambda: "another" + code_digest())
-    assert findings_key(data, rules) != key
+    assert read_key(data)[0] != key
 
 
 def test_the_table_page_shows_a_change_to_another_table(client, users, tree, year, project):
@@ -196,3 +195,58 @@ def test_the_findings_are_kept_apart_from_the_portals_pages(project):
     keys = list(caches["checks"]._cache)  # LocMemCache's own store, in the tests' settings
     assert keys and all(cached.PREFIX in key for key in keys)
     assert list(cache._cache) == [cache.make_key("portal:page:sentinel")]
+
+
+def test_the_rules_read_with_the_key_are_the_enabled_ones_in_order(project):
+    """The one statement of the key (`cached._read_state`) gives the rules the ORM gives, in
+    their order, params decoded; with none enabled, no rule and the tables' state still."""
+    fresh = ProjectTable.objects.select_related("unit", "year").get(pk=project.pk)
+    data = from_table(fresh)
+    CheckRule.objects.filter(stage=Stage.TARGET, code="budget_sum").update(order=999)
+    CheckRule.objects.filter(stage=Stage.TARGET, code="plan_blank").update(enabled=False)
+    expected = list(CheckRule.objects.filter(stage=Stage.TARGET, enabled=True))
+    state, rows = cached._read_state(data)
+    rules = [cached._rule(row) for row in rows]
+    fields = ("pk", "code", "name", "severity", "enabled", "params", "order")
+    assert [[getattr(r, f) for f in fields] for r in rules] == [
+        [getattr(r, f) for f in fields] for r in expected
+    ]
+    assert rules[-1].code == "budget_sum" and "plan_blank" not in {r.code for r in rules}
+    assert any(r.params for r in rules)  # decoded JSON, as the rules read it
+    assert state[0][0] == ProjectTable.objects.filter(unit=project.unit).count()
+    CheckRule.objects.filter(stage=Stage.TARGET).update(enabled=False)
+    assert cached._read_state(data) == (state, [])
+    assert cached_check_table(fresh).findings == []
+
+
+def test_last_years_project_is_read_with_this_years(
+    users,
+    project,
+    category,
+    year2022,  # noqa: F811
+    django_assert_num_queries,
+):
+    """A miss reads the unit's tables (one query) and, in one more, the rows of this year's
+    projects and of the checked project's last year's project (not a third for the latter)."""
+    this_year = ProjectTable.objects.create(
+        unit=project.unit, year=year2022, framework=year2022.framework, money_unit="元",
+        sequence=1, code=project.code, name=project.name, budget_total=Decimal("1"),
+    )  # fmt: skip
+    other = ProjectTable.objects.create(
+        unit=project.unit, year=year2022, framework=year2022.framework, money_unit="元",
+        sequence=2, code="other", name="另一个项目", budget_total=Decimal("1"),
+    )  # fmt: skip
+    ProjectIndicator.objects.create(
+        table=other, order=1, level1=category("效益指标"), name="培训人次", target="≥5人次"
+    )
+    data = from_table(ProjectTable.objects.select_related("unit", "year").get(pk=this_year.pk))
+    context = CheckContext.for_table(data)
+    with django_assert_num_queries(2):
+        others = context.other_projects()
+        last = context.last_year_project(data.code, data.name)
+    assert [t.pk for t in others] == [other.pk] and others[0].rows[0].name == "培训人次"
+    alone = CheckContext.for_table(data).last_year_project(data.code, data.name)
+    assert last == alone and last.pk == project.pk
+    assert [r.name for r in last.rows] == [r.name for r in project.indicators.order_by("order")]
+    # Another code and name than the checked project's: read on its own, as before.
+    assert context.last_year_project("", "没有这个项目") is None

@@ -101,11 +101,21 @@ class CheckContext:
     year: int | None
     exclude_pk: int | None = None
     exclude_kind: str = ""
+    # The checked project's code and name: its last year's project is read with the others.
+    code: str = ""
+    name: str = ""
     _cache: dict = field(default_factory=dict)
 
     @classmethod
     def for_table(cls, data: TableData) -> CheckContext:
-        return cls(unit_id=data.unit_id, year=data.year, exclude_pk=data.pk, exclude_kind=data.kind)
+        return cls(
+            unit_id=data.unit_id,
+            year=data.year,
+            exclude_pk=data.pk,
+            exclude_kind=data.kind,
+            code=data.code,
+            name=data.name,
+        )
 
     def _tables(self, year: int | None) -> list[ProjectTable]:
         """The unit's project tables of `year`, without their rows. The rules compare with
@@ -130,8 +140,19 @@ class CheckContext:
         return [from_table(t, rows=rows[t.pk], with_tree=False) for t in tables]
 
     def _projects(self, year: int | None) -> list[TableData]:
+        """The unit's project tables of `year` with their rows; with this year's, the rows of
+        the checked project's last year's project, which `last_year_project` asks for next
+        (one query for both instead of two)."""
         if year not in self._cache:
-            self._cache[year] = self._as_other(self._tables(year))
+            tables = self._tables(year)
+            also = None
+            if year == self.year and self.exclude_kind == "project":
+                also = self._last_year_table(self.code, self.name)
+            if also is not None and ("last_year", also.pk) not in self._cache:
+                *others, self._cache[("last_year", also.pk)] = self._as_other([*tables, also])
+                self._cache[year] = others
+            else:
+                self._cache[year] = self._as_other(tables)
         return self._cache[year]
 
     def other_projects(self) -> list[TableData]:
@@ -145,14 +166,17 @@ class CheckContext:
     def all_projects(self) -> list[TableData]:
         return self._projects(self.year)
 
-    def last_year_project(self, code: str, name: str) -> TableData | None:
-        """Last year's project of this code, else of this name; only its rows are read."""
+    def _last_year_table(self, code: str, name: str) -> ProjectTable | None:
         if self.year is None:
             return None
         previous = self._tables(self.year - 1)
-        found = next((t for t in previous if code and t.code == code), None) or next(
+        return next((t for t in previous if code and t.code == code), None) or next(
             (t for t in previous if name and t.name == name), None
         )
+
+    def last_year_project(self, code: str, name: str) -> TableData | None:
+        """Last year's project of this code, else of this name; only its rows are read."""
+        found = self._last_year_table(code, name)
         if found is None:
             return None
         key = ("last_year", found.pk)
