@@ -308,3 +308,12 @@ def test_every_published_target_of_seeds_000_and_001_parses_or_is_qualitative(da
             assert str(parsed.number) in target.replace(",", ""), target
         else:
             assert not parsed.is_quantitative, target
+
+
+def test_a_target_text_is_parsed_once_and_as_afresh():
+    """parse_target keeps what it parsed (the 智能审核 asks some 160 times for a 20-row table):
+    the same frozen result for the same text, equal to parsing it afresh."""
+    for text in ["≥95%", " ＞＝９５％ ", "有所提高", "0.3-1.2万元", "不高于95%以上", "≥1200人次"]:
+        assert parse_target(text) is parse_target(text)
+        assert parse_target(text) == parse_target.__wrapped__(text)
+    assert parse_target("≥95%") != parse_target("≥96%")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 
 class Comparator:
@@ -140,6 +141,10 @@ def fold_width(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
+# A table's 智能审核 parses each row's target once per rule that looks at it (some 160 times for
+# a 20-row table), every table page after a save and every live check again: the same few
+# texts, kept parsed (ParsedTarget is frozen, a Decimal immutable).
+@lru_cache(maxsize=4096)
 def parse_target(text: str) -> ParsedTarget:
     """Split a typed 指标值; the text is kept as typed (trimmed) for display."""
     raw = normalise(text)
