@@ -214,6 +214,8 @@ SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
 SESSION_ONE_PER_ACCOUNT = env_bool("SESSION_ONE_PER_ACCOUNT", default=False)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# Django's database sessions, the read of every request written out (identity/session_store.py).
+SESSION_ENGINE = "budgetapp.identity.session_store"
 # A refused form post gets a Chinese page with a way back (the editor keeps what was typed).
 CSRF_FAILURE_VIEW = "budgetapp.identity.views.csrf_failure"
 
