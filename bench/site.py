@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
@@ -21,9 +22,14 @@ def floor(request: HttpRequest) -> HttpResponse:
 @login_required
 def signed_in_floor(request: HttpRequest) -> HttpResponse:
     """An empty page of the site for a signed-in user: the middleware, the context processors
-    and base.html (navigation bar, session timer) that every page pays for."""
-    template = engines["django"].from_string('{% extends "base.html" %}')
-    return HttpResponse(template.render({}, request))
+    and base.html (navigation bar, session timer) that every page pays for. The page's own
+    template is compiled once, as the site's are (the cached loader), not on every request."""
+    return HttpResponse(_empty_page().render({}, request))
+
+
+@functools.cache
+def _empty_page():
+    return engines["django"].from_string('{% extends "base.html" %}')
 
 
 class QueryCount:

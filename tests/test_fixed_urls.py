@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.messages.storage import default_storage
+from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.template import engines
+from django.templatetags.static import static
 from django.urls import include, path, reverse, set_script_prefix
 
-from budgetapp.core.fixed_urls import fixed_reverse
+from budgetapp.core.fixed_urls import fixed_reverse, fixed_reverses, fixed_static
 from budgetapp.identity import sessions
 
 # A URLconf that puts the whole site under /elsewhere/ (used by the test marked with it).
@@ -41,9 +43,47 @@ def test_the_same_as_reverse_under_any_script_prefix(name):
     assert not fixed_reverse(name).startswith("/jx/")
 
 
+def test_several_at_once_are_the_same_as_reverse():
+    names = ("identity:otp_verify", "logout", "login")
+    assert fixed_reverses(names) == tuple(reverse(name) for name in names)
+    set_script_prefix("/jx/")
+    try:
+        assert fixed_reverses(names) == tuple(reverse(name) for name in names)
+        assert fixed_reverses(names)[0].startswith("/jx/")
+    finally:
+        set_script_prefix("/")
+
+
 @pytest.mark.urls("tests.test_fixed_urls")
 def test_the_same_as_reverse_under_another_urlconf():
     assert fixed_reverse("login") == reverse("login") == "/elsewhere/accounts/login/"
+
+
+@pytest.mark.parametrize("name", ["css/app.css", "js/behaviours.js", "js/draft-keeper.js"])
+def test_static_urls_are_what_static_gives_under_any_storage(settings, monkeypatch, name):
+    assert fixed_static(name) == static(name) == f"/static/{name}"
+    settings.STATIC_URL = "/assets/"
+    assert fixed_static(name) == static(name) == f"/assets/{name}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "tests.test_fixed_urls.HashedNames"},
+    }
+    assert fixed_static(name) == static(name) == f"/assets/{name}?v=1"
+    monkeypatch.setattr(HashedNames, "version", 2)  # the new storage of new settings: its URLs
+    settings.STORAGES = {**settings.STORAGES}
+    assert fixed_static(name) == static(name) == f"/assets/{name}?v=2"
+    settings.DEBUG = True
+    assert fixed_static(name) == static(name) == f"/assets/{name}?v=2&debug"
+
+
+class HashedNames(StaticFilesStorage):
+    """A storage whose URLs differ from the plain one's (as a manifest's do), and with DEBUG."""
+
+    version = 1
+
+    def url(self, name: str | None) -> str:
+        debug = "&debug" if settings.DEBUG else ""
+        return f"{super().url(name)}?v={self.version}{debug}"
 
 
 def _masked(html: str) -> str:
@@ -52,11 +92,14 @@ def _masked(html: str) -> str:
 
 @pytest.mark.parametrize("who", ["owner", "reviewer", "admin"])
 def test_base_html_is_the_page_url_tags_gave(rf, users, who):
-    """base.html against itself with every {% fixed_url %} put back to {% url %}."""
+    """base.html against itself with every {% fixed_url %} put back to {% url %} and every
+    {% fixed_static %} to {% static %}."""
     source = BASE.read_text()
     reference = re.sub(r"\{% fixed_url ('[a-z_:]+') %\}", r"{% url \1 %}", source)
-    reference = reference.replace("{% load static fixed_urls %}", "{% load static %}")
-    assert "fixed_url" not in reference and reference != source
+    reference = re.sub(r"\{% fixed_static ('[a-z_./-]+') %\}", r"{% static \1 %}", reference)
+    reference = reference.replace("{% load fixed_urls %}", "{% load static %}")
+    assert "fixed_" not in reference and reference != source
+    assert reference.count("{% static '") == 7
     request = rf.get("/")
     request.user = users[who]
     request.session = {sessions.STARTED_KEY: 0, sessions.LAST_SEEN_KEY: 0}

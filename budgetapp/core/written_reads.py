@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model
+from django.db.models import Field, Model
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -71,4 +71,6 @@ def table(model: type[Model], using: str) -> str:
 
 def column(model: type[Model], name: str, using: str) -> str:
     """The column of the model's field `name`, quoted for the database `using`."""
-    return connections[using].ops.quote_name(model._meta.get_field(name).column)
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column is not None
+    return connections[using].ops.quote_name(field.column)

@@ -20,20 +20,17 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from budgetapp.core.fixed_urls import fixed_reverse
+from budgetapp.core.fixed_urls import fixed_reverse, fixed_reverses
 from budgetapp.identity import login_state
 from budgetapp.identity.roles import requires_second_factor
 
 
 def _auth_flow_paths() -> tuple[str, ...]:
     """Pages a signed-in user reaches before the second factor and the password policy pass."""
-    return (
-        fixed_reverse("identity:otp_verify"),
-        fixed_reverse("identity:otp_setup"),
-        fixed_reverse("logout"),
-        fixed_reverse("login"),
-        f"/{settings.STATIC_URL.lstrip('/')}",
-    )
+    return (*fixed_reverses(_AUTH_FLOW_NAMES), f"/{settings.STATIC_URL.lstrip('/')}")
+
+
+_AUTH_FLOW_NAMES = ("identity:otp_verify", "identity:otp_setup", "logout", "login")
 
 
 class PasswordPolicyMiddleware:

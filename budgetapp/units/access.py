@@ -9,7 +9,7 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from budgetapp.core.written_reads import column, model_columns, table
+from budgetapp.core.written_reads import ModelColumns, column, model_columns, table
 
 from .models import Account, Region, Role, Unit
 
@@ -56,7 +56,7 @@ def _read_account(user_id: int) -> Account | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _account_sql(using: str) -> tuple[str, tuple]:
+def _account_sql(using: str) -> tuple[str, tuple[ModelColumns, ModelColumns, ModelColumns]]:
     columns = (
         model_columns(Account, "a", using),
         model_columns(Unit, "u", using),
