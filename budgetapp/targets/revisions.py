@@ -10,12 +10,14 @@ layouts app) simply has no frozen layout, which the history page already handles
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Model, Prefetch, prefetch_related_objects
+
+from budgetapp.core.prefetch import keep_as_prefetched
 
 from .models import Revision, RevisionAction, TargetTable
 from .models.base import INDICATOR_RELATED
@@ -57,14 +59,19 @@ def ensure_revision(table: TargetTable) -> Revision:
     )
 
 
-def _rows_read_once(table: TargetTable) -> TargetTable:
-    """A copy of `table` with its row lists read (those not prefetched already), so that its
+def _rows_read_once(
+    table: TargetTable, handed: Mapping[str, Sequence[Model]] | None = None
+) -> TargetTable:
+    """A copy of `table` with its row lists read (those not prefetched already nor `handed`:
+    rows a save has just written, as a read would give them, saved_rows.py), so that its
     snapshot and its layout, which both read every list, read each once (issue 17: 2 queries
     less per save of a project table, 4 of a department table). The caller's instance is left
     as it was: it must not keep rows read at this moment."""
     reading = copy.copy(table)
     cache = dict(getattr(table, "_prefetched_objects_cache", {}))
     reading._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+    for section, rows in (handed or {}).items():
+        keep_as_prefetched(reading, section, rows)
     lookups = [
         Prefetch(section, queryset=_indicators(table).select_related(*INDICATOR_RELATED))
         if section == "indicators"
@@ -91,9 +98,12 @@ def record_revision(
     before: dict[str, Any] | None = None,
     version: int | None = None,
     data: dict[str, Any] | None = None,
+    rows: Mapping[str, Sequence[Model]] | None = None,
 ) -> Revision:
-    """Write the revision of a write: content now, old/new against `before`, who, IP, path."""
-    table = _rows_read_once(table)
+    """Write the revision of a write: content now, old/new against `before`, who, IP, path.
+    `rows`: row lists (by related name) the write has just saved, as a read of them would give
+    them (`saved_rows.as_read`); the others are read."""
+    table = _rows_read_once(table, rows)
     data = data if data is not None else serialize_table(table)
     return Revision.objects.create(
         content_type=ContentType.objects.get_for_model(table),

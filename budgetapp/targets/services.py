@@ -160,7 +160,11 @@ def _save_with_rows(
     action: str,
     ip: str | None,
     before: dict[str, Any] | None,
+    hand_rows: bool,
 ) -> None:
+    """`hand_rows`: the caller checked the version the rows were read at (a new table, or
+    `_check_version` under the row lock), so the rows the formsets read and wrote are the
+    table's rows now, and its revision takes them instead of reading them again."""
     table.updated_by = user
     # An update's table carries the version of the row it locked (`_WORKFLOW_FIELDS`, taken
     # from the locked row): the row cannot change before the transaction ends, so the version
@@ -175,10 +179,14 @@ def _save_with_rows(
         table.refresh_from_db(fields=["version"])
     else:
         table.version = written
+    saved: dict[str, Sequence[Any]] = {}
     for formset in formsets:
         formset.instance = table
         formset.save()
-    record_revision(table, user=user, action=action, ip=ip, before=before)
+        rows = formset.saved_rows() if hand_rows and hasattr(formset, "saved_rows") else None
+        if rows is not None:
+            saved[formset.fk.remote_field.get_accessor_name()] = rows
+    record_revision(table, user=user, action=action, ip=ip, before=before, rows=saved)
 
 
 def _create(
@@ -196,7 +204,7 @@ def _create(
     check_open_for_writing(unit=unit, year=year)
     table = form.save(commit=False)
     table.unit, table.year, table.framework = unit, year, year.framework
-    _save_with_rows(table, form, formsets, user, action=action, ip=ip, before=None)
+    _save_with_rows(table, form, formsets, user, action=action, ip=ip, before=None, hand_rows=True)
     return table
 
 
@@ -211,7 +219,9 @@ def _update(
 ) -> T:
     locked = _lock(table)
     before = _prepare_update(locked, form, user)
-    _save_with_rows(form.instance, form, formsets, user, action=action, ip=ip, before=before)
+    _save_with_rows(
+        form.instance, form, formsets, user, action=action, ip=ip, before=before, hand_rows=True
+    )
     return form.instance
 
 
@@ -359,8 +369,16 @@ def save_table_in_admin(
 ) -> TargetTable:
     check_open_for_writing(unit=table.unit, year=table.year)
     if table.pk is None:
+        # The admin's formsets are Django's; its saves check no version: its revisions read.
         _save_with_rows(
-            table, form, formsets, user, action=RevisionAction.ADMIN, ip=ip, before=None
+            table,
+            form,
+            formsets,
+            user,
+            action=RevisionAction.ADMIN,
+            ip=ip,
+            before=None,
+            hand_rows=False,
         )
         return table
     locked = _lock(table)
@@ -369,7 +387,16 @@ def save_table_in_admin(
     before = ensure_revision(locked).data
     for name in _WORKFLOW_FIELDS:
         setattr(table, name, getattr(locked, name))
-    _save_with_rows(table, form, formsets, user, action=RevisionAction.ADMIN, ip=ip, before=before)
+    _save_with_rows(
+        table,
+        form,
+        formsets,
+        user,
+        action=RevisionAction.ADMIN,
+        ip=ip,
+        before=before,
+        hand_rows=False,
+    )
     return table
 
 

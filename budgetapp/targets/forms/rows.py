@@ -25,6 +25,8 @@ from ..models import (
     ProjectIndicator,
     ProjectTable,
 )
+from ..models.base import INDICATOR_RELATED
+from ..saved_rows import as_read
 from .choices import CategoryChoices, ListedObjectField
 from .copying import copy_fields_fast
 from .fields import MoneyField, WholeNumberField, guard_text_fields
@@ -202,6 +204,8 @@ class BaseRowFormSet(BaseInlineFormSet, RowIdFields):
         asks for it; an import keeps a published table's rows as published)."""
         self.framework = framework
         self.regroup = regroup
+        # Its queryset is every row of the table (`saved_rows`).
+        self.reads_every_row = kwargs.get("queryset") is None and not kwargs.get("save_as_new")
         super().__init__(*args, **kwargs)
 
     # True after validation when the indicator rows were put back in 一级/二级 groups.
@@ -262,6 +266,17 @@ class BaseRowFormSet(BaseInlineFormSet, RowIdFields):
         for row, level1, level2 in found:
             row.level1, row.level2 = level1, level2
         return rows
+
+    def saved_rows(self) -> list | None:
+        """After `save()`: every row of the table as a read of them would now give them (with
+        an indicator row's 一级/二级 as `indicator_rows` reads them), taken from the rows this
+        formset read and wrote (saved_rows.py); None where that is not certain."""
+        if not (self.is_bound and self.reads_every_row and hasattr(self, "new_objects")):
+            return None
+        deleted = {id(row) for row in self.deleted_objects}
+        kept = [row for row in self.get_queryset() if id(row) not in deleted]
+        related = INDICATOR_RELATED if issubclass(self.form, IndicatorRowForm) else ()
+        return as_read(self.model, [*kept, *self.new_objects], related=related)
 
     @cached_property
     def management_form(self) -> forms.Form:
