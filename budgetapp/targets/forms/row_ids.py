@@ -5,15 +5,17 @@ Django's `BaseModelFormSet.add_fields` gives every row form a `ModelChoiceField`
 replaced with a field looking the id up among the rows the formset read (choices.py). A 20-row
 editor and its save each built 23 of them for nothing (issue 17). `RowIdFields.add_fields` takes
 the place of Django's for the rows' models, whose primary key is an automatic id: the same
-deletion box, the same id field name, initial value, widget and messages, built directly.
+deletion box, the same id field name, initial value, widget and messages, built directly. The
+deletion box, which Django builds for every row too, is a copy of one built per formset.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.db.models import AutoField
-from django.forms.formsets import BaseFormSet
+from django.forms.formsets import DELETION_FIELD_NAME, BaseFormSet
 from django.forms.models import BaseModelFormSet
+from django.utils.translation import gettext_lazy as _
 
 from .choices import existing_rows_field
 from .copying import fast_copy
@@ -49,4 +51,19 @@ class RowIdFields(BaseModelFormSet):
         field = fast_copy(self._row_id_field)
         field.initial = pk_value
         form.fields[pk.name] = field
-        BaseFormSet.add_fields(self, form, index)  # the deletion box, after the id as Django's
+        self._add_deletion_box(form, index)  # after the id, as Django's
+
+    def _add_deletion_box(self, form, index) -> None:
+        """`BaseFormSet.add_fields`: the deletion box of the rows that have one, each a copy of
+        one built per formset as Django builds it for every row."""
+        if self.can_order:
+            BaseFormSet.add_fields(self, form, index)
+            return
+        if self.can_delete and (
+            self.can_delete_extra or (index is not None and index < self.initial_form_count())
+        ):
+            if not hasattr(self, "_deletion_box"):
+                self._deletion_box = forms.BooleanField(
+                    label=_("Delete"), required=False, widget=self.get_deletion_widget()
+                )
+            form.fields[DELETION_FIELD_NAME] = fast_copy(self._deletion_box)
