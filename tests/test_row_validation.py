@@ -24,7 +24,8 @@ from django.urls import reverse
 
 from budgetapp.targets.forms.editor import bind, editor_forms
 from budgetapp.targets.forms.row_ids import RowIdFields
-from budgetapp.targets.forms.rows import BaseRowFormSet, RowForm, _unique_only_by_id
+from budgetapp.targets.forms.rows import BaseRowFormSet, RowForm
+from budgetapp.targets.forms.uniqueness import unique_only_by_id
 from budgetapp.targets.forms.widgets import speed_up
 from budgetapp.targets.models import (
     DepartmentIndicator,
@@ -200,7 +201,7 @@ def test_department_rows_validate_as_django(
 
 
 def test_only_row_models_checked_by_their_id_alone_are_skipped():
-    assert all(_unique_only_by_id(model) for model in ROW_MODELS)
+    assert all(unique_only_by_id(model) for model in ROW_MODELS)
     # Unique constraints (project name per unit and year), a unique field (the user's name).
-    assert not _unique_only_by_id(ProjectTable)
-    assert not _unique_only_by_id(get_user_model())
+    assert not unique_only_by_id(ProjectTable)
+    assert not unique_only_by_id(get_user_model())

@@ -82,7 +82,7 @@ def as_read(
 _MISSING: Any = object()
 
 
-def _as_stored(field: models.Field, value: Any) -> Any:
+def _as_stored(field: models.Field[Any, Any], value: Any) -> Any:
     """The value a read gives back for `value` written to `field` (the same object when it is
     that already), or _MISSING when that is not certain."""
     if value is None:
@@ -96,7 +96,7 @@ def _as_stored(field: models.Field, value: Any) -> Any:
     return _MISSING
 
 
-def _decimal_as_stored(field: models.DecimalField, value: Decimal) -> Any:
+def _decimal_as_stored(field: models.DecimalField[Any, Any], value: Decimal) -> Any:
     if not value.is_finite() or field.decimal_places is None or field.max_digits is None:
         return _MISSING
     sign, digits, exponent = value.as_tuple()
@@ -135,7 +135,7 @@ def _ordering(model: type[models.Model]) -> list[str] | None:
     """The attribute names the model's default ordering sorts by, or None when it is not a
     plain list of ascending fields (Python would have to copy the database's rules)."""
     names = []
-    for entry in model._meta.ordering:
+    for entry in model._meta.ordering or ():
         if not isinstance(entry, str) or entry.startswith(("-", "?")) or "__" in entry:
             return None
         if entry != "pk":

@@ -6,7 +6,8 @@ replaced with a field looking the id up among the rows the formset read (choices
 editor and its save each built 23 of them for nothing (issue 17). `RowIdFields.add_fields` takes
 the place of Django's for the rows' models, whose primary key is an automatic id: the same
 deletion box, the same id field name, initial value, widget and messages, built directly. The
-deletion box, which Django builds for every row too, is a copy of one built per formset.
+deletion box and the hidden key to the table (`BaseInlineFormSet.add_fields`), which Django
+builds for every row too, are copies of one built per formset.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 from django import forms
 from django.db.models import AutoField
 from django.forms.formsets import DELETION_FIELD_NAME, BaseFormSet
-from django.forms.models import BaseModelFormSet
+from django.forms.models import BaseInlineFormSet, BaseModelFormSet, InlineForeignKeyField
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .choices import existing_rows_field
@@ -28,6 +30,34 @@ _ID_MESSAGES = forms.ModelChoiceField(queryset=None).error_messages
 class RowIdFields(BaseModelFormSet):
     """In an inline formset's bases after `BaseInlineFormSet` (whose `add_fields` then calls
     this one instead of `BaseModelFormSet`'s)."""
+
+    def add_row_fields(self, form, index) -> None:
+        """`BaseInlineFormSet.add_fields` (for an inline formset): the id and deletion box
+        (`add_fields` below), then the hidden key to the table, in the case of every row list
+        here (the table's foreign key to its id, not on the form, the table's id no default) a
+        copy of one built per formset; Django's own in any other case."""
+        fk = self.fk  # type: ignore[attr-defined]
+        parent = self.instance  # type: ignore[attr-defined]
+        if (
+            self.model._meta.pk == fk
+            or fk.remote_field.field_name != fk.remote_field.model._meta.pk.name
+            or fk.name in form.fields
+            or (parent._state.adding and parent._meta.pk.has_default())
+        ):
+            BaseInlineFormSet.add_fields(self, form, index)  # type: ignore[arg-type]
+            return
+        RowIdFields.add_fields(self, form, index)
+        form.fields[fk.name] = fast_copy(self._table_key())
+
+    def _table_key(self) -> InlineForeignKeyField:
+        """The hidden key to the table every row form carries, as BaseInlineFormSet.add_fields
+        builds it for each (its initial value the table's id)."""
+        parent = self.instance  # type: ignore[attr-defined]
+        key: InlineForeignKeyField | None = getattr(self, "_table_key_field", None)
+        if key is None or key.parent_instance is not parent or key.initial != parent.pk:
+            key = InlineForeignKeyField(parent, label=capfirst(self.fk.verbose_name))  # type: ignore[attr-defined]
+            self._table_key_field = key
+        return key
 
     def add_fields(self, form, index) -> None:
         pk = self.model._meta.pk

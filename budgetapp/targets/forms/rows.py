@@ -7,13 +7,11 @@ a hidden input the script renumbers, and deletion is the formset's DELETE flag.
 from __future__ import annotations
 
 import copy
-from functools import cache, cached_property
+from functools import cached_property
 from typing import ClassVar
 
 from django import forms
-from django.db import models
-from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, inlineformset_factory
-from django.utils.text import capfirst
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
 from budgetapp.indicators.models import Category, Framework
 
@@ -30,26 +28,13 @@ from ..models import (
 from ..models.base import INDICATOR_RELATED
 from ..saved_rows import as_read
 from .choices import CategoryChoices, ListedObjectField
-from .copying import copy_fields_fast, fast_copy
+from .copying import copy_fields_fast
 from .fields import MoneyField, WholeNumberField, guard_text_fields
 from .row_ids import RowIdFields
+from .uniqueness import unique_only_by_id
 from .widgets import speed_up
 
 _TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2})
-
-
-@cache
-def _unique_only_by_id(model: type[models.Model]) -> bool:
-    """Whether Django's unique validation of a `model` instance checks its id alone (no
-    unique field, unique_together, unique constraint or unique_for_date besides it)."""
-    base = models.Model
-    if any(
-        getattr(model, name) is not getattr(base, name)
-        for name in ("validate_unique", "_get_unique_checks", "_perform_unique_checks")
-    ):
-        return False
-    checks, date_checks = model()._get_unique_checks(include_meta_constraints=True)
-    return not date_checks and all(names == (model._meta.pk.name,) for _, names in checks)
 
 
 class RowForm(forms.ModelForm):
@@ -116,12 +101,10 @@ class RowForm(forms.ModelForm):
         return self.cleaned_data.get("order") or 0
 
     def validate_unique(self) -> None:
-        # Django works out the row's validation exclusions and unique checks to ask the
-        # database about each unique field; a row model whose only one is its id has nothing to
-        # ask (`Model._perform_unique_checks` skips the id of a saved row, and a new row has
-        # none yet). The formset's checks across its rows are its own and stay.
+        # Nothing to ask the database for a row unique by its id alone (uniqueness.py); the
+        # formset's checks across its rows are its own and stay.
         instance = self.instance
-        if _unique_only_by_id(type(instance)) and (
+        if unique_only_by_id(type(instance)) and (
             not instance._state.adding or instance.pk is None
         ):
             return
@@ -296,8 +279,7 @@ class BaseRowFormSet(BaseInlineFormSet, RowIdFields):
         return rows
 
     def saved_rows(self) -> list | None:
-        """After `save()`: every row of the table as a read of them would now give them (with
-        an indicator row's 一级/二级 as `indicator_rows` reads them), taken from the rows this
+        """After `save()`: the table's rows as a read would now give them, from the rows this
         formset read and wrote (saved_rows.py); None where that is not certain."""
         if not (self.is_bound and self.reads_every_row and hasattr(self, "new_objects")):
             return None
@@ -329,36 +311,10 @@ class BaseRowFormSet(BaseInlineFormSet, RowIdFields):
         return kwargs
 
     def add_fields(self, form, index) -> None:
-        # The hidden row id is looked up among the rows this formset read, not once per row
-        # (RowIdFields builds it in place of Django's ModelChoiceField).
-        fk = self.fk
-        if (
-            self.model._meta.pk == fk
-            or fk.remote_field.field_name != fk.remote_field.model._meta.pk.name
-            or fk.name in form.fields
-            or (self.instance._state.adding and self.instance._meta.pk.has_default())
-        ):
-            super().add_fields(form, index)
-        else:
-            # BaseInlineFormSet.add_fields in the case of every row list here (the table's
-            # foreign key to its id, not on the form, the table's id not a default): its
-            # InlineForeignKeyField, a copy of one built per formset.
-            RowIdFields.add_fields(self, form, index)
-            form.fields[fk.name] = fast_copy(self._table_key())
+        # The hidden row id is looked up among the rows this formset read, not once per row;
+        # the deletion box and the key to the table are copies of one per formset (row_ids.py).
+        self.add_row_fields(form, index)
         speed_up(form)
-
-    def _table_key(self) -> InlineForeignKeyField:
-        """The hidden key to the table every row form of this formset carries, as
-        BaseInlineFormSet.add_fields builds it for each (its initial value the table's id)."""
-        key: InlineForeignKeyField | None = getattr(self, "_table_key_field", None)
-        if (
-            key is None
-            or key.parent_instance is not self.instance
-            or key.initial != self.instance.pk
-        ):
-            key = InlineForeignKeyField(self.instance, label=capfirst(self.fk.verbose_name))
-            self._table_key_field = key
-        return key
 
 
 def _formset(parent, model, form, fields, widgets=None, field_classes=None):
