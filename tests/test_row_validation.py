@@ -2,8 +2,9 @@
 
 - each row's deletion box and hidden key to the table are copies of one built per formset
   (targets/forms/row_ids.py, rows.py), not built anew for every row;
-- a row form does not work out Django's per-row unique checks for a row model whose only unique
-  field is its id (nothing to ask the database: a saved row's id is skipped, a new row has none).
+- neither a row form nor its formset works out Django's unique checks for a row model whose
+  only unique field is its id (forms/uniqueness.py: nothing to ask the database, nothing to
+  compare across the rows).
 
 Each editor's formsets, bound to pages with saved, new, deleted, blank, invalid and duplicated
 rows, are compared with Django's own way: the same fields (attribute by attribute, widgets,
@@ -17,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Model
 from django.forms.formsets import BaseFormSet
-from django.forms.models import BaseInlineFormSet, BaseModelForm
+from django.forms.models import BaseInlineFormSet, BaseModelForm, BaseModelFormSet
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,7 +26,7 @@ from django.urls import reverse
 from budgetapp.targets.forms.editor import bind, editor_forms
 from budgetapp.targets.forms.row_ids import RowIdFields
 from budgetapp.targets.forms.rows import BaseRowFormSet, RowForm
-from budgetapp.targets.forms.uniqueness import unique_only_by_id
+from budgetapp.targets.forms.uniqueness import RowsUniqueById, unique_only_by_id
 from budgetapp.targets.forms.widgets import speed_up
 from budgetapp.targets.models import (
     DepartmentIndicator,
@@ -63,6 +64,7 @@ def _stock(monkeypatch) -> None:
     monkeypatch.setattr(BaseRowFormSet, "add_fields", add_fields)
     monkeypatch.setattr(RowIdFields, "_add_deletion_box", BaseFormSet.add_fields)
     monkeypatch.setattr(RowForm, "validate_unique", BaseModelForm.validate_unique)
+    monkeypatch.setattr(RowsUniqueById, "validate_unique", BaseModelFormSet.validate_unique)
 
 
 def _posted(client, url: str, change) -> QueryDict:
@@ -115,14 +117,15 @@ def _outcome(table, data: QueryDict | None) -> list:
 
 
 def _compare(monkeypatch, table, data: QueryDict | None) -> None:
+    assert all(unique_only_by_id(model) for model in ROW_MODELS)  # worked out (once) first
     checked: list[type] = []
-    original = Model.validate_unique
+    original = Model._get_unique_checks
 
-    def counting(self, exclude=None):
+    def counting(self, exclude=None, include_meta_constraints=False):
         checked.append(type(self))
-        return original(self, exclude)
+        return original(self, exclude, include_meta_constraints)
 
-    monkeypatch.setattr(Model, "validate_unique", counting)
+    monkeypatch.setattr(Model, "_get_unique_checks", counting)
     with CaptureQueriesContext(connection) as quick_queries:
         quick = _outcome(table, data)
     quick_checked = [model for model in checked if model in ROW_MODELS]

@@ -31,7 +31,7 @@ from .choices import CategoryChoices, ListedObjectField
 from .copying import copy_fields_fast
 from .fields import MoneyField, WholeNumberField, guard_text_fields
 from .row_ids import RowIdFields
-from .uniqueness import unique_only_by_id
+from .uniqueness import RowsUniqueById, unique_only_by_id
 from .widgets import speed_up
 
 _TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2})
@@ -196,7 +196,7 @@ def _category_key(form: forms.Form) -> tuple:
     return first, second
 
 
-class BaseRowFormSet(BaseInlineFormSet, RowIdFields):
+class BaseRowFormSet(BaseInlineFormSet, RowsUniqueById, RowIdFields):
     """Passes the table's framework to each indicator form and orders saved rows."""
 
     default_error_messages = {
