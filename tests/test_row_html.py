@@ -166,3 +166,50 @@ def test_a_sections_rows_in_one_tag_and_its_management_form(client, users, proje
             assert str(formset.management_form) == str(stock)
             assert isinstance(formset.management_form["TOTAL_FORMS"].field.widget, FastHidden)
             assert 'type="hidden"' in str(stock)
+
+
+def test_rows_as_loaded_build_no_bound_field(project_rows):
+    """The editor's rows (unbound, as a GET shows them) are rendered without a BoundField
+    (targets/forms/inputs.py), and stay what the template renders."""
+    form_class, sections = editor_forms(project_rows)
+    _, formsets = bind(None, project_rows, form_class, sections)
+    number_rows(formsets)
+    for section, formset in formsets:
+        rows = [*formset.forms, formset.empty_form]
+        html = [row_html(form, section) for form in rows]
+        assert all(not form._bound_fields_cache for form in rows)
+        for form, row in zip(rows, html, strict=True):
+            assert row == render_to_string("targets/_row.html", {"form": form, "section": section})
+
+
+@pytest.mark.parametrize("bound", [False, True])
+def test_a_row_form_of_its_own_with_required_inputs(project_rows, category, bound):
+    """A row form outside a formset draws the `required` attribute (a formset's do not): the
+    required name and 一级 (a select whose first option is empty), the optional 二级, selects
+    with and without a chosen option, the empty row's __prefix__ and a row with typed values
+    that fail."""
+    section = next(s for s in editor_forms(project_rows)[1] if s.key == "indicators")
+    form_class = section.formset_class.form
+    level1 = category("产出指标")
+    for prefix in ("indicators-__prefix__", "indicators-5"):
+        data = None
+        if bound:
+            data = QueryDict(mutable=True)
+            data.update(
+                {
+                    f"{prefix}-level1": str(level1.pk),
+                    f"{prefix}-level2": "999999",
+                    f"{prefix}-name": "",
+                    f"{prefix}-target": '<"≥95%">',
+                    f"{prefix}-order": "第三",
+                }
+            )
+        fast = form_class(data, prefix=prefix, framework=project_rows.framework)
+        stock = form_class(data, prefix=prefix, framework=project_rows.framework)
+        fast.row_number = stock.row_number = 3
+        html = row_html(fast, section)
+        assert html == render_to_string("targets/_row.html", {"form": stock, "section": section})
+        assert 'required id="id_indicators-' in html
+        assert (f'value="{level1.pk}" selected' in html) == bound
+        # Bound: 二级 999999 is no option, so none is selected; unbound: the empty ones.
+        assert ("aria-invalid" in html) == bound and ('value="" selected' in html) != bound

@@ -27,6 +27,7 @@ def escape_text(value) -> str:
 
 
 def _attrs(attrs: dict) -> str:
+    """What django/forms/widgets/attrs.html makes of `attrs`."""
     return "".join(
         f" {escape_text(name)}"
         if value is True
@@ -34,6 +35,28 @@ def _attrs(attrs: dict) -> str:
         for name, value in attrs.items()
         if value is not False
     )
+
+
+# The HTML of a widget's own attributes, by their names and values and the values' types (1 and
+# True are equal keys but different attributes): a 20-row editor's 230 inputs have a dozen sets.
+# Only plain names and values are kept (a lazy text could read differently later).
+_ATTRS: dict[tuple, str] = {}
+_ATTRS_CAP = 5_000
+_PLAIN = frozenset((str, int, bool))
+
+
+def attrs_html(attrs: dict) -> str:
+    """`_attrs(attrs)`, remembered for attributes of plain strings and numbers."""
+    types = tuple(map(type, attrs.values()))
+    if not (_PLAIN.issuperset(types) and _PLAIN.issuperset(map(type, attrs))):
+        return _attrs(attrs)
+    key = (tuple(attrs.items()), types)
+    html = _ATTRS.get(key)
+    if html is None:
+        if len(_ATTRS) >= _ATTRS_CAP:
+            _ATTRS.clear()
+        html = _ATTRS[key] = _attrs(attrs)
+    return html
 
 
 class _Fast:
@@ -82,7 +105,7 @@ def _option(value, label, selected: bool) -> str:
     )
 
 
-def _flat_options(choices, values: list[str]) -> str | None:
+def flat_options(choices, values: list[str]) -> str | None:
     """The options of a single select without groups as Django renders them (the first option
     whose value is among `values` is selected); None when the choices have groups."""
     parts = []
@@ -112,7 +135,7 @@ class Select(_Fast, forms.Select):
         # A single select's options need none of `optgroups`' per-option dictionaries.
         if not (self.allow_multiple_selected or self.option_inherits_attrs):
             widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
-            options = _flat_options(self.choices, widget["value"])
+            options = flat_options(self.choices, widget["value"])
             if options is not None:
                 return mark_safe(
                     f'<select name="{escape_text(widget["name"])}"'

@@ -13,6 +13,7 @@ from django import template
 from django.forms import BaseForm
 from django.utils.safestring import SafeString, mark_safe
 
+from ..forms.inputs import FormInputs
 from ..forms.widgets import escape_text
 
 register = template.Library()
@@ -23,17 +24,16 @@ def _errors(errors, before: str) -> str:
     return "".join(f"{before}{escape_text(error)}</div>" for error in errors)
 
 
-def _cell(form: BaseForm, name: str, heading: str, number: str) -> str:
-    field = form[name]
-    auto_id = escape_text(field.auto_id)
+def _cell(form: BaseForm, inputs: FormInputs, name: str, heading: str, number: str) -> str:
+    field_html, auto_id, errors = inputs.field(name)
+    auto_id = escape_text(auto_id)
     html = (
         f'\n  <td class="col-{escape_text(name)}">\n'
         f'    <label class="cell-label" for="{auto_id}"><span class="cell-label-row">第'
         f'<span data-role="label-row-number">{number}</span>行 </span>'
         f"{escape_text(heading)}</label>\n"
-        f"    {field}\n    "
+        f"    {field_html}\n    "
     )
-    errors = field.errors
     if errors:
         html += (
             f'<div class="invalid-feedback d-block" id="{auto_id}_error">'
@@ -56,24 +56,28 @@ def _cell(form: BaseForm, name: str, heading: str, number: str) -> str:
 
 def row_html(form: BaseForm, section) -> SafeString:
     """The row `form` of `section` (a RowSection: its key and columns), as _row.html."""
+    # First, as the template: a bound form not yet validated is validated here, which marks
+    # its inputs with errors (RowForm.full_clean) before they are drawn.
+    invalid = " table-danger-subtle" if form.errors else ""
     row_number = getattr(form, "row_number", None)
     number = "" if row_number is None else escape_text(row_number)
     pk = form.instance.pk
     anchor = (
         f' data-anchor="indicator:{escape_text(pk)}"' if pk and section.key == "indicators" else ""
     )
-    hidden = "".join(str(field) for field in form.hidden_fields())
+    inputs = FormInputs(form)
+    hidden = inputs.hidden()
     delete = ""
     if "DELETE" in form.fields:
-        box = form["DELETE"]
+        box_name, box_id, checked = inputs.box("DELETE")
         delete = (
-            f'<input type="checkbox" name="{escape_text(box.html_name)}" '
-            f'id="{escape_text(box.auto_id)}" class="d-none" data-role="delete"'
-            f"{' checked' if box.value() else ''}>"
+            f'<input type="checkbox" name="{escape_text(box_name)}" '
+            f'id="{escape_text(box_id)}" class="d-none" data-role="delete"'
+            f"{' checked' if checked else ''}>"
         )
-    cells = "".join(_cell(form, name, heading, number) for name, heading in section.columns)
+    cells = "".join(_cell(form, inputs, name, heading, number) for name, heading in section.columns)
     return mark_safe(
-        f'\n<tr class="formset-row{" table-danger-subtle" if form.errors else ""}"'
+        f'\n<tr class="formset-row{invalid}"'
         f' data-role="row"{anchor}>\n'
         f'  <th scope="row" class="col-no"><span data-role="row-number">{number}</span>\n'
         f"    {hidden}\n    {delete}\n  </th>\n  {cells}\n"
