@@ -88,3 +88,36 @@ def test_table_form_fields_copied_as_deepcopy_copies_them(form_class) -> None:
     assert type(copied) is dict and copied.keys() == base_fields.keys()
     for name, field in base_fields.items():
         _same_copy(field, copied[name], copy.deepcopy(field))
+
+
+def test_select_choices_copied_without_normalising_them_again() -> None:
+    """A select's normalised choices of plain pairs (strings, numbers, None, lazy texts) are
+    copied as a new list of the same pairs, equal to what Django's setter normalises; groups,
+    and a widget with a `choices` property of its own, go through the setter as in Django."""
+    from django.utils.translation import gettext_lazy
+
+    plain = [("", "请选择"), (1, "产出指标"), (None, gettext_lazy("空")), ("2", 3)]
+    grouped = [("", "（无）"), ("组", [(2, "数量指标")])]
+    for choices in (plain, grouped, []):
+        field = ListedObjectField(widget=Select(choices=choices), label="二级指标")
+        fast, deep = fast_copy(field), copy.deepcopy(field)
+        _same_copy(field, fast, deep)
+        assert fast.widget.choices == deep.widget.choices
+        assert fast.widget.choices is not field.widget.choices
+
+    class Recorded(Select):
+        set_to: list = []
+
+        @property
+        def choices(self):
+            return self._choices
+
+        @choices.setter
+        def choices(self, value):
+            Recorded.set_to.append(value)
+            self._choices = list(value)
+
+    field = forms.ChoiceField(choices=plain, widget=Recorded)
+    before = len(Recorded.set_to)
+    fast = fast_copy(field)
+    assert len(Recorded.set_to) == before + 1 and fast.widget.choices == field.widget.choices

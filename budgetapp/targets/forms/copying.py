@@ -6,7 +6,9 @@ choice field's choices. `copy.copy` and `copy.deepcopy` get there through `__red
 a memo, and deep-copy every (value, label) pair of a choice list: about a tenth of an editor's
 CPU, which builds one form per row (issue 17). `fast_copy` makes the same copies directly for
 the fields and widgets whose copying is exactly Django's (`Field`, `ChoiceField`, `Widget`,
-`ChoiceWidget`); any other kind is deep-copied as Django does.
+`ChoiceWidget`); any other kind is deep-copied as Django does. A choice widget's normalised
+choices are not normalised again (Django's setter does: a 7-field indicator row form's copy
+17.3 → 11.3 µs).
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import copy
 from django import forms
 from django.utils.functional import Promise
 
-_FIELD_COPIES = (forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__)
+_CHOICE_FIELD_COPY = forms.ChoiceField.__deepcopy__
+_FIELD_COPIES = (forms.Field.__deepcopy__, _CHOICE_FIELD_COPY)
 _ATOMS = (str, int, Promise)
-_WIDGET_COPIES = (forms.Widget.__deepcopy__, forms.widgets.ChoiceWidget.__deepcopy__)
+_CHOICE_WIDGET_COPY = forms.widgets.ChoiceWidget.__deepcopy__
+_WIDGET_COPIES = (forms.Widget.__deepcopy__, _CHOICE_WIDGET_COPY)
+_CHOICES_PROPERTY = forms.widgets.ChoiceWidget.choices
 
 
 def _choices(choices):
@@ -38,6 +43,21 @@ def _immutable_pair(item) -> bool:
     )
 
 
+def _copy_choices(copied: forms.widgets.ChoiceWidget, widget: forms.widgets.ChoiceWidget) -> None:
+    """`copied.choices = copy.copy(widget.choices)`, Django's copy of a choice widget's choices:
+    the setter normalises the list again, which for a normalised list of immutable pairs makes
+    a new list of equal pairs; a new list holding the same pairs is that, without the work."""
+    choices = widget.choices
+    if (
+        type(widget).choices is _CHOICES_PROPERTY
+        and type(choices) is list
+        and all(map(_immutable_pair, choices))
+    ):
+        copied._choices = choices[:]
+    else:
+        copied.choices = copy.copy(choices)
+
+
 def _copy_widget(widget: forms.Widget) -> forms.Widget:
     kind = type(widget)
     if kind.__deepcopy__ not in _WIDGET_COPIES:
@@ -45,8 +65,8 @@ def _copy_widget(widget: forms.Widget) -> forms.Widget:
     copied = kind.__new__(kind)
     copied.__dict__.update(widget.__dict__)
     copied.attrs = widget.attrs.copy()
-    if kind.__deepcopy__ is forms.widgets.ChoiceWidget.__deepcopy__:
-        copied.choices = copy.copy(widget.choices)
+    if kind.__deepcopy__ is _CHOICE_WIDGET_COPY:
+        _copy_choices(copied, widget)
     return copied
 
 
@@ -60,7 +80,7 @@ def fast_copy(field: forms.Field) -> forms.Field:
     copied.widget = _copy_widget(field.widget)
     copied.error_messages = field.error_messages.copy()
     copied.validators = field.validators[:]
-    if kind.__deepcopy__ is forms.ChoiceField.__deepcopy__:
+    if kind.__deepcopy__ is _CHOICE_FIELD_COPY:
         copied._choices = _choices(field._choices)
     return copied
 
