@@ -9,7 +9,7 @@ widgets (widgets.py) it builds the HTML directly, a widget's own attributes turn
 for every widget that has the same ones. What Django renders another way is left to the
 BoundField: a form or field with a bound field class or item lookup of its own, a field with
 `show_hidden_initial`, a widget drawn in a fieldset or made of several widgets.
-tests/test_row_html.py and tests/test_form_inputs.py compare the two.
+tests/test_fast_widgets.py and tests/test_row_html.py compare the two.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class FormInputs:
             getattr(kind, method) is getattr(forms.BaseForm, method) for method in _FORM_METHODS
         )
 
-    def _stock(self, name: str, field: forms.Field) -> bool:
+    def _stock(self, field: forms.Field) -> bool:
         widget = field.widget
         return (
             self.stock
@@ -79,7 +79,7 @@ class FormInputs:
         validated validates it)."""
         form = self.form
         field = form.fields[name]
-        if not self._stock(name, field):
+        if not self._stock(field):
             bound = form[name]
             return str(bound), bound.auto_id, bound.errors or None
         html = self._html(name, field)
@@ -89,7 +89,7 @@ class FormInputs:
         """`str(form[name])`."""
         form = self.form
         field = form.fields[name]
-        if not self._stock(name, field):
+        if not self._stock(field):
             return str(form[name])
         return self._html(name, field)[0]
 
@@ -103,7 +103,7 @@ class FormInputs:
         """The field's `html_name`, `auto_id` and `value()`, as its BoundField gives them."""
         form = self.form
         field = form.fields[name]
-        if not self._stock(name, field):
+        if not self._stock(field):
             bound = form[name]
             return bound.html_name, bound.auto_id, bound.value()
         html_name = form.add_prefix(name)

@@ -2,7 +2,8 @@
 
 An editor of 20 indicator rows includes that template some 25 times, each resolving some 60
 variables and tags: about a third of the editor's time (issue 17). `editor_row` builds the same
-HTML with string operations; templates/targets/_row.html stays the readable reference, and
+HTML with string operations, its inputs without Django's BoundFields (forms/inputs.py);
+templates/targets/_row.html stays the readable reference, and
 tests/test_row_html.py compares the two for every kind of row (saved, new, the empty form, with
 errors, marked for deletion, with last year's values, every section and layout).
 """
