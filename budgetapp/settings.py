@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -133,10 +134,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # (docs/deployment.md, "Prepared statements").
 DB_SERVER_SIDE_BINDING = env_bool("DB_SERVER_SIDE_BINDING", True)
 DB_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
-if DB_SERVER_SIDE_BINDING and DATABASES["default"]["ENGINE"] == "budgetapp.core.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD}
-    )
+# PostgreSQL's JIT compiler, off for the app's connections unless asked for: our queries take
+# milliseconds, and a cost estimate over jit_above_cost (a never-analysed small table is enough)
+# made PostgreSQL spend ~20 ms compiling one on every request (docs/deployment.md, "JIT").
+DB_JIT = env_bool("DB_JIT", False)
+
+
+def postgresql_options(options: dict[str, Any]) -> dict[str, Any]:
+    """A PostgreSQL connection's OPTIONS with the two settings above applied."""
+    options = dict(options)
+    if DB_SERVER_SIDE_BINDING:
+        options.update({"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD})
+    if not DB_JIT:
+        # libpq's `options`: server settings for the session, given at connection start.
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    return options
+
+
+if DATABASES["default"]["ENGINE"] == "budgetapp.core.postgresql":
+    DATABASES["default"]["OPTIONS"] = postgresql_options(DATABASES["default"].get("OPTIONS", {}))
 DB_CONNECT_RETRY_SECONDS = env_int("DB_CONNECT_RETRY_SECONDS", 15)
 # An optional read replica of PostgreSQL for the public portal's pages (budgetapp/core/replica.py).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", default="")
@@ -149,10 +165,9 @@ if DATABASE_REPLICA_URL:
     )
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["replica"]["ENGINE"] = "budgetapp.core.postgresql"
-        if DB_SERVER_SIDE_BINDING:
-            DATABASES["replica"].setdefault("OPTIONS", {}).update(
-                {"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD}
-            )
+        DATABASES["replica"]["OPTIONS"] = postgresql_options(
+            DATABASES["replica"].get("OPTIONS", {})
+        )
     # Tests read the replica through the primary's connection.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["budgetapp.core.replica.PortalReplicaRouter"]

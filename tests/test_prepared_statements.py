@@ -122,3 +122,11 @@ def test_a_large_in_list_through_the_orm():
 
     assert Region.objects.filter(pk__in=range(1, 70_001)).count() == Region.objects.count()
     assert len(list(Region.objects.filter(pk__in=range(1, 70_001)).iterator())) >= 0
+
+
+def test_the_apps_connections_run_without_jit():
+    """DB_JIT (settings.py) is off: a cost estimate over jit_above_cost must not make
+    PostgreSQL compile a millisecond query (docs/deployment.md, "JIT")."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -21,7 +21,15 @@ def _settings(show: str = "s.SITE_URL", **env: str) -> subprocess.CompletedProce
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SITE_URL", "DEBUG", "SECRET_KEY", "DATABASE_URL", "DB_SERVER_SIDE_BINDING"}
+        if k
+        not in {
+            "SITE_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "DB_SERVER_SIDE_BINDING",
+            "DB_JIT",
+        }
     }
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
@@ -76,17 +84,32 @@ POSTGRES = "postgres://user@db.example.cn:5432/budgetapp"
 def test_prepared_statements_are_on_by_default_and_can_be_switched_off():
     result = _settings(OPTIONS, DEBUG="true", DATABASE_URL=POSTGRES)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    assert result.stdout.strip() == (
+        "[('options', '-c jit=off'), ('prepare_threshold', 5), ('server_side_binding', True)]"
+    )
     off = _settings(OPTIONS, DEBUG="true", DATABASE_URL=POSTGRES, DB_SERVER_SIDE_BINDING="false")
     assert off.returncode == 0, off.stderr
-    assert off.stdout.strip() == "[]"
+    assert off.stdout.strip() == "[('options', '-c jit=off')]"
+
+
+def test_jit_is_off_unless_asked_for_and_keeps_the_urls_own_options():
+    url = POSTGRES + "?options=-c%20statement_timeout%3D5000"
+    env = {"DEBUG": "true", "DB_SERVER_SIDE_BINDING": "false"}
+    kept = _settings(OPTIONS, DATABASE_URL=url, **env)
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.strip() == "[('options', '-c statement_timeout=5000 -c jit=off')]"
+    on = _settings(OPTIONS, DATABASE_URL=POSTGRES, DB_JIT="true", **env)
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.strip() == "[]"
 
 
 def test_server_side_binding_prepares_statements_on_postgresql():
     on = _settings(OPTIONS, DEBUG="true", DATABASE_URL=POSTGRES, DB_SERVER_SIDE_BINDING="true")
     assert on.returncode == 0, on.stderr
     # Django leaves psycopg's prepare_threshold at None (never prepare) unless it is given.
-    assert on.stdout.strip() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    assert on.stdout.strip() == (
+        "[('options', '-c jit=off'), ('prepare_threshold', 5), ('server_side_binding', True)]"
+    )
     sqlite = _settings(OPTIONS, DEBUG="true", DB_SERVER_SIDE_BINDING="true")
     assert sqlite.returncode == 0, sqlite.stderr
     assert sqlite.stdout.strip() == "[]"
