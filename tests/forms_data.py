@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budgetapp.targets.models import ProjectTable
+from budgetapp.targets.models import DepartmentIndicator, DepartmentTable, ProjectTable
 
 
 def project_post(
@@ -75,3 +75,25 @@ def existing_rows(table: ProjectTable, category) -> list[dict]:
         }
         for row in table.indicators.all()
     ]
+
+
+def department_with_rows(
+    tree, year, category, layout: str, rows: list[tuple[int | None, str, str, str]]
+) -> DepartmentTable:
+    """A department table of the `own` unit, its province set to `layout`, with one indicator
+    row (targets ≥1) a (goal_no or None, 一级, 二级, name) in `rows`, in that order."""
+    province = tree["own"].region.parent.parent
+    province.layout = layout
+    province.save()
+    table = DepartmentTable.objects.create(unit=tree["own"], year=year, framework=year.framework)
+    for order, (goal_no, level1, level2, name) in enumerate(rows, 1):
+        DepartmentIndicator.objects.create(
+            table=table,
+            order=order,
+            level1=category(level1),
+            level2=category(level1, level2),
+            name=name,
+            target="≥1",
+            **({} if goal_no is None else {"goal_no": goal_no}),
+        )
+    return table

@@ -17,11 +17,11 @@ from django.urls import reverse
 from budgetapp.exports.registry import export_table
 from budgetapp.layouts.department import department_document
 from budgetapp.layouts.project import project_document
-from budgetapp.targets.models import DepartmentIndicator, DepartmentTable
 from budgetapp.targets.views.editing import REGROUPED_MESSAGE
 from budgetapp.units.models import LayoutFamily
 
 from .conftest import login, pdf_text
+from .forms_data import department_with_rows
 from .html_forms import read_form
 
 
@@ -119,27 +119,12 @@ def test_a_row_moved_out_of_its_group_on_the_page_goes_back(client, users, proje
 
 @pytest.fixture
 def guangdong_table(tree, year, category):
-    province = tree["own"].region.parent.parent
-    province.layout = LayoutFamily.GUANGDONG
-    province.save()
-    table = DepartmentTable.objects.create(unit=tree["own"], year=year, framework=year.framework)
-    for order, (level1, level2, name) in enumerate(
-        [
-            ("产出指标", "数量指标", "残疾人康复服务人数"),
-            ("效益指标", "社会效益指标", "残疾人生活改善"),
-            ("满意度指标", "服务对象满意度指标", "服务对象满意度"),
-        ],
-        1,
-    ):
-        DepartmentIndicator.objects.create(
-            table=table,
-            order=order,
-            level1=category(level1),
-            level2=category(level1, level2),
-            name=name,
-            target="≥1",
-        )
-    return table
+    rows = [
+        (None, "产出指标", "数量指标", "残疾人康复服务人数"),
+        (None, "效益指标", "社会效益指标", "残疾人生活改善"),
+        (None, "满意度指标", "服务对象满意度指标", "服务对象满意度"),
+    ]
+    return department_with_rows(tree, year, category, LayoutFamily.GUANGDONG, rows)
 
 
 def test_guangdong_department_rows_regroup_and_print_one_block(
@@ -173,27 +158,12 @@ def test_guangdong_department_rows_regroup_and_print_one_block(
 
 
 def test_hubei_rows_regroup_inside_each_annual_goal(client, users, tree, year, category):
-    province = tree["own"].region.parent.parent
-    province.layout = LayoutFamily.HUBEI
-    province.save()
-    table = DepartmentTable.objects.create(unit=tree["own"], year=year, framework=year.framework)
-    for order, (goal_no, level1, level2, name) in enumerate(
-        [
-            (1, "产出指标", "数量指标", "目标一数量"),
-            (1, "满意度指标", "服务对象满意度指标", "目标一满意度"),
-            (2, "产出指标", "数量指标", "目标二数量"),
-        ],
-        1,
-    ):
-        DepartmentIndicator.objects.create(
-            table=table,
-            goal_no=goal_no,
-            order=order,
-            level1=category(level1),
-            level2=category(level1, level2),
-            name=name,
-            target="≥1",
-        )
+    rows = [
+        (1, "产出指标", "数量指标", "目标一数量"),
+        (1, "满意度指标", "服务对象满意度指标", "目标一满意度"),
+        (2, "产出指标", "数量指标", "目标二数量"),
+    ]
+    table = department_with_rows(tree, year, category, LayoutFamily.HUBEI, rows)
     login(client, users["owner"])
     url = reverse("targets:department_edit", args=[table.pk])
     data = _page_post(client, url)

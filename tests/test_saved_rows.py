@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from budgetapp.targets import services
 from budgetapp.targets.models import (
-    DepartmentIndicator,
     DepartmentSubGoal,
     DepartmentTable,
     DepartmentTask,
@@ -31,6 +30,7 @@ from budgetapp.targets.snapshots import ROW_SECTIONS, serialize_table
 from budgetapp.units.models import LayoutFamily
 
 from .conftest import login
+from .forms_data import department_with_rows
 from .html_forms import read_form
 
 
@@ -279,27 +279,12 @@ def test_a_new_table(client, users, year, category, handed):
 
 
 def _department(tree, year, category, layout: str) -> DepartmentTable:
-    province = tree["own"].region.parent.parent
-    province.layout = layout
-    province.save()
-    table = DepartmentTable.objects.create(unit=tree["own"], year=year, framework=year.framework)
-    for order, (goal_no, level1, level2, name) in enumerate(
-        [
-            (1, "产出指标", "数量指标", "康复服务人数"),
-            (2, "满意度指标", "服务对象满意度指标", "服务对象满意度"),
-            (1, "效益指标", "社会效益指标", "生活改善"),
-        ],
-        1,
-    ):
-        DepartmentIndicator.objects.create(
-            table=table,
-            goal_no=goal_no,
-            order=order,
-            level1=category(level1),
-            level2=category(level1, level2),
-            name=name,
-            target="≥1",
-        )
+    rows = [
+        (1, "产出指标", "数量指标", "康复服务人数"),
+        (2, "满意度指标", "服务对象满意度指标", "服务对象满意度"),
+        (1, "效益指标", "社会效益指标", "生活改善"),
+    ]
+    table = department_with_rows(tree, year, category, layout, rows)
     ensure_revision(table)
     return table
 
