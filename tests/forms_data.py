@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from budgetapp.targets.models import DepartmentIndicator, DepartmentTable, ProjectTable
 
+from .html_forms import read_form
+
 
 def project_post(
     *,
@@ -97,3 +99,18 @@ def department_with_rows(
             **({} if goal_no is None else {"goal_no": goal_no}),
         )
     return table
+
+
+def editor_post(client, url: str) -> dict[str, str]:
+    """What the editor page at `url` posts back unchanged (its form's fields and values)."""
+    return read_form(client.get(url).content.decode()).as_dict()
+
+
+def append_row(data, prefix: str, **values) -> None:
+    """Add a row of `values` at the end of the formset `prefix` of a POST body, as the editor's
+    "add a row" does (its order the next number)."""
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-{index}-order"] = str(index + 1)
+    for name, value in values.items():
+        data[f"{prefix}-{index}-{name}"] = str(value)
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)

@@ -21,20 +21,7 @@ from budgetapp.targets.views.editing import REGROUPED_MESSAGE
 from budgetapp.units.models import LayoutFamily
 
 from .conftest import login, pdf_text
-from .forms_data import department_with_rows
-from .html_forms import read_form
-
-
-def _page_post(client, url: str) -> dict[str, str]:
-    return read_form(client.get(url).content.decode()).as_dict()
-
-
-def _append(data: dict[str, str], prefix: str, **values) -> None:
-    index = int(data[f"{prefix}-TOTAL_FORMS"])
-    data[f"{prefix}-{index}-order"] = str(index + 1)
-    for name, value in values.items():
-        data[f"{prefix}-{index}-{name}"] = str(value)
-    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+from .forms_data import append_row, department_with_rows, editor_post
 
 
 def _row(category, level1: str, level2: str, name: str, target: str = "≥1人") -> dict:
@@ -59,10 +46,14 @@ def _level1_cells(grid) -> list[tuple[str, int]]:
 def test_a_row_added_at_the_end_joins_its_group(client, users, project, category):
     login(client, users["owner"])
     url = reverse("targets:project_edit", args=[project.pk])
-    data = _page_post(client, url)
+    data = editor_post(client, url)
     # The fixture has 产出/数量 then 满意度; the filer adds 产出/质量 and 产出/数量 below.
-    _append(data, "indicators", **_row(category, "产出指标", "质量指标", "康复服务合格率", "≥95%"))
-    _append(data, "indicators", **_row(category, "产出指标", "数量指标", "康复服务人数", "≥20人"))
+    append_row(
+        data, "indicators", **_row(category, "产出指标", "质量指标", "康复服务合格率", "≥95%")
+    )
+    append_row(
+        data, "indicators", **_row(category, "产出指标", "数量指标", "康复服务人数", "≥20人")
+    )
     response = client.post(url, data, follow=True)
 
     assert response.redirect_chain[-1][0] == project.get_absolute_url()
@@ -92,8 +83,10 @@ def test_a_row_added_at_the_end_joins_its_group(client, users, project, category
 def test_rows_already_grouped_are_left_as_typed_without_a_message(client, users, project, category):
     login(client, users["owner"])
     url = reverse("targets:project_edit", args=[project.pk])
-    data = _page_post(client, url)
-    _append(data, "indicators", **_row(category, "满意度指标", "服务对象满意度指标", "家属满意度"))
+    data = editor_post(client, url)
+    append_row(
+        data, "indicators", **_row(category, "满意度指标", "服务对象满意度指标", "家属满意度")
+    )
     response = client.post(url, data, follow=True)
     assert REGROUPED_MESSAGE not in response.content.decode()
     assert [r.name for r in project.indicators.order_by("order")] == [
@@ -106,7 +99,7 @@ def test_rows_already_grouped_are_left_as_typed_without_a_message(client, users,
 def test_a_row_moved_out_of_its_group_on_the_page_goes_back(client, users, project, category):
     login(client, users["owner"])
     url = reverse("targets:project_edit", args=[project.pk])
-    data = _page_post(client, url)
+    data = editor_post(client, url)
     # The filer moves 满意度 above 产出 with the arrows: the framework puts 产出 first.
     data["indicators-0-order"], data["indicators-1-order"] = "2", "1"
     response = client.post(url, data, follow=True)
@@ -133,9 +126,9 @@ def test_guangdong_department_rows_regroup_and_print_one_block(
     table = guangdong_table
     login(client, users["owner"])
     url = reverse("targets:department_edit", args=[table.pk])
-    data = _page_post(client, url)
-    _append(data, "indicators", **_row(category, "产出指标", "数量指标", "辅具适配人数"))
-    _append(data, "indicators", **_row(category, "效益指标", "社会效益指标", "就业率提高"))
+    data = editor_post(client, url)
+    append_row(data, "indicators", **_row(category, "产出指标", "数量指标", "辅具适配人数"))
+    append_row(data, "indicators", **_row(category, "效益指标", "社会效益指标", "就业率提高"))
     response = client.post(url, data, follow=True)
     assert REGROUPED_MESSAGE in response.content.decode()
     assert [r.name for r in table.indicators.order_by("order")] == [
@@ -166,8 +159,10 @@ def test_hubei_rows_regroup_inside_each_annual_goal(client, users, tree, year, c
     table = department_with_rows(tree, year, category, LayoutFamily.HUBEI, rows)
     login(client, users["owner"])
     url = reverse("targets:department_edit", args=[table.pk])
-    data = _page_post(client, url)
-    _append(data, "indicators", goal_no=1, **_row(category, "产出指标", "质量指标", "目标一质量"))
+    data = editor_post(client, url)
+    append_row(
+        data, "indicators", goal_no=1, **_row(category, "产出指标", "质量指标", "目标一质量")
+    )
     client.post(url, data)
     rows = list(table.indicators.all())  # the model orders by 年度目标, then order
     assert [(r.goal_no, r.name) for r in rows] == [

@@ -11,18 +11,14 @@ from django.urls import reverse
 from budgetapp.targets.models import ProjectGoal
 
 from .conftest import login
-from .html_forms import read_form
-
-
-def _page_post(client, url: str) -> dict[str, str]:
-    return read_form(client.get(url).content.decode()).as_dict()
+from .forms_data import editor_post
 
 
 def test_saved_rows_swapped_on_the_page_stay_swapped(client, users, project):
     ProjectGoal.objects.create(table=project, order=2, text="提高残疾人就业服务水平")
     login(client, users["owner"])
     url = reverse("targets:project_edit", args=[project.pk])
-    data = _page_post(client, url)
+    data = editor_post(client, url)
     # The second goal moved up with ↑: formset.js renumbers the orders.
     data["goals-0-order"], data["goals-1-order"] = "2", "1"
     assert client.post(url, data).status_code == 302
@@ -37,7 +33,7 @@ def test_a_new_row_moved_above_a_saved_row_of_its_group_stays_there(
 ):
     login(client, users["owner"])
     url = reverse("targets:project_edit", args=[project.pk])
-    data = _page_post(client, url)
+    data = editor_post(client, url)
     # A 满意度 row added at the end, then moved above the saved 满意度 row.
     data["indicators-2-order"] = "2"
     data["indicators-2-level1"] = str(category("满意度指标").pk)
@@ -58,5 +54,5 @@ def test_an_unchanged_page_changes_no_row(client, users, project):
     login(client, users["owner"])
     url = reverse("targets:project_edit", args=[project.pk])
     before = list(project.indicators.values_list("pk", "order"))
-    assert client.post(url, _page_post(client, url)).status_code == 302
+    assert client.post(url, editor_post(client, url)).status_code == 302
     assert list(project.indicators.values_list("pk", "order")) == before

@@ -41,6 +41,7 @@ from budgetapp.targets.models import (
 from budgetapp.units.models import LayoutFamily
 
 from .conftest import login
+from .forms_data import append_row
 from .html_forms import read_form
 
 ROW_MODELS = [
@@ -74,14 +75,6 @@ def _posted(client, url: str, change) -> QueryDict:
         data.appendlist(name, value)
     change(data)
     return data
-
-
-def _append(data: QueryDict, prefix: str, **values) -> None:
-    index = int(data[f"{prefix}-TOTAL_FORMS"])
-    data[f"{prefix}-{index}-order"] = str(index + 1)
-    for name, value in values.items():
-        data[f"{prefix}-{index}-{name}"] = str(value)
-    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
 
 
 def _field(field) -> dict:
@@ -144,12 +137,12 @@ def _compare(monkeypatch, table, data: QueryDict | None) -> None:
 def _project_page(data: QueryDict) -> None:
     total = int(data["indicators-TOTAL_FORMS"])
     data["indicators-1-DELETE"] = "on"
-    _append(data, "indicators", name="新增指标", target="≥1")  # no 一级: refused
-    _append(data, "indicators", level1="999999", name="x" * 201)  # not a choice, too long
+    append_row(data, "indicators", name="新增指标", target="≥1")  # no 一级: refused
+    append_row(data, "indicators", level1="999999", name="x" * 201)  # not a choice, too long
     data[f"indicators-{total + 2}-order"] = ""  # a row added and left blank
     data["indicators-0-name"] = ""
     data["goals-0-order"] = "abc"
-    _append(data, "goals", text="新目标", DELETE="on")
+    append_row(data, "goals", text="新目标", DELETE="on")
 
 
 @pytest.mark.parametrize("posted", [False, True])
@@ -167,7 +160,7 @@ def test_a_valid_page_and_duplicated_rows(client, users, project, monkeypatch):
 
     def duplicated(data: QueryDict) -> None:
         # A new row carrying a saved row's id, and a saved row's id posted twice.
-        _append(data, "goals", text="同一行", id=data["goals-0-id"])
+        append_row(data, "goals", text="同一行", id=data["goals-0-id"])
         data["indicators-1-id"] = data["indicators-0-id"]
 
     _compare(monkeypatch, project, _posted(client, url, duplicated))
@@ -191,12 +184,12 @@ def test_department_rows_validate_as_django(
 
     def page(data: QueryDict) -> None:
         if "tasks-TOTAL_FORMS" in data:
-            _append(data, "tasks", kind="key", name="新任务", amount="-1")
-            _append(data, "tasks", kind="nope", name="", amount="1.234")
+            append_row(data, "tasks", kind="key", name="新任务", amount="-1")
+            append_row(data, "tasks", kind="nope", name="", amount="1.234")
         if "indicators-TOTAL_FORMS" in data:
-            _append(data, "indicators", goal_no="0", level1=category("效益指标").pk, name="新")
+            append_row(data, "indicators", goal_no="0", level1=category("效益指标").pk, name="新")
         if "sub_goals-TOTAL_FORMS" in data:
-            _append(data, "sub_goals", title="标题\x07", text="")
+            append_row(data, "sub_goals", title="标题\x07", text="")
             data["sub_goals-0-DELETE"] = "on"
 
     _compare(monkeypatch, table, None)

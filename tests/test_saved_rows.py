@@ -30,7 +30,7 @@ from budgetapp.targets.snapshots import ROW_SECTIONS, serialize_table
 from budgetapp.units.models import LayoutFamily
 
 from .conftest import login
-from .forms_data import department_with_rows
+from .forms_data import append_row, department_with_rows, editor_post
 from .html_forms import read_form
 
 
@@ -47,18 +47,6 @@ def handed(monkeypatch) -> list[dict]:
 
     monkeypatch.setattr(services, "record_revision", spy)
     return seen
-
-
-def _page(client, url: str) -> dict[str, str]:
-    return read_form(client.get(url).content.decode()).as_dict()
-
-
-def _append(data: dict[str, str], prefix: str, **values) -> None:
-    index = int(data[f"{prefix}-TOTAL_FORMS"])
-    data[f"{prefix}-{index}-order"] = str(index + 1)
-    for name, value in values.items():
-        data[f"{prefix}-{index}-{name}"] = str(value)
-    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
 
 
 def _indicator(category, level1: str, level2: str | None, name: str, target: str) -> dict:
@@ -165,7 +153,7 @@ def editor(client, users, project, category):
 
 
 def test_an_unchanged_page_hands_both_lists_and_reads_them_once(client, editor, project, handed):
-    data = _page(client, editor)
+    data = editor_post(client, editor)
     data["fund_use"] = "只改资金用途"
     queries = _save(client, editor, data, handed, project)
     assert set(handed[0]) == {"goals", "indicators"}
@@ -177,7 +165,7 @@ def test_an_unchanged_page_hands_both_lists_and_reads_them_once(client, editor, 
 def test_decimals_of_any_places_are_handed_with_their_columns_places(
     client, editor, project, handed
 ):
-    data = _page(client, editor)
+    data = editor_post(client, editor)
     targets = ["≥95%", "≤0.5元", "3.10", "0", "12.345678万元", "12345678901234人"]
     for index, target in enumerate(targets):
         data[f"indicators-{index}-target"] = target
@@ -204,7 +192,7 @@ def test_decimals_of_any_places_are_handed_with_their_columns_places(
     ],
 )
 def test_a_value_a_read_could_give_back_otherwise_is_read(client, editor, project, handed, target):
-    data = _page(client, editor)
+    data = editor_post(client, editor)
     data["indicators-1-target"] = target
     queries = _save(client, editor, data, handed, project)
     assert set(handed[0]) == {"goals"}
@@ -212,10 +200,10 @@ def test_a_value_a_read_could_give_back_otherwise_is_read(client, editor, projec
 
 
 def test_reordered_new_deleted_and_blank_rows(client, editor, project, handed, category):
-    data = _page(client, editor)
+    data = editor_post(client, editor)
     # Goals: the second moved up, a third added, the first deleted.
     data["goals-0-order"], data["goals-1-order"] = "2", "1"
-    _append(data, "goals", text="新增的目标")
+    append_row(data, "goals", text="新增的目标")
     data["goals-0-DELETE"] = "on"
     # Indicators: two rows swapped inside their group, one deleted, blanks emptied, and rows
     # added at the end under groups above (regrouped on save), one with no 二级.
@@ -224,9 +212,11 @@ def test_reordered_new_deleted_and_blank_rows(client, editor, project, handed, c
     data["indicators-0-description"] = ""
     data["indicators-0-basis"] = ""
     data["indicators-1-level2"] = ""
-    _append(data, "indicators", **_indicator(category, "产出指标", "数量指标", "新增人数", "20人"))
-    _append(data, "indicators", **_indicator(category, "满意度指标", None, "家属满意度", "≥90%"))
-    _append(data, "indicators", **_indicator(category, "效益指标", None, "新增成本", ""))
+    append_row(
+        data, "indicators", **_indicator(category, "产出指标", "数量指标", "新增人数", "20人")
+    )
+    append_row(data, "indicators", **_indicator(category, "满意度指标", None, "家属满意度", "≥90%"))
+    append_row(data, "indicators", **_indicator(category, "效益指标", None, "新增成本", ""))
     _save(client, editor, data, handed, project)
     assert set(handed[0]) == {"goals", "indicators"}
     names = [row.name for row in handed[0]["indicators"]]
@@ -237,7 +227,7 @@ def test_reordered_new_deleted_and_blank_rows(client, editor, project, handed, c
 def test_a_row_posted_twice(client, editor, project, handed):
     """A page whose second goal and second indicator carry the first one's id: the first row is
     saved from the later form, the second row, which no form holds, stays as it was."""
-    data = _page(client, editor)
+    data = editor_post(client, editor)
     data["goals-1-id"] = data["goals-0-id"]
     data["goals-1-text"] = "第二个表单的内容"
     data["indicators-1-id"] = data["indicators-0-id"]
@@ -249,7 +239,7 @@ def test_a_row_posted_twice(client, editor, project, handed):
 
 
 def test_every_row_deleted(client, editor, project, handed):
-    data = _page(client, editor)
+    data = editor_post(client, editor)
     for index in range(int(data["indicators-TOTAL_FORMS"])):
         data[f"indicators-{index}-DELETE"] = "on"
     _save(client, editor, data, handed, project)
@@ -259,7 +249,7 @@ def test_every_row_deleted(client, editor, project, handed):
 def test_a_new_table(client, users, year, category, handed):
     login(client, users["owner"])
     url = reverse("targets:project_create", args=[year.year])
-    data = _page(client, url)
+    data = editor_post(client, url)
     data.update(
         {
             "name": "新建项目",
@@ -268,8 +258,10 @@ def test_a_new_table(client, users, year, category, handed):
             "budget_other": "0",
         }
     )
-    _append(data, "goals", text="目标一")
-    _append(data, "indicators", **_indicator(category, "产出指标", "数量指标", "人数", "≥17.5人"))
+    append_row(data, "goals", text="目标一")
+    append_row(
+        data, "indicators", **_indicator(category, "产出指标", "数量指标", "人数", "≥17.5人")
+    )
     handed.clear()
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors
@@ -294,9 +286,9 @@ def test_department_tasks_with_money_of_any_places(client, users, tree, year, ca
     DepartmentTask.objects.create(table=table, order=1, name="已有任务", amount="7.10")
     login(client, users["owner"])
     url = reverse("targets:department_edit", args=[table.pk])
-    data = _page(client, url)
+    data = editor_post(client, url)
     for amount in ["100", "1.5", "0.05", "", "1,273.72", "1234567890123.45"]:
-        _append(data, "tasks", kind="key", name=f"任务{amount}", amount=amount)
+        append_row(data, "tasks", kind="key", name=f"任务{amount}", amount=amount)
     data["tasks-0-order"] = "9"
     _save(client, url, data, handed, table)
     assert set(handed[0]) == {"tasks", "indicators"}
@@ -310,8 +302,8 @@ def test_department_tasks_with_money_of_any_places(client, users, tree, year, ca
         "7.10",
     ]
 
-    data = _page(client, url)
-    _append(data, "tasks", kind="other", name="大额", amount="12345678901234.56")
+    data = editor_post(client, url)
+    append_row(data, "tasks", kind="other", name="大额", amount="12345678901234.56")
     queries = _save(client, url, data, handed, table)
     assert "tasks" not in handed[0]  # sixteen digits: read again
     assert _reads_of(queries, DepartmentTask) == 2
@@ -321,14 +313,14 @@ def test_hubei_rows_in_their_annual_goals(client, users, tree, year, category, h
     table = _department(tree, year, category, LayoutFamily.HUBEI)
     login(client, users["owner"])
     url = reverse("targets:department_edit", args=[table.pk])
-    data = _page(client, url)
-    _append(
+    data = editor_post(client, url)
+    append_row(
         data,
         "indicators",
         goal_no=1,
         **_indicator(category, "产出指标", "质量指标", "合格率", "100%"),
     )
-    _append(
+    append_row(
         data, "indicators", goal_no="", **_indicator(category, "效益指标", None, "成本", "≤3万元")
     )
     data["indicators-1-goal_no"] = "1"
@@ -361,9 +353,9 @@ def test_hebei_paragraphs(client, users, tree, year, category, handed):
     DepartmentSubGoal.objects.create(table=table, order=1, title="目标一", text="内容")
     login(client, users["owner"])
     url = reverse("targets:department_edit", args=[table.pk])
-    data = _page(client, url)
-    _append(data, "sub_goals", title="", text="没有标题的目标")
-    _append(data, "measures", title="措施", text="")
+    data = editor_post(client, url)
+    append_row(data, "sub_goals", title="", text="没有标题的目标")
+    append_row(data, "measures", title="措施", text="")
     data["sub_goals-0-order"] = "5"
     _save(client, url, data, handed, table)
     assert set(handed[0]) == {"sub_goals", "measures"}

@@ -35,7 +35,7 @@ def _read_account(user_id: int) -> Account | None:
     """`Account.objects.select_related("unit__region").filter(user_id=user_id)[:1]`, written
     out (core/written_reads.py): building that query cost 0.45 of the 0.55 ms of CPU it took
     on every page (issue 17). The same database as the ORM's read, the same instances and
-    caches (tests/test_account_read.py compares them)."""
+    caches (tests/test_written_reads.py compares them)."""
     using = router.db_for_read(Account)
     sql, columns = _account_sql(using)
     with connections[using].cursor() as cursor:

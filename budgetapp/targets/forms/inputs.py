@@ -17,7 +17,18 @@ from __future__ import annotations
 from django import forms
 from django.forms.utils import ErrorList
 
-from .widgets import HiddenInput, Select, Textarea, TextInput, attrs_html, escape_text, flat_options
+from .widgets import (
+    HiddenInput,
+    Select,
+    Textarea,
+    TextInput,
+    attrs_html,
+    escape_text,
+    flat_options,
+    input_html,
+    select_html,
+    textarea_html,
+)
 
 _GET_BOUND_FIELD = forms.Field.get_bound_field
 _FORM_METHODS = ("__getitem__", "__iter__", "hidden_fields", "add_prefix")
@@ -64,7 +75,7 @@ class FormInputs:
             return html_name
         return ""
 
-    def value(self, name: str, field: forms.Field, html_name: str, initial: object) -> object:
+    def value(self, field: forms.Field, html_name: str, initial: object) -> object:
         """`BoundField.value()`, the field's `initial` given."""
         form = self.form
         data = initial
@@ -108,7 +119,7 @@ class FormInputs:
             return bound.html_name, bound.auto_id, bound.value()
         html_name = form.add_prefix(name)
         initial = form.get_initial_for_field(field, name)
-        return html_name, self.auto_id(html_name), self.value(name, field, html_name, initial)
+        return html_name, self.auto_id(html_name), self.value(field, html_name, initial)
 
     def _html(self, name: str, field: forms.Field) -> tuple[str, str]:
         """`BoundField.as_widget()` step by step, and the field's `auto_id`."""
@@ -143,7 +154,7 @@ class FormInputs:
                 extra["aria-describedby"] = " ".join(described)
         if auto_id and "id" not in widget.attrs:
             extra["id"] = auto_id
-        value = self.value(name, field, html_name, initial)
+        value = self.value(field, html_name, initial)
         # widget.render
         kind = type(widget)
         if kind not in _DIRECT:
@@ -153,23 +164,17 @@ class FormInputs:
             attrs = attrs_html(own) + _extra_html(extra)
         else:
             attrs = attrs_html({**own, **extra})
-        name_html = escape_text(html_name)
         shown = widget.format_value(value)
         if kind in _INPUTS:
-            shown_html = "" if shown is None else f' value="{escape_text(str(shown))}"'
-            return (
-                f'<input type="{escape_text(widget.input_type)}" '
-                f'name="{name_html}"{shown_html}{attrs}>'
-            ), auto_id
+            return input_html(widget.input_type, html_name, shown, attrs), auto_id
         if kind is Textarea:
-            text = escape_text(shown) if shown else ""
-            return f'<textarea name="{name_html}"{attrs}>\n{text}</textarea>', auto_id
+            return textarea_html(html_name, shown, attrs), auto_id
         options = None
         if not (widget.allow_multiple_selected or widget.option_inherits_attrs):
             options = flat_options(widget.choices, shown)
         if options is None:
             return widget.render(html_name, value, extra, form.renderer), auto_id
-        return f'<select name="{name_html}"{attrs}>{options}\n</select>', auto_id
+        return select_html(html_name, options, attrs), auto_id
 
 
 _DIRECT = frozenset((TextInput, HiddenInput, Textarea, Select))

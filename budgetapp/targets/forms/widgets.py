@@ -59,6 +59,22 @@ def attrs_html(attrs: dict) -> str:
     return html
 
 
+# Django's input.html, textarea.html and select.html (options already rendered), given the
+# attributes' HTML: the fast widgets below and forms/inputs.py build them alike.
+def input_html(input_type: str, name: str, value, attrs: str) -> str:
+    shown = "" if value is None else f' value="{escape_text(str(value))}"'
+    return f'<input type="{escape_text(input_type)}" name="{escape_text(name)}"{shown}{attrs}>'
+
+
+def textarea_html(name: str, value, attrs: str) -> str:
+    text = escape_text(value) if value else ""
+    return f'<textarea name="{escape_text(name)}"{attrs}>\n{text}</textarea>'
+
+
+def select_html(name: str, options: str, attrs: str) -> str:
+    return f'<select name="{escape_text(name)}"{attrs}>{options}\n</select>'
+
+
 class _Fast:
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         return mark_safe(self.html(self.get_context(name, value, attrs)["widget"]))
@@ -66,12 +82,7 @@ class _Fast:
 
 class FastInput(_Fast):
     def html(self, widget: dict) -> str:
-        value = widget["value"]
-        shown = "" if value is None else f' value="{escape_text(str(value))}"'
-        return (
-            f'<input type="{escape_text(widget["type"])}" '
-            f'name="{escape_text(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
-        )
+        return input_html(widget["type"], widget["name"], widget["value"], _attrs(widget["attrs"]))
 
 
 class TextInput(FastInput, forms.TextInput):
@@ -84,11 +95,7 @@ class HiddenInput(FastInput, forms.HiddenInput):
 
 class Textarea(_Fast, forms.Textarea):
     def html(self, widget: dict) -> str:
-        value = escape_text(widget["value"]) if widget["value"] else ""
-        return (
-            f'<textarea name="{escape_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
-            f"{value}</textarea>"
-        )
+        return textarea_html(widget["name"], widget["value"], _attrs(widget["attrs"]))
 
 
 # The HTML of an option, by (type of value, value, label, selected): a 20-row editor shows the
@@ -137,10 +144,7 @@ class Select(_Fast, forms.Select):
             widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
             options = flat_options(self.choices, widget["value"])
             if options is not None:
-                return mark_safe(
-                    f'<select name="{escape_text(widget["name"])}"'
-                    f"{_attrs(widget['attrs'])}>{options}\n</select>"
-                )
+                return mark_safe(select_html(widget["name"], options, _attrs(widget["attrs"])))
         return super().render(name, value, attrs, renderer)
 
     def html(self, widget: dict) -> str:
